@@ -1,0 +1,34 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { dynamoClient } from '../shared/clients.js';
+import { consumeRecords } from '../shared/consume.js';
+import { readEnv } from '../shared/env.js';
+import { logger } from '../shared/logger.js';
+import { shardOfEventId } from '../shared/store/keys.js';
+
+const env = readEnv(['eventsTable', 'retentionDays']);
+const ddb = dynamoClient();
+
+/** Kinesis event source mapping target; reports partial batch failures. */
+export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const records = event.Records.map((r) => ({
+      shardId: shardOfEventId(r.eventID),
+      sequenceNumber: r.kinesis.sequenceNumber,
+      data: Buffer.from(r.kinesis.data, 'base64'),
+    }));
+    const result = await consumeRecords(records, {
+      ddb,
+      eventsTable: env.eventsTable,
+      retentionDays: env.retentionDays,
+    });
+    logger.info('batch consumed', {
+      records: records.length,
+      stored: result.stored,
+      duplicates: result.duplicates,
+      failures: result.failures.length,
+    });
+    return { batchItemFailures: result.failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  });

@@ -1,0 +1,13 @@
+import { kinesisClient } from '../shared/clients.js';
+import { readEnv } from '../shared/env.js';
+import { httpHandler, json, readBody } from '../shared/http.js';
+import { ingest, MAX_BODY_BYTES } from '../shared/ingest.js';
+
+const env = readEnv(['eventStream']);
+const kinesis = kinesisClient();
+
+/** POST /activities/v1/activities */
+export const handler = httpHandler(async (event) => {
+  const result = await ingest(readBody(event, MAX_BODY_BYTES), { kinesis, streamName: env.eventStream });
+  return json(result.status, result.body);
+});

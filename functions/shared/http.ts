@@ -1,0 +1,129 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { ApiError, type ErrorDetail, errorBody, formatPath } from './errors.js';
+import { logger } from './logger.js';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type HttpFn = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+export function json(statusCode: number, body: unknown, headers?: Record<string, string>): HttpResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** A response whose body is already serialised JSON (avoids a parse/stringify round trip). */
+export function rawJson(statusCode: number, body: string): HttpResult {
+  return { statusCode, headers: { ...JSON_HEADERS }, body };
+}
+
+/** The raw request body as UTF-8, enforcing a byte limit (413 beyond it). */
+export function readBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, maxBytes: number): string {
+  if (event.body === undefined || event.body === null || event.body === '') return '';
+  const buf = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (buf.byteLength > maxBytes) {
+    throw new ApiError(
+      413,
+      'payload_too_large',
+      `request body is ${buf.byteLength} bytes; the limit is ${maxBytes} bytes (1 MiB)`,
+    );
+  }
+  return buf.toString('utf8');
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === '')
+    throw new ApiError(400, 'invalid_json', 'request body is empty; expected a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Parse with zod and turn every issue into a `{path, message}` detail of one 400. */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  prefix = '',
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(400, 'validation_failed', `invalid ${what}`, zodDetails(parsed.error, prefix));
+}
+
+export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: formatPath([...issue.path, key], prefix), message: 'is not a known field' });
+      }
+    } else {
+      out.push({ path: formatPath(issue.path, prefix), message: issue.message });
+    }
+  }
+  return out;
+}
+
+/** The calling OAuth client, as the JWT authorizer saw it. */
+export function caller(event: HttpEvent): { clientId: string; scopes: string[] } {
+  const claims = (event.requestContext.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
+  const clientId = String(claims.client_id ?? claims.azp ?? claims.sub ?? 'unknown');
+  const scopeClaim = typeof claims.scope === 'string' ? claims.scope : '';
+  return { clientId, scopes: scopeClaim.split(' ').filter(Boolean) };
+}
+
+/** The public base URL the request came in on (custom domains included). */
+export function publicBaseUrl(event: HttpEvent): string {
+  const headers = event.headers ?? {};
+  const host = headers.host ?? headers.Host ?? event.requestContext.domainName;
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  return `${proto}://${host}`;
+}
+
+/** Adds the API request id and route to every log line of the invocation. */
+const requestLogging = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: (request) => {
+    logger.appendKeys({
+      apiRequestId: request.event.requestContext?.requestId,
+      route: request.event.routeKey,
+    });
+  },
+});
+
+/** The one error-mapping middleware: ApiError → its status; anything else → a 500 that leaks nothing. */
+const errorMapping = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  onError: (request) => {
+    const err = request.error;
+    if (err instanceof ApiError) {
+      if (err.status >= 500) logger.error('request failed', { error: err });
+      request.response = {
+        statusCode: err.status,
+        headers: { ...JSON_HEADERS, ...err.headers },
+        body: JSON.stringify(errorBody(err.code, err.message, err.details)),
+      };
+    } else {
+      logger.error('unhandled error', { error: err as Error });
+      const id = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      request.response = json(500, errorBody('internal_error', `internal error (request id ${id})`));
+    }
+  },
+});
+
+/** Wrap an HTTP domain function in the standard middleware chain: middleware first, handler last. */
+export function httpHandler(fn: HttpFn) {
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLogging())
+    .use(errorMapping())
+    .handler(fn);
+}

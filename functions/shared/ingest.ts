@@ -1,0 +1,65 @@
+import { ApiError } from './errors.js';
+import {
+  type ActivityEvent,
+  ingestBodySchema,
+  MAX_BODY_BYTES,
+  toActivityEvent,
+  validateEvents,
+} from './event-schema.js';
+import { parseJson, parseWith } from './http.js';
+import { newId } from './ids.js';
+import { type PublishDeps, publishEvents } from './publish.js';
+
+export interface IngestDeps extends PublishDeps {
+  now?: () => number;
+}
+
+export interface IngestResult {
+  status: 202 | 207;
+  body: {
+    accepted: number;
+    ids: string[];
+    failed?: Array<{ index: number; id: string; code: string; message: string }>;
+  };
+}
+
+export { MAX_BODY_BYTES };
+
+/**
+ * Validate a request body and put its events on the stream. One invalid event rejects the whole request
+ * (400 with every problem); nothing is written. Records Kinesis still refuses after retries are reported.
+ */
+export async function ingest(bodyText: string, deps: IngestDeps): Promise<IngestResult> {
+  const now = (deps.now ?? Date.now)();
+  const body = parseWith(ingestBodySchema, parseJson(bodyText), 'request body');
+  const { events: valid, problems } = validateEvents(body.events, now);
+  if (problems.length > 0) {
+    const n = new Set(problems.map((p) => p.path.match(/^events\[(\d+)\]/)?.[1])).size;
+    throw new ApiError(
+      400,
+      'validation_failed',
+      `${n} of ${body.events.length} events are invalid; nothing was written`,
+      problems,
+    );
+  }
+  const receivedAt = new Date(now).toISOString();
+  const events: ActivityEvent[] = valid.map(({ input, source }) =>
+    toActivityEvent(input, source, input.id ?? newId(now), receivedAt),
+  );
+  const outcome = await publishEvents(events, deps);
+  const okIds = new Set(outcome.ok.map((o) => o.id));
+  const ids = events.filter((e) => okIds.has(e.id)).map((e) => e.id);
+  if (outcome.failed.length === 0) return { status: 202, body: { accepted: ids.length, ids } };
+  const index = new Map(events.map((e, i) => [e.id, i]));
+  const failed = outcome.failed.map((f) => ({ index: index.get(f.id) ?? -1, ...f }));
+  if (ids.length === 0) {
+    throw new ApiError(
+      503,
+      'unavailable',
+      'the event stream did not accept any event; retry the request (events with a client id are de-duplicated)',
+      failed.map((f) => ({ path: `events[${f.index}]`, message: `${f.id}: ${f.code}` })),
+      { 'retry-after': '1' },
+    );
+  }
+  return { status: 207, body: { accepted: ids.length, ids, failed } };
+}

@@ -1,0 +1,7 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** Structured JSON logger shared by every handler and the local runner. Level from POWERTOOLS_LOG_LEVEL / LOG_LEVEL. */
+export const logger = new Logger({
+  serviceName: 'activity-events',
+  logLevel: (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO') as 'INFO',
+});

@@ -1,0 +1,37 @@
+/**
+ * One source of truth for resource names, table layouts and environment variable names.
+ * The CDK stack and the local runner both read these; handlers read the env names.
+ */
+
+/** Logical suffixes of physical resource names. CDK prefixes them with the stack name, the local runner with "local". */
+export const RESOURCE_SUFFIX = {
+  eventsTable: 'events',
+  controlTable: 'control',
+  eventStream: 'events',
+  exportBucket: 'exports',
+  failedBucket: 'failed-batches',
+  reportsBucket: 'reports',
+} as const;
+
+export type ResourceKey = keyof typeof RESOURCE_SUFFIX;
+
+export function physicalName(prefix: string, key: ResourceKey): string {
+  return `${prefix}-${RESOURCE_SUFFIX[key]}`.toLowerCase();
+}
+
+/** Key schema shared by both tables: generic string partition and sort keys, and a TTL attribute. */
+export const TABLE_KEYS = { pk: 'pk', sk: 'sk', ttl: 'expires_at' } as const;
+
+/** Environment variable names, validated with zod at cold start (see env.ts). */
+export const ENV = {
+  eventsTable: 'EVENTS_TABLE',
+  controlTable: 'CONTROL_TABLE',
+  eventStream: 'EVENT_STREAM',
+  retentionDays: 'RETENTION_DAYS',
+  exportBucket: 'EXPORT_BUCKET',
+  failedBucket: 'FAILED_BUCKET',
+  reportsBucket: 'REPORTS_BUCKET',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+} as const;
+
+export type EnvKey = keyof typeof ENV;

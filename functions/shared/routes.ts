@@ -1,0 +1,87 @@
+/**
+ * The route table: the single definition of every HTTP route, the Lambda handler that serves it and the
+ * OAuth scopes that may call it. The CDK Api construct and the local gateway are both built from it.
+ * A route accepts a token holding ANY of its scopes (API Gateway JWT authorizer semantics).
+ */
+
+export const SCOPES = {
+  write: 'activities/write',
+  read: 'activities/read',
+  manage: 'streams/manage',
+} as const;
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPES);
+
+/** Lambda handlers; each lives in functions/<name>/handler.ts. */
+export const HTTP_HANDLERS = ['ingest', 'event-types', 'activities'] as const;
+export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  /** API Gateway path with {param} placeholders. */
+  path: string;
+  handler: HttpHandlerName;
+  scopes: readonly Scope[];
+  summary: string;
+}
+
+export const API_PREFIX = '/activities/v1';
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/activities`,
+    handler: 'ingest',
+    scopes: [SCOPES.write],
+    summary: 'Ingest 1..500 events',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/activities/{id}`,
+    handler: 'activities',
+    scopes: [SCOPES.read],
+    summary: 'One event by id',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/event-types`,
+    handler: 'event-types',
+    scopes: [SCOPES.read, SCOPES.write],
+    summary: 'The event catalog',
+  },
+];
+
+export function routeKey(r: Pick<Route, 'method' | 'path'>): string {
+  return `${r.method} ${r.path}`;
+}
+
+/** Match a concrete method+path against the table. Returns the route and its path parameters. */
+export function matchRoute(
+  method: string,
+  path: string,
+  routes: readonly Route[] = ROUTES,
+): { route: Route; params: Record<string, string> } | { route: undefined; allowed: Method[] } {
+  const allowed: Method[] = [];
+  const segs = path.replace(/\/+$/, '').split('/');
+  for (const route of routes) {
+    const pattern = route.path.split('/');
+    if (pattern.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < pattern.length && ok; i++) {
+      const p = pattern[i] as string;
+      const s = segs[i] as string;
+      if (p.startsWith('{') && p.endsWith('}')) {
+        if (s === '') ok = false;
+        else params[p.slice(1, -1)] = decodeURIComponent(s);
+      } else if (p !== s) ok = false;
+    }
+    if (!ok) continue;
+    // A literal segment beats a parameter (API Gateway's most-specific-match rule).
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  return { route: undefined, allowed };
+}

@@ -1,0 +1,75 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ActivityEvent } from '../event-schema.js';
+import type { Source } from '../sources.js';
+import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
+
+/** Where a committed event sits in the event log. */
+export interface LogPosition {
+  event: ActivityEvent;
+  shardId: string;
+  /** Padded sequence number. */
+  seq: string;
+  /** Ordinal among its source's events in this shard (1-based). */
+  n: number;
+}
+
+/** The id item: the event itself, keyed by id (de-duplication and GET by id). */
+export function eventItem(
+  e: ActivityEvent,
+  shardId: string,
+  seq: string,
+  retentionDays: Record<Source, number>,
+) {
+  const received = Date.parse(e.received_at);
+  return {
+    pk: { S: eventPk(e.id) },
+    sk: { S: EVENT_SK },
+    shard: { S: shardId },
+    seq: { S: seq },
+    source: { S: e.source },
+    type: { S: e.type },
+    t: { N: String(received) },
+    e: { S: JSON.stringify(e) },
+    expires_at: { N: String(expiresAt(received, retentionDays[e.source])) },
+  } satisfies Record<string, AttributeValue>;
+}
+
+/** The event-log item: keyed by (source, shard) and sequence number. */
+export function logItem(
+  s: LogPosition,
+  retentionDays: Record<Source, number>,
+): Record<string, AttributeValue> {
+  const received = Date.parse(s.event.received_at);
+  return {
+    pk: { S: logPk(s.event.source, s.shardId) },
+    sk: { S: s.seq },
+    n: { N: String(s.n) },
+    id: { S: s.event.id },
+    type: { S: s.event.type },
+    t: { N: String(received) },
+    e: { S: JSON.stringify(s.event) },
+    expires_at: { N: String(expiresAt(received, retentionDays[s.event.source])) },
+  };
+}
+
+/** Read one event by id (GET /activities/{id}); expired events are not returned. */
+export async function getEvent(
+  ddb: DynamoDBClient,
+  table: string,
+  id: string,
+  now: number = Date.now(),
+): Promise<ActivityEvent | undefined> {
+  const res = await ddb.send(
+    new GetItemCommand({
+      TableName: table,
+      Key: { pk: { S: eventPk(id) }, sk: { S: EVENT_SK } },
+      ConsistentRead: true,
+      ProjectionExpression: '#e, #exp',
+      ExpressionAttributeNames: { '#e': 'e', '#exp': 'expires_at' },
+    }),
+  );
+  const item = res.Item;
+  if (!item?.e?.S) return undefined;
+  if (Number(item.expires_at?.N ?? 0) <= Math.floor(now / 1000)) return undefined;
+  return JSON.parse(item.e.S) as ActivityEvent;
+}

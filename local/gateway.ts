@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { errorBody } from '../functions/shared/errors.js';
+import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
+import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
+import { AuthFailure, type LocalAuth, OAuthError, TOKEN_TTL_SECONDS } from './auth.js';
+
+/** API Gateway HTTP API's payload limit. */
+const MAX_PAYLOAD = 10 * 1024 * 1024;
+const API_TIMEOUT_MS = 29_000;
+
+export type Invoke = (handler: HttpHandlerName, event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  auth: LocalAuth;
+  routes: readonly Route[];
+  invoke: Invoke;
+  onResponse?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface Gateway {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const awsRequestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const TEXTUAL = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+async function readRequestBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Build the API Gateway HTTP API payload 2.0 event the Lambda would receive. */
+export function toHttpEvent(args: {
+  req: http.IncomingMessage;
+  url: URL;
+  body: Buffer;
+  route: Route;
+  params: Record<string, string>;
+  claims: Record<string, unknown>;
+  scopes: string[];
+}): HttpEvent {
+  const { req, url, body, route } = args;
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    if (k === 'cookie') cookies.push(...String(v).split(/;\s*/));
+    else headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  headers['x-forwarded-proto'] ??= 'http';
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const contentType = headers['content-type'] ?? '';
+  const textual = body.length === 0 || contentType === '' || TEXTUAL.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(url.searchParams.size > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(args.params).length > 0 ? { pathParameters: args.params } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: args.claims as Record<string, string>, scopes: args.scopes },
+      },
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !textual,
+  } as HttpEvent;
+}
+
+/** POST /oauth2/token: client_credentials, client authenticated by HTTP Basic or form fields. */
+async function tokenEndpoint(
+  req: http.IncomingMessage,
+  body: Buffer,
+  auth: LocalAuth,
+): Promise<[number, unknown]> {
+  const ct = req.headers['content-type'] ?? '';
+  let form: URLSearchParams;
+  if (/json/i.test(ct)) {
+    try {
+      form = new URLSearchParams(JSON.parse(body.toString('utf8') || '{}') as Record<string, string>);
+    } catch {
+      return [400, { error: 'invalid_request', error_description: 'body is not valid JSON' }];
+    }
+  } else form = new URLSearchParams(body.toString('utf8'));
+  let clientId = form.get('client_id') ?? '';
+  let clientSecret = form.get('client_secret') ?? '';
+  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    clientId = decodeURIComponent(decoded.slice(0, i));
+    clientSecret = decodeURIComponent(decoded.slice(i + 1));
+  }
+  if (form.get('grant_type') !== 'client_credentials') {
+    return [
+      400,
+      { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' },
+    ];
+  }
+  if (!clientId || !clientSecret) {
+    return [
+      401,
+      {
+        error: 'invalid_client',
+        error_description: 'client authentication required (HTTP Basic or client_id/client_secret)',
+      },
+    ];
+  }
+  try {
+    const { token, scopes } = await auth.issue(clientId, clientSecret, form.get('scope') ?? undefined);
+    return [
+      200,
+      { access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope: scopes.join(' ') },
+    ];
+  } catch (err) {
+    if (err instanceof OAuthError) return [err.status, { error: err.error, error_description: err.message }];
+    throw err;
+  }
+}
+
+/**
+ * The local API gateway: the shared route table, the JWT check the API Gateway authorizer performs, the
+ * route's scopes, then the same Lambda handler with a payload 2.0 event.
+ */
+export function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const server = http.createServer(async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = req.method ?? 'GET';
+    const finish = (status: number) =>
+      opts.onResponse?.({ method, path: url.pathname, status, ms: Date.now() - started });
+    try {
+      const body = await readRequestBody(req);
+      if (body === 'too-large') {
+        send(res, 413, errorBody('payload_too_large', `request body exceeds ${MAX_PAYLOAD} bytes`));
+        return finish(413);
+      }
+      if (url.pathname === '/oauth2/token' && method === 'POST') {
+        const [status, out] = await tokenEndpoint(req, body, opts.auth);
+        send(res, status, out, { 'cache-control': 'no-store' });
+        return finish(status);
+      }
+      const match = matchRoute(method, url.pathname, opts.routes);
+      if (!match.route) {
+        const msg =
+          match.allowed.length > 0
+            ? `${method} is not allowed here (allowed: ${match.allowed.join(', ')})`
+            : `no route for ${method} ${url.pathname}`;
+        send(res, 404, errorBody('not_found', msg));
+        return finish(404);
+      }
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer) {
+        send(
+          res,
+          401,
+          errorBody('unauthorized', 'missing bearer token (Authorization: Bearer <access token>)'),
+          { 'www-authenticate': 'Bearer' },
+        );
+        return finish(401);
+      }
+      let claims: Record<string, unknown>;
+      try {
+        claims = await opts.auth.verify(bearer);
+      } catch (err) {
+        const msg = err instanceof AuthFailure ? err.message : 'token is not valid';
+        send(res, 401, errorBody('unauthorized', msg), {
+          'www-authenticate': 'Bearer error="invalid_token"',
+        });
+        return finish(401);
+      }
+      const scopes = String(claims.scope ?? '')
+        .split(' ')
+        .filter(Boolean);
+      if (!match.route.scopes.some((s) => scopes.includes(s))) {
+        send(
+          res,
+          403,
+          errorBody('forbidden', `this route requires one of the scopes: ${match.route.scopes.join(', ')}`),
+        );
+        return finish(403);
+      }
+      const event = toHttpEvent({ req, url, body, route: match.route, params: match.params, claims, scopes });
+      const result = await opts.invoke(
+        match.route.handler,
+        event,
+        lambdaContext(match.route.handler, API_TIMEOUT_MS),
+      );
+      const status = result.statusCode ?? 200;
+      const payload =
+        result.body === undefined
+          ? ''
+          : result.isBase64Encoded
+            ? Buffer.from(result.body, 'base64')
+            : result.body;
+      const headers: Record<string, string> = { 'apigw-requestid': event.requestContext.requestId };
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      res.writeHead(status, headers);
+      res.end(payload);
+      finish(status);
+    } catch {
+      // API Gateway's answer when the integration fails.
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+      else res.end();
+      finish(500);
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm start`: the whole service on this machine, on loopback, with no AWS account and no Docker.
+ * PORT (default 4000) sets the API port; the emulators listen on PORT+1..PORT+4. Data lives in .local/.
+ */
+import { startLocal } from './runner.js';
+
+const port = Number(process.env.PORT ?? 4000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got '${process.env.PORT}'`);
+  process.exit(2);
+}
+
+const quiet = process.env.LOCAL_QUIET === '1';
+const started = Date.now();
+const runner = await startLocal({
+  port,
+  ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
+  ...(quiet
+    ? {}
+    : {
+        onRequest: (l) =>
+          console.log(`${new Date().toISOString()} ${l.method} ${l.path} ${l.status} ${l.ms}ms`),
+      }),
+}).catch((err: Error) => {
+  console.error(`failed to start: ${err.message}`);
+  process.exit(1);
+});
+
+const c = runner.credentials;
+console.log(`Activity Events is running (started in ${Date.now() - started} ms).
+
+  API          ${c.base_url}/activities/v1
+  Token URL    ${c.token_url}
+  Client id    ${c.client_id}
+  Secret       ${c.client_secret}
+  Scopes       ${c.scopes.join(' ')}
+  DynamoDB     ${c.aws_endpoints.dynamodb}
+  Kinesis      ${c.aws_endpoints.kinesis}
+  S3           ${c.aws_endpoints.s3}
+  Credentials  ${runner.dataDir}/credentials.json
+
+${JSON.stringify(c, null, 2)}
+
+Ctrl-C stops everything; data in ${runner.dataDir} survives a restart.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    runner
+      .stop()
+      .then(() => {
+        console.log('stopped.');
+        process.exit(0);
+      })
+      .catch((err: Error) => {
+        console.error(`stop failed: ${err.message}`);
+        process.exit(1);
+      });
+  });
+}

@@ -1,0 +1,195 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
+import { logger } from '../functions/shared/logger.js';
+import { ENV, physicalName, type ResourceKey } from '../functions/shared/names.js';
+import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
+import { unpadSeq } from '../functions/shared/store/keys.js';
+import { getWatermark } from '../functions/shared/store/watermarks.js';
+import { LocalAuth } from './auth.js';
+import { type EmulatorPorts, startEmulators } from './emulators.js';
+import { type Gateway, startGateway } from './gateway.js';
+import { type ConsumeHandler, ShardPoller } from './poller.js';
+import { freePort } from './processes.js';
+import { provisionBuckets, provisionStream, provisionTables } from './provision.js';
+
+export const LOCAL_PREFIX = 'local';
+/** s3rver's built-in account; dynalite and kinesis-local accept any credentials. */
+const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const REGION = 'us-east-1';
+
+export interface LocalOptions {
+  /** Gateway port; 0 picks a free one. Emulator ports default to port+1..port+4 (free ones when port is 0). */
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  emulatorPorts?: Partial<EmulatorPorts>;
+  shards?: number;
+  pollIdleMs?: number;
+  retentionDays?: string;
+  /** Log level of the handlers' structured logs (default WARN locally). */
+  logLevel?: string;
+  onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface LocalCredentials {
+  base_url: string;
+  token_url: string;
+  client_id: string;
+  client_secret: string;
+  scopes: string[];
+  aws_endpoints: { kinesis: string; dynamodb: string; s3: string };
+  aws_credentials: { access_key_id: string; secret_access_key: string; region: string };
+  resources: Record<ResourceKey, string>;
+}
+
+export interface LocalRunner {
+  credentials: LocalCredentials;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const names = (): Record<ResourceKey, string> => ({
+  eventsTable: physicalName(LOCAL_PREFIX, 'eventsTable'),
+  controlTable: physicalName(LOCAL_PREFIX, 'controlTable'),
+  eventStream: physicalName(LOCAL_PREFIX, 'eventStream'),
+  exportBucket: physicalName(LOCAL_PREFIX, 'exportBucket'),
+  failedBucket: physicalName(LOCAL_PREFIX, 'failedBucket'),
+  reportsBucket: physicalName(LOCAL_PREFIX, 'reportsBucket'),
+});
+
+async function emulatorPorts(port: number, given: Partial<EmulatorPorts> = {}): Promise<EmulatorPorts> {
+  const pick = async (offset: number, v?: number) => v ?? (port === 0 ? await freePort() : port + offset);
+  return {
+    dynamodb: await pick(1, given.dynamodb),
+    kinesis: await pick(2, given.kinesis),
+    kinesisTls: await pick(3, given.kinesisTls),
+    s3: await pick(4, given.s3),
+  };
+}
+
+/**
+ * Run the whole system on loopback: emulators, provisioning, the gateway over the shared route table, the
+ * shard poller feeding the consume handler. The handlers are the Lambda handlers themselves, imported
+ * in-process after the environment they validate at cold start has been set.
+ */
+export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> {
+  const dataDir = resolve(opts.dataDir ?? '.local');
+  mkdirSync(dataDir, { recursive: true });
+  const port = opts.port ?? 4000;
+  const host = opts.host ?? '127.0.0.1';
+  const res = names();
+  const emulators = await startEmulators(dataDir, await emulatorPorts(port, opts.emulatorPorts));
+  const stops: Array<() => Promise<void>> = [() => emulators.stop()];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const s of [...stops].reverse())
+        await s().catch((err) => logger.warn('stop failed', { error: err as Error }));
+    })();
+    return stopping;
+  };
+  try {
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_KINESIS: emulators.endpoints.kinesis,
+      AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+      [ENV.eventsTable]: res.eventsTable,
+      [ENV.controlTable]: res.controlTable,
+      [ENV.eventStream]: res.eventStream,
+      [ENV.exportBucket]: res.exportBucket,
+      [ENV.failedBucket]: res.failedBucket,
+      [ENV.reportsBucket]: res.reportsBucket,
+      [ENV.s3ForcePathStyle]: 'true',
+      [ENV.retentionDays]: opts.retentionDays ?? process.env[ENV.retentionDays] ?? '90',
+    };
+    Object.assign(process.env, env);
+    delete process.env.AWS_PROFILE;
+    logger.setLogLevel((opts.logLevel ?? process.env.LOG_LEVEL ?? 'WARN') as 'WARN');
+
+    const clientConfig = { region: REGION, credentials: LOCAL_AWS_CREDENTIALS };
+    const ddb = new DynamoDBClient({ ...clientConfig, endpoint: emulators.endpoints.dynamodb });
+    const kinesis = new KinesisClient({
+      ...clientConfig,
+      endpoint: emulators.endpoints.kinesis,
+      requestHandler: new NodeHttpHandler(),
+    });
+    const s3 = new S3Client({ ...clientConfig, endpoint: emulators.endpoints.s3, forcePathStyle: true });
+    await provisionTables(ddb, { eventsTable: res.eventsTable, controlTable: res.controlTable });
+    await provisionStream(kinesis, res.eventStream, opts.shards ?? 4);
+    await provisionBuckets(s3, [res.exportBucket, res.failedBucket, res.reportsBucket]);
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: res.eventStream }));
+
+    const modules = new Map<string, Promise<{ handler: unknown }>>();
+    const load = (name: string) => {
+      let m = modules.get(name);
+      if (!m) {
+        m = import(`../functions/${name}/handler.ts`) as Promise<{ handler: unknown }>;
+        modules.set(name, m);
+      }
+      return m;
+    };
+
+    const consume = (await load('consume')).handler as ConsumeHandler;
+    const poller = new ShardPoller({
+      kinesis,
+      streamName: res.eventStream,
+      streamArn: summary.StreamDescriptionSummary?.StreamARN ?? '',
+      handler: consume,
+      idleMs: opts.pollIdleMs ?? 100,
+      dlqFile: join(dataDir, 'consume-dlq.jsonl'),
+      startAfter: async (shardId) => {
+        const wm = await getWatermark(ddb, res.eventsTable, shardId);
+        return wm.seq ? unpadSeq(wm.seq) : undefined;
+      },
+    });
+    await poller.start();
+    stops.push(() => poller.stop());
+
+    const auth = new LocalAuth(join(dataDir, 'auth.json'));
+    const gateway: Gateway = await startGateway({
+      port,
+      host,
+      auth,
+      routes: ROUTES,
+      invoke: async (name: HttpHandlerName, event: HttpEvent, context: Context) => {
+        const handler = (await load(name)).handler as (e: HttpEvent, c: Context) => Promise<HttpResult>;
+        return handler(event, context);
+      },
+      ...(opts.onRequest ? { onResponse: opts.onRequest } : {}),
+    });
+    stops.push(() => gateway.close());
+
+    const baseUrl = `http://${host}:${gateway.port}`;
+    const client = auth.managementClient;
+    const credentials: LocalCredentials = {
+      base_url: baseUrl,
+      token_url: `${baseUrl}/oauth2/token`,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      scopes: client.scopes,
+      aws_endpoints: { ...emulators.endpoints },
+      aws_credentials: {
+        access_key_id: LOCAL_AWS_CREDENTIALS.accessKeyId,
+        secret_access_key: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+        region: REGION,
+      },
+      resources: res,
+    };
+    writeFileSync(join(dataDir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    return { credentials, dataDir, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { TABLES } from '../../functions/shared/tables.js';
+import { createTableInput } from '../../local/provision.js';
+
+const require = createRequire(import.meta.url);
+// dynalite's own validation and action code, run in-process on an in-memory store: real DynamoDB semantics
+// (conditions, update expressions, Limit/paging, key ordering) without a server or a socket.
+const db = require('dynalite/db') as { create(o: Record<string, unknown>): unknown };
+const validations = require('dynalite/validations') as {
+  toLowerFirst(s: string): string;
+  checkTypes(data: unknown, types: unknown): unknown;
+  checkValidations(data: unknown, types: unknown, custom: unknown, store: unknown): void;
+};
+
+const COMMANDS = {
+  GetItem: GetItemCommand,
+  PutItem: PutItemCommand,
+  UpdateItem: UpdateItemCommand,
+  DeleteItem: DeleteItemCommand,
+  Query: QueryCommand,
+  BatchWriteItem: BatchWriteItemCommand,
+  BatchGetItem: BatchGetItemCommand,
+  CreateTable: CreateTableCommand,
+  DescribeTable: DescribeTableCommand,
+} as const;
+export type DynamoOp = keyof typeof COMMANDS;
+
+export class DynamoServiceError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** A hook that may throw (fault injection) before an operation reaches the store. */
+export type Fault = (op: DynamoOp, input: Record<string, unknown>) => void;
+
+export interface FakeDynamo {
+  client: DynamoDBClient;
+  /** Count of calls per operation. */
+  calls: Record<string, number>;
+  /** Every call, in order. */
+  log: Array<{ op: DynamoOp; input: Record<string, unknown> }>;
+  setFault(f: Fault | undefined): void;
+  call(op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  restore(): void;
+}
+
+/**
+ * An in-memory DynamoDB behind aws-sdk-client-mock. Every DynamoDBClient instance (module-scope clients in
+ * handlers included) is served by it until restore().
+ */
+export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDynamo> {
+  const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const calls: Record<string, number> = {};
+  const log: FakeDynamo['log'] = [];
+  let fault: Fault | undefined;
+
+  const call = (op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      calls[op] = (calls[op] ?? 0) + 1;
+      log.push({ op, input });
+      try {
+        fault?.(op, input);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      const action = validations.toLowerFirst(op);
+      const v = require(`dynalite/validations/${action}`) as { types: unknown; custom?: unknown };
+      const run = require(`dynalite/actions/${action}`) as (
+        store: unknown,
+        data: unknown,
+        cb: (
+          err: { statusCode?: number; body?: { __type?: string; message?: string } } | null,
+          out?: unknown,
+        ) => void,
+      ) => void;
+      let data: unknown;
+      try {
+        data = validations.checkTypes(JSON.parse(JSON.stringify(input)), v.types);
+        validations.checkValidations(data, v.types, v.custom, store);
+      } catch (err) {
+        const body = (err as { body?: { __type?: string; message?: string; Message?: string } }).body;
+        reject(
+          new DynamoServiceError(
+            body?.__type?.split('#')[1] ?? 'ValidationException',
+            body?.message ?? body?.Message ?? String(err),
+          ),
+        );
+        return;
+      }
+      run(store, data, (err, out) => {
+        if (err) {
+          const type = err.body?.__type?.split('#')[1] ?? 'InternalServerError';
+          reject(new DynamoServiceError(type, err.body?.message ?? type));
+        } else resolve((out ?? {}) as Record<string, unknown>);
+      });
+    });
+
+  const mock = mockClient(DynamoDBClient);
+  for (const [op, Cmd] of Object.entries(COMMANDS)) {
+    // biome-ignore lint/suspicious/noExplicitAny: the mock's input type differs per command
+    mock.on(Cmd as any).callsFake((input: Record<string, unknown>) => call(op as DynamoOp, input));
+  }
+  for (const spec of TABLES) {
+    const name = tables[spec.resource];
+    if (name) await call('CreateTable', createTableInput(name, spec) as unknown as Record<string, unknown>);
+  }
+  return {
+    client: new DynamoDBClient({ region: 'us-east-1' }),
+    calls,
+    log,
+    setFault: (f) => {
+      fault = f;
+    },
+    call,
+    restore: () => mock.restore(),
+  };
+}
