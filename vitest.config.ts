@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    env: { LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'us-east-1' },
+    env: {
+      LOG_LEVEL: 'ERROR',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     projects: [
       {
         extends: true,

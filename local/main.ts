@@ -4,6 +4,9 @@
  */
 import { startLocal } from './runner.js';
 
+// Lambda runs Node 22; the SDK's notice about older local Node versions is noise for a dev runner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = Number(process.env.PORT ?? 4000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got '${process.env.PORT}'`);

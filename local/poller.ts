@@ -39,7 +39,7 @@ export class ShardPoller {
   private stopped = false;
   private readonly loops = new Map<string, Promise<void>>();
   private discovery?: Promise<void>;
-  private wake?: () => void;
+  private readonly sleepers = new Set<() => void>();
   private readonly batchSize: number;
   private readonly idleMs: number;
   private readonly maxRetries: number;
@@ -65,17 +65,21 @@ export class ShardPoller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of this.sleepers) wake();
     await Promise.all([...this.loops.values(), this.discovery]);
   }
 
+  /** A sleep that stop() cuts short. */
   private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(t);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const t = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 

@@ -5,6 +5,7 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'aws-lambda';
+import { destroyClients } from '../functions/shared/clients.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
 import { logger } from '../functions/shared/logger.js';
 import { ENV, physicalName, type ResourceKey } from '../functions/shared/names.js';
@@ -126,6 +127,11 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     await provisionTables(ddb, { eventsTable: res.eventsTable, controlTable: res.controlTable });
     await provisionStream(kinesis, res.eventStream, opts.shards ?? 4);
     await provisionBuckets(s3, [res.exportBucket, res.failedBucket, res.reportsBucket]);
+    stops.push(async () => {
+      // Idle keep-alive sockets would hold kinesis-local's graceful shutdown open.
+      for (const c of [ddb, kinesis, s3]) c.destroy();
+      destroyClients();
+    });
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: res.eventStream }));
 
     const modules = new Map<string, Promise<{ handler: unknown }>>();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogFor } from '../shared/catalog/index.js';
 import { httpHandler, json, parseWith } from '../shared/http.js';
 import { SOURCES } from '../shared/sources.js';

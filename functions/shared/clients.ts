@@ -8,18 +8,31 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  * Endpoints come from the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables (set by the local runner).
  */
 
+const created: Array<{ destroy(): void }> = [];
+const track = <C extends { destroy(): void }>(c: C): C => {
+  created.push(c);
+  return c;
+};
+
+/** Close the sockets of every client made here (the local runner calls this before stopping emulators). */
+export function destroyClients(): void {
+  for (const c of created) c.destroy();
+}
+
 export function dynamoClient(): DynamoDBClient {
-  return new DynamoDBClient({ maxAttempts: 4 });
+  return track(new DynamoDBClient({ maxAttempts: 4 }));
 }
 
 /** Kinesis over HTTP/1.1: the SDK's default HTTP/2 handler is only needed for SubscribeToShard. */
 export function kinesisClient(): KinesisClient {
-  return new KinesisClient({
-    maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 10_000 }),
-  });
+  return track(
+    new KinesisClient({
+      maxAttempts: 3,
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 10_000 }),
+    }),
+  );
 }
 
 export function s3Client(forcePathStyle = false): S3Client {
-  return new S3Client({ forcePathStyle });
+  return track(new S3Client({ forcePathStyle }));
 }

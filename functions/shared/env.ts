@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV, type EnvKey } from './names.js';
 import { SOURCES, type Source } from './sources.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldSpec, lookupType } from './catalog/index.js';
 import { type ErrorDetail, formatPath } from './errors.js';
 import type { Source } from './sources.js';

@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError, type ErrorDetail, errorBody, formatPath } from './errors.js';
 import { logger } from './logger.js';
 

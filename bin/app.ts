@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * CDK app entry. Configuration comes from CDK context (cdk.json or `-c key=value`) and becomes typed props;
+ * constructs never read the environment.
+ *
+ *   -c stackName=ActivityEvents            stack name (default ActivityEvents)
+ *   -c retentionDays=90                    or JSON per source: '{"cis":90,"admin":365}'
+ *   -c alarmEmail=ops@example.com
+ *   -c cognitoDomainPrefix=my-activity     Cognito hosted domain prefix
+ *   -c oidcIssuer=https://issuer -c oidcAudience=aud1,aud2 [-c oidcTokenUrl=...]   use an existing OIDC provider
+ *   -c logRetentionDays=30  -c streamRetentionHours=24  -c destroyOnRemoval=true  -c nag=true
+ */
+import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type ActivityEventsConfig, ActivityEventsStack } from '../lib/activity-events-stack.js';
+
+const app = new App();
+const ctx = (key: string): string | undefined => {
+  const v = app.node.tryGetContext(key) as unknown;
+  return v === undefined || v === null || v === '' ? undefined : String(v);
+};
+const num = (key: string): number | undefined => {
+  const v = ctx(key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`context ${key} must be a number, got '${v}'`);
+  return n;
+};
+
+const retention = ctx('retentionDays');
+const issuer = ctx('oidcIssuer');
+const domainPrefix = ctx('cognitoDomainPrefix');
+const oidcTokenUrl = ctx('oidcTokenUrl');
+const config: ActivityEventsConfig = {
+  ...(retention
+    ? { retentionDays: retention.trim().startsWith('{') ? JSON.parse(retention) : Number(retention) }
+    : {}),
+  ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail') } : {}),
+  ...(num('logRetentionDays') ? { logRetention: num('logRetentionDays') as RetentionDays } : {}),
+  ...(num('streamRetentionHours') ? { streamRetentionHours: num('streamRetentionHours') } : {}),
+  ...(ctx('destroyOnRemoval') === 'true' ? { removalPolicy: RemovalPolicy.DESTROY } : {}),
+  auth: issuer
+    ? {
+        kind: 'oidc',
+        issuer,
+        audience: (ctx('oidcAudience') ?? '').split(',').filter(Boolean),
+        ...(oidcTokenUrl ? { tokenUrl: oidcTokenUrl } : {}),
+      }
+    : { kind: 'cognito', ...(domainPrefix ? { domainPrefix } : {}) },
+};
+
+new ActivityEventsStack(app, ctx('stackName') ?? 'ActivityEvents', {
+  config,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  description: 'Activity Events: identity activity capture, search and SIEM streaming',
+});
+if (ctx('nag') === 'true') Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,114 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { Source } from '../functions/shared/sources.js';
+import { Api } from './api.js';
+import { Auth, type AuthConfig } from './auth.js';
+import { Pipeline } from './pipeline.js';
+import { Store } from './store.js';
+
+/** Deployment configuration; bin/app.ts builds it from CDK context. */
+export interface ActivityEventsConfig {
+  /** Prefix of physical resource names (tables, stream, buckets). Default: the stack name. */
+  namePrefix?: string;
+  /** Event retention in days: one number, or per source (others default to 90). Default 90. */
+  retentionDays?: number | Partial<Record<Source, number>>;
+  auth?: AuthConfig;
+  /** Days CloudWatch keeps function and access logs. Default 30. */
+  logRetention?: RetentionDays;
+  /** Email subscribed to the alarm topic. */
+  alarmEmail?: string;
+  /** Kinesis retention: how long the consumer can fall behind without losing data. Default 24 hours. */
+  streamRetentionHours?: number;
+  consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** RETAIN (default) keeps tables and the key when the stack is deleted; DESTROY is for test stacks. */
+  removalPolicy?: RemovalPolicy;
+}
+
+export interface ActivityEventsStackProps extends StackProps {
+  config?: ActivityEventsConfig;
+}
+
+export function retentionSetting(r: ActivityEventsConfig['retentionDays']): string {
+  if (r === undefined) return '90';
+  return typeof r === 'number' ? String(r) : JSON.stringify(r);
+}
+
+/** Composes the capabilities; holds no logic of its own. */
+export class ActivityEventsStack extends Stack {
+  readonly auth: Auth;
+  readonly store: Store;
+  readonly pipeline: Pipeline;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: ActivityEventsStackProps = {}) {
+    super(scope, id, props);
+    const config = props.config ?? {};
+    const namePrefix = config.namePrefix ?? this.stackName;
+    const removalPolicy = config.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = config.logRetention ?? RetentionDays.ONE_MONTH;
+    const retentionDays = retentionSetting(config.retentionDays);
+
+    const key = new Key(this, 'ServiceKey', {
+      description: 'Activity Events: encrypts the event stream, tables, queues and topics',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const alarms = new Topic(this, 'Alarms', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'Activity Events alarms',
+    });
+    if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
+    const alarmAction = new SnsAction(alarms);
+
+    this.auth = new Auth(this, 'Auth', {
+      config: config.auth ?? { kind: 'cognito' },
+      stackName: this.stackName,
+    });
+    this.store = new Store(this, 'Store', { namePrefix, key, removalPolicy });
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      namePrefix,
+      key,
+      eventsTable: this.store.eventsTable,
+      controlTable: this.store.controlTable,
+      retentionDays,
+      logRetention,
+      streamRetention: Duration.hours(config.streamRetentionHours ?? 24),
+      consumer: {
+        batchSize: config.consumer?.batchSize ?? 100,
+        maxRetries: config.consumer?.maxRetries ?? 10,
+        memorySize: config.consumer?.memorySize ?? 1024,
+      },
+      alarmAction,
+    });
+    this.api = new Api(this, 'Api', {
+      authorizer: this.auth.authorizer,
+      resources: {
+        eventsTable: this.store.eventsTable,
+        controlTable: this.store.controlTable,
+        eventStream: this.pipeline.stream,
+      },
+      logRetention,
+      environment: {},
+      throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
+    });
+
+    new CfnOutput(this, 'TokenUrl', {
+      value: this.auth.tokenUrl,
+      description: 'OAuth 2.0 token endpoint (client credentials)',
+    });
+    if (this.auth.managementClient) {
+      new CfnOutput(this, 'ManagementClientId', { value: this.auth.managementClient.userPoolClientId });
+      new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool?.userPoolId ?? '' });
+    }
+    new CfnOutput(this, 'EventStreamName', { value: this.pipeline.stream.streamName });
+    new CfnOutput(this, 'EventsTableName', { value: this.store.eventsTable.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+  }
+}

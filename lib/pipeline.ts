@@ -1,0 +1,120 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, physicalName } from '../functions/shared/names.js';
+import { serviceFunction, wire } from './service-function.js';
+
+export interface PipelineProps {
+  namePrefix: string;
+  key: IKey;
+  eventsTable: ITable;
+  controlTable: ITable;
+  /** RETENTION_DAYS value: a number of days or per-source JSON. */
+  retentionDays: string;
+  logRetention: RetentionDays;
+  streamRetention: Duration;
+  consumer: { batchSize: number; maxRetries: number; memorySize: number };
+  alarmAction?: IAlarmAction;
+}
+
+/**
+ * The ingest pipeline: an on-demand Kinesis stream (KMS-encrypted with the service key) and the consume
+ * function behind an event source mapping with bisect-on-error, bounded retries, partial batch failures,
+ * ParallelizationFactor 1 (one batch per shard at a time: watermarks advance in order) and an on-failure
+ * queue. Alarms: iterator age (consumer falling behind) and anything in the on-failure queue.
+ */
+export class Pipeline extends Construct {
+  readonly stream: Stream;
+  readonly consumer: NodejsFunction;
+  readonly failureQueue: Queue;
+  readonly iteratorAgeAlarm: Alarm;
+  readonly failureQueueAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    this.stream = new Stream(this, 'Stream', {
+      streamName: physicalName(props.namePrefix, 'eventStream'),
+      streamMode: StreamMode.ON_DEMAND,
+      encryption: StreamEncryption.KMS,
+      encryptionKey: props.key,
+      retentionPeriod: props.streamRetention,
+    });
+
+    Validations.of(this.stream).acknowledge({
+      id: 'AwsSolutions-KDS3',
+      reason:
+        'A customer-managed key is deliberate: one service key with rotation and a key policy we control.',
+    });
+
+    this.failureQueue = new Queue(this, 'ConsumeFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the on-failure destination (DLQ) of the consumer itself.',
+    });
+
+    this.consumer = serviceFunction(this, 'Consume', {
+      name: 'consume',
+      description: 'Kinesis consumer: stores events keyed by stream position and advances shard watermarks',
+      logRetention: props.logRetention,
+      memorySize: props.consumer.memorySize,
+      timeout: Duration.minutes(1),
+      environment: { [ENV.retentionDays]: props.retentionDays },
+    });
+    wire(
+      this.consumer,
+      { eventsTable: props.eventsTable, controlTable: props.controlTable, eventStream: this.stream },
+      {
+        eventsTable: 'readwrite',
+      },
+    );
+    this.consumer.addEventSource(
+      new KinesisEventSource(this.stream, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: props.consumer.batchSize,
+        bisectBatchOnError: true,
+        retryAttempts: props.consumer.maxRetries,
+        reportBatchItemFailures: true,
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.failureQueue),
+      }),
+    );
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'The consumer is more than 5 minutes behind the event stream',
+      metric: this.consumer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 5 * 60 * 1000,
+      evaluationPeriods: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.failureQueueAlarm = new Alarm(this, 'ConsumeFailuresAlarm', {
+      alarmDescription:
+        'Records the consumer gave up on (poison records) are waiting in the on-failure queue',
+      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) {
+      this.iteratorAgeAlarm.addAlarmAction(props.alarmAction);
+      this.failureQueueAlarm.addAlarmAction(props.alarmAction);
+    }
+  }
+}

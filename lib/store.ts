@@ -1,0 +1,56 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { physicalName } from '../functions/shared/names.js';
+import { TABLES, type TableSpec } from '../functions/shared/tables.js';
+
+export interface StoreProps {
+  namePrefix: string;
+  key: IKey;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * DynamoDB: the events table (event log per source and shard, id items, watermarks) and the control table
+ * (streams, directory). On-demand, point-in-time recovery, TTL, encrypted with the service key; key schema
+ * and indexes come from the shared TABLES spec (the local runner provisions the same).
+ */
+export class Store extends Construct {
+  readonly eventsTable: Table;
+  readonly controlTable: Table;
+
+  constructor(scope: Construct, id: string, props: StoreProps) {
+    super(scope, id);
+    const make = (spec: TableSpec, cid: string) => {
+      const table = new Table(this, cid, {
+        tableName: physicalName(props.namePrefix, spec.resource),
+        partitionKey: { name: spec.pk, type: AttributeType.STRING },
+        sortKey: { name: spec.sk, type: AttributeType.STRING },
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: props.key,
+        timeToLiveAttribute: spec.ttl,
+        deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+        removalPolicy: props.removalPolicy,
+      });
+      for (const index of spec.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.pk, type: AttributeType.STRING },
+          sortKey: { name: index.sk, type: AttributeType.STRING },
+          ...(index.projection === 'ALL'
+            ? { projectionType: ProjectionType.ALL }
+            : index.projection === 'KEYS_ONLY'
+              ? { projectionType: ProjectionType.KEYS_ONLY }
+              : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
+        });
+      }
+      return table;
+    };
+    const spec = (r: TableSpec['resource']) => TABLES.find((t) => t.resource === r) as TableSpec;
+    this.eventsTable = make(spec('eventsTable'), 'EventsTable');
+    this.controlTable = make(spec('controlTable'), 'ControlTable');
+  }
+}

@@ -1,0 +1,226 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
+import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** Build the stack without esbuild bundling (the synth test below bundles for real). */
+function build(config: ActivityEventsConfig = {}, nag = false) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ActivityEventsStack(app, 'Test', { env: ENV, config });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+describe('ActivityEventsStack', () => {
+  let template: Template;
+  let resources: Resources;
+  beforeAll(() => {
+    template = Template.fromStack(build().stack);
+    resources = template.toJSON().Resources as Resources;
+  });
+
+  const logicalIdOf = (type: string, pred: (props: Record<string, unknown>) => boolean) =>
+    Object.entries(resources).find(([, r]) => r.Type === type && pred(r.Properties))?.[0];
+  const fnOf = (handler: string) =>
+    logicalIdOf(
+      'AWS::Lambda::Function',
+      (p) => String(p.Description ?? '').length > 0 && JSON.stringify(p).includes(handler),
+    );
+
+  it('passes the cdk-nag AwsSolutions pack with every acknowledgement carrying a reason', () => {
+    const { app } = build({}, true);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('creates one route per route-table entry, each behind the JWT authorizer with its scopes', () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    expect(Object.keys(routes)).toHaveLength(ROUTES.length);
+    for (const route of ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: 'JWT',
+        AuthorizerId: Match.anyValue(),
+        AuthorizationScopes: [...route.scopes],
+      });
+    }
+  });
+
+  it('verifies tokens against the Cognito pool, accepting the management client', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('ManagementClient') }],
+        Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+      },
+    });
+  });
+
+  it('defines the three scopes on resource servers and a client-credentials management client holding them', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'activities',
+      Scopes: [
+        { ScopeName: 'write', ScopeDescription: Match.anyValue() },
+        { ScopeName: 'read', ScopeDescription: Match.anyValue() },
+      ],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'streams',
+      Scopes: [{ ScopeName: 'manage', ScopeDescription: Match.anyValue() }],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayWith([
+        Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/write'])]) }),
+      ]),
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('uses an external OIDC issuer and no Cognito pool when configured', () => {
+    const t = Template.fromStack(
+      build({ auth: { kind: 'oidc', issuer: 'https://login.example.com/', audience: ['activity-events'] } })
+        .stack,
+    );
+    t.resourceCountIs('AWS::Cognito::UserPool', 0);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Audience: ['activity-events'], Issuer: 'https://login.example.com/' },
+    });
+  });
+
+  it('logs API access in JSON and throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+      DefaultRouteSettings: { ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 500 },
+    });
+  });
+
+  it('runs an on-demand Kinesis stream encrypted with the service KMS key', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      StreamEncryption: {
+        EncryptionType: 'KMS',
+        KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ServiceKey'), 'Arn'] },
+      },
+      RetentionPeriodHours: 24,
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('maps the stream to the consumer with bisect, bounded retries, partial failures, parallelization 1 and an on-failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      ParallelizationFactor: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsumeFailures'), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+  });
+
+  it('alarms on consumer iterator age and on anything in the on-failure queue, notifying the alarm topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('stores events in on-demand tables with PITR, TTL and KMS encryption, retained by default', () => {
+    for (const suffix of ['events', 'control']) {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({
+          TableName: `test-${suffix}`,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+          TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+        DeletionPolicy: 'Retain',
+      });
+    }
+  });
+
+  it('runs every function on nodejs22.x arm64 with source maps, tracing and a log group with explicit retention', () => {
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+    // One per HTTP handler plus the consumer.
+    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 1);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
+    }
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    for (const g of Object.values(groups)) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('gives the consumer its retention setting and the ingest function only the stream', () => {
+    const t = Template.fromStack(build({ retentionDays: { cis: 30, admin: 400 } }).stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Kinesis consumer'),
+      Environment: {
+        Variables: Match.objectLike({
+          RETENTION_DAYS: '{"cis":30,"admin":400}',
+          EVENTS_TABLE: Match.anyValue(),
+        }),
+      },
+    });
+    const ingest = fnOf('POST /activities');
+    expect(ingest).toBeDefined();
+    const ingestFn = resources[ingest as string] as unknown as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(Object.keys(ingestFn.Properties.Environment.Variables)).toContain('EVENT_STREAM');
+    expect(Object.keys(ingestFn.Properties.Environment.Variables)).not.toContain('EVENTS_TABLE');
+    const roleOf = (fnId: string) =>
+      ((resources[fnId] as Resources[string]).Properties.Role as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+    const ingestPolicy = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties.Roles).includes(roleOf(ingest as string)),
+    );
+    const actions = JSON.stringify(ingestPolicy?.Properties.PolicyDocument);
+    expect(actions).toContain('kinesis:PutRecords');
+    expect(actions).not.toContain('dynamodb:');
+  });
+});

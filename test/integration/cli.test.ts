@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertPortFree, freePort } from '../../local/processes.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+describe('npm start (local/main.ts)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-cli-'));
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts on PORT, prints and writes the credentials, serves a token, and stops cleanly on SIGTERM', async () => {
+    // PORT..PORT+4 must be free: the emulators take the four ports after the API's.
+    let port = 0;
+    for (;;) {
+      port = await freePort();
+      const free = await Promise.all(
+        [1, 2, 3, 4].map((i) =>
+          assertPortFree(port + i, 'probe').then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      if (port + 4 < 65535 && free.every(Boolean)) break;
+    }
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_QUIET: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr?.on('data', (d) => {
+      out += String(d);
+    });
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('Ctrl-C stops everything')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+    expect(creds.base_url).toBe(`http://127.0.0.1:${port}`);
+    expect(creds.aws_endpoints.dynamodb).toBe(`http://127.0.0.1:${port + 1}`);
+    expect(out).toContain(creds.client_secret);
+    const token = await fetch(creds.token_url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${creds.client_id}:${creds.client_secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(token.status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('stopped.');
+    for (let i = 0; i <= 4; i++) await assertPortFree(port + i, `port ${port + i}`);
+  });
+});

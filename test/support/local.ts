@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalOptions, type LocalRunner, startLocal } from '../../local/runner.js';
+
+export interface TestService {
+  runner: LocalRunner;
+  base: string;
+  token(scope?: string): Promise<string>;
+  /** fetch against the API with a bearer token (all scopes unless given). */
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
+  stop(): Promise<void>;
+  dataDir: string;
+}
+
+/** Start the local runner on free ports with a fresh data directory. */
+export async function startTestService(
+  opts: LocalOptions & { keepData?: boolean } = {},
+): Promise<TestService> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'activity-events-'));
+  const runner = await startLocal({ port: 0, pollIdleMs: 50, ...opts, dataDir });
+  const c = runner.credentials;
+  const tokens = new Map<string, string>();
+  const token = async (scope?: string) => {
+    const key = scope ?? '*';
+    const cached = tokens.get(key);
+    if (cached) return cached;
+    const res = await fetch(c.token_url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
+    });
+    if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
+    const t = ((await res.json()) as { access_token: string }).access_token;
+    tokens.set(key, t);
+    return t;
+  };
+  const api: TestService['api'] = async (method, path, body, tok) => {
+    const res = await fetch(`${c.base_url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tok ?? (await token())}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers };
+  };
+  return {
+    runner,
+    base: c.base_url,
+    token,
+    api,
+    dataDir,
+    async stop() {
+      await runner.stop();
+      if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Poll until fn returns a value (not undefined) or the timeout passes. */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
