@@ -20,6 +20,19 @@ export const HANDLER_NEEDS: Record<
   },
   activities: { needs: { eventsTable: 'read' }, description: 'GET /activities/{id}' },
   'event-types': { needs: {}, description: 'GET /event-types: the event catalog' },
+  streams: {
+    needs: { controlTable: 'readwrite', eventsTable: 'read', eventStream: 'write' },
+    description: 'Stream management (config, health, start markers, audit events)',
+  },
+  collect: {
+    needs: { controlTable: 'readwrite', eventsTable: 'read' },
+    description: 'POST /activities/collect: next batch of a custom stream',
+    memorySize: 1024,
+  },
+  directory: {
+    needs: { controlTable: 'readwrite', eventStream: 'write' },
+    description: 'PUT /directory/{kind}/{id}: enrichment directory bulk sync',
+  },
 };
 
 export interface ApiProps {

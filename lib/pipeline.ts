@@ -76,9 +76,7 @@ export class Pipeline extends Construct {
     wire(
       this.consumer,
       { eventsTable: props.eventsTable, controlTable: props.controlTable, eventStream: this.stream },
-      {
-        eventsTable: 'readwrite',
-      },
+      { eventsTable: 'readwrite', controlTable: 'readwrite' },
     );
     this.consumer.addEventSource(
       new KinesisEventSource(this.stream, {

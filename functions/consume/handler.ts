@@ -3,12 +3,14 @@ import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { dynamoClient } from '../shared/clients.js';
 import { consumeRecords } from '../shared/consume.js';
+import { directoryProjection } from '../shared/directory.js';
 import { readEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
 import { shardOfEventId } from '../shared/store/keys.js';
 
-const env = readEnv(['eventsTable', 'retentionDays']);
+const env = readEnv(['eventsTable', 'controlTable', 'retentionDays']);
 const ddb = dynamoClient();
+const projections = [directoryProjection({ ddb, controlTable: env.controlTable })];
 
 /** Kinesis event source mapping target; reports partial batch failures. */
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
@@ -23,6 +25,7 @@ export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
       ddb,
       eventsTable: env.eventsTable,
       retentionDays: env.retentionDays,
+      projections,
     });
     logger.info('batch consumed', {
       records: records.length,

@@ -134,9 +134,18 @@ async function consumeShard(
     });
   }
 
-  // 2. Claim ids (concurrently), within the decodable prefix.
+  // 2. Claim ids (concurrently), within the decodable prefix. A later copy of an id in the same batch is a
+  // duplicate of the earlier one without a claim of its own, so the first copy in stream order wins.
+  const seen = new Set<string>();
+  const repeats = new Set<number>();
+  decoded.slice(0, cut).forEach((d, i) => {
+    if (d.kind !== 'event') return;
+    if (seen.has(d.event.id)) repeats.add(i);
+    seen.add(d.event.id);
+  });
   const claims: Claim[] = await mapLimit(decoded.slice(0, cut), deps.claimConcurrency ?? 16, async (d, i) => {
     if (d.kind !== 'event') return 'new';
+    if (repeats.has(i)) return 'duplicate';
     return claimId(deps, d.event, shardId, (todo[i] as { seq: string }).seq, now);
   });
   const firstFailedClaim = claims.indexOf('failed');

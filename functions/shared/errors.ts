@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'destination_not_pullable'
+  | 'stream_paused'
   | 'rate_limited'
   | 'unavailable'
   | 'internal_error';

@@ -13,7 +13,14 @@ export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPES);
 
 /** Lambda handlers; each lives in functions/<name>/handler.ts. */
-export const HTTP_HANDLERS = ['ingest', 'event-types', 'activities'] as const;
+export const HTTP_HANDLERS = [
+  'ingest',
+  'event-types',
+  'activities',
+  'streams',
+  'collect',
+  'directory',
+] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -51,6 +58,55 @@ export const ROUTES: readonly Route[] = [
     scopes: [SCOPES.read, SCOPES.write],
     summary: 'The event catalog',
   },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/activities/collect`,
+    handler: 'collect',
+    scopes: [SCOPES.read],
+    summary: 'Next batch of a custom stream (API polling)',
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/streams`,
+    handler: 'streams',
+    scopes: [SCOPES.manage],
+    summary: 'Create a stream',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/streams`,
+    handler: 'streams',
+    scopes: [SCOPES.manage],
+    summary: 'List streams',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/streams/{stream_id}`,
+    handler: 'streams',
+    scopes: [SCOPES.manage],
+    summary: 'One stream, with its health',
+  },
+  {
+    method: 'PATCH',
+    path: `${API_PREFIX}/streams/{stream_id}`,
+    handler: 'streams',
+    scopes: [SCOPES.manage],
+    summary: 'Change a stream',
+  },
+  {
+    method: 'DELETE',
+    path: `${API_PREFIX}/streams/{stream_id}`,
+    handler: 'streams',
+    scopes: [SCOPES.manage],
+    summary: 'Delete a stream and its state',
+  },
+  {
+    method: 'PUT',
+    path: `${API_PREFIX}/directory/{kind}/{id}`,
+    handler: 'directory',
+    scopes: [SCOPES.manage],
+    summary: 'Write an enrichment directory entry',
+  },
 ];
 
 export function routeKey(r: Pick<Route, 'method' | 'path'>): string {
@@ -65,6 +121,7 @@ export function matchRoute(
 ): { route: Route; params: Record<string, string> } | { route: undefined; allowed: Method[] } {
   const allowed: Method[] = [];
   const segs = path.replace(/\/+$/, '').split('/');
+  let best: { route: Route; params: Record<string, string> } | undefined;
   for (const route of routes) {
     const pattern = route.path.split('/');
     if (pattern.length !== segs.length) continue;
@@ -79,9 +136,9 @@ export function matchRoute(
       } else if (p !== s) ok = false;
     }
     if (!ok) continue;
-    // A literal segment beats a parameter (API Gateway's most-specific-match rule).
-    if (route.method === method) return { route, params };
-    allowed.push(route.method);
+    if (route.method !== method) allowed.push(route.method);
+    // Literal segments beat parameters (API Gateway's most-specific-match rule).
+    else if (!best || Object.keys(params).length < Object.keys(best.params).length) best = { route, params };
   }
-  return { route: undefined, allowed };
+  return best ?? { route: undefined, allowed };
 }

@@ -192,6 +192,30 @@ describe('ActivityEventsStack', () => {
     for (const g of Object.values(groups)) expect(g.Properties.RetentionInDays).toBe(30);
   });
 
+  it('lets the consumer write the control table (enrichment directory) and the collect function read the log but not the stream', () => {
+    const fnId = (desc: RegExp) =>
+      logicalIdOf('AWS::Lambda::Function', (p) => desc.test(String(p.Description ?? ''))) as string;
+    const policyOf = (id: string) => {
+      const role = (
+        (resources[id] as Resources[string]).Properties.Role as { 'Fn::GetAtt': [string, string] }
+      )['Fn::GetAtt'][0];
+      return JSON.stringify(
+        Object.values(resources).find(
+          (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role),
+        )?.Properties.PolicyDocument,
+      );
+    };
+    const consumer = fnId(/Kinesis consumer/);
+    expect(JSON.stringify(resources[consumer]?.Properties)).toContain('CONTROL_TABLE');
+    expect(policyOf(consumer)).toMatch(/StoreControlTable/);
+    const collect = fnId(/POST \/activities\/collect/);
+    expect(policyOf(collect)).toContain('dynamodb:Query');
+    expect(policyOf(collect)).not.toContain('kinesis:');
+    const streams = fnId(/Stream management/);
+    expect(policyOf(streams)).toContain('kinesis:ListShards');
+    expect(policyOf(streams)).toContain('kinesis:PutRecords');
+  });
+
   it('gives the consumer its retention setting and the ingest function only the stream', () => {
     const t = Template.fromStack(build({ retentionDays: { cis: 30, admin: 400 } }).stack);
     t.hasResourceProperties('AWS::Lambda::Function', {

@@ -45,8 +45,8 @@ export class DynamoServiceError extends Error {
   }
 }
 
-/** A hook that may throw (fault injection) before an operation reaches the store. */
-export type Fault = (op: DynamoOp, input: Record<string, unknown>) => void;
+/** A hook run before an operation reaches the store: it may throw (fault injection) or await other work first. */
+export type Fault = (op: DynamoOp, input: Record<string, unknown>) => void | Promise<void>;
 
 export interface FakeDynamo {
   client: DynamoDBClient;
@@ -56,6 +56,8 @@ export interface FakeDynamo {
   log: Array<{ op: DynamoOp; input: Record<string, unknown> }>;
   setFault(f: Fault | undefined): void;
   call(op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Create the tables of the shared spec under these names and wait until they are ACTIVE. */
+  createTables(tables: Record<string, string>): Promise<void>;
   restore(): void;
 }
 
@@ -69,19 +71,17 @@ export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDy
   const log: FakeDynamo['log'] = [];
   let fault: Fault | undefined;
 
-  const call = (op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>> =>
+  const call = async (op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    calls[op] = (calls[op] ?? 0) + 1;
+    log.push({ op, input });
+    await fault?.(op, input);
+    return run(op, input);
+  };
+  const run = (op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
-      calls[op] = (calls[op] ?? 0) + 1;
-      log.push({ op, input });
-      try {
-        fault?.(op, input);
-      } catch (err) {
-        reject(err);
-        return;
-      }
       const action = validations.toLowerFirst(op);
       const v = require(`dynalite/validations/${action}`) as { types: unknown; custom?: unknown };
-      const run = require(`dynalite/actions/${action}`) as (
+      const act = require(`dynalite/actions/${action}`) as (
         store: unknown,
         data: unknown,
         cb: (
@@ -103,7 +103,7 @@ export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDy
         );
         return;
       }
-      run(store, data, (err, out) => {
+      act(store, data, (err, out) => {
         if (err) {
           const type = err.body?.__type?.split('#')[1] ?? 'InternalServerError';
           reject(new DynamoServiceError(type, err.body?.message ?? type));
@@ -116,11 +116,21 @@ export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDy
     // biome-ignore lint/suspicious/noExplicitAny: the mock's input type differs per command
     mock.on(Cmd as any).callsFake((input: Record<string, unknown>) => call(op as DynamoOp, input));
   }
-  for (const spec of TABLES) {
-    const name = tables[spec.resource];
-    if (name) await call('CreateTable', createTableInput(name, spec) as unknown as Record<string, unknown>);
-  }
+  const createTables = async (names: Record<string, string>) => {
+    for (const spec of TABLES) {
+      const name = names[spec.resource];
+      if (!name) continue;
+      await run('CreateTable', createTableInput(name, spec) as unknown as Record<string, unknown>);
+      for (;;) {
+        const d = (await run('DescribeTable', { TableName: name })) as { Table?: { TableStatus?: string } };
+        if (d.Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+  };
+  await createTables(tables);
   return {
+    createTables,
     client: new DynamoDBClient({ region: 'us-east-1' }),
     calls,
     log,

@@ -13,8 +13,9 @@ const TABLE = 'unit-events';
 
 beforeAll(async () => {
   process.env.EVENTS_TABLE = TABLE;
+  process.env.CONTROL_TABLE = 'unit-control';
   process.env.RETENTION_DAYS = '{"cis":30,"admin":365}';
-  ddb = await fakeDynamo({ eventsTable: TABLE });
+  ddb = await fakeDynamo({ eventsTable: TABLE, controlTable: 'unit-control' });
   consume = (await import('../../functions/consume/handler.js')).handler as typeof consume;
   getById = (await import('../../functions/activities/handler.js')).handler;
 });
@@ -103,6 +104,16 @@ describe('consume handler', () => {
     expect(ids).toHaveLength(3);
     expect((await logItems('cis')).map((i) => i.n?.N)).toEqual(['1', '2', '3']);
     expect((await watermark())?.counts.cis).toBe(3);
+  });
+
+  it('keeps the first copy when a duplicate id arrives in the same batch', async () => {
+    const first = makeEvent({ id: 'twice' });
+    const copy = { ...first, received_at: new Date(Date.parse(first.received_at) + 1000).toISOString() };
+    await run(kinesisBatch(SHARD, 30n, [first, makeEvent(), copy]));
+    const items = await logItems('cis');
+    expect(items.map((i) => i.id?.S)).toEqual(['twice', expect.any(String)]);
+    expect(items[0]?.sk?.S).toBe(padSeq('30'));
+    expect(JSON.parse(items[0]?.e?.S ?? '{}').received_at).toBe(first.received_at);
   });
 
   it('converges on the same items when a batch is retried after failing half way, and only then advances the watermark', async () => {

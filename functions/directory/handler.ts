@@ -1,0 +1,19 @@
+import { dynamoClient, kinesisClient } from '../shared/clients.js';
+import { putDirectoryEntry } from '../shared/directory-api.js';
+import { readEnv } from '../shared/env.js';
+import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
+
+const env = readEnv(['controlTable', 'eventStream']);
+const deps = {
+  ddb: dynamoClient(),
+  kinesis: kinesisClient(),
+  controlTable: env.controlTable,
+  streamName: env.eventStream,
+};
+
+/** PUT /activities/v1/directory/{kind}/{id} */
+export const handler = httpHandler(async (event) => {
+  const { kind = '', id = '' } = event.pathParameters ?? {};
+  const body = parseJson(readBody(event, 16 * 1024));
+  return json(200, await putDirectoryEntry(deps, kind, id, body, caller(event).clientId));
+});

@@ -1,0 +1,112 @@
+import * as z from 'zod';
+import { backoff, sleep } from './concurrency.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { type DirectoryCache, enrichEvents, newDirectoryCache } from './directory.js';
+import { ApiError, notFound } from './errors.js';
+import type { ActivityEvent } from './event-schema.js';
+import { parseWith } from './http.js';
+import { type LogEntry, type ReadDeps, readBatch, type StreamFilter } from './read-batch.js';
+import { SOURCES } from './sources.js';
+import { batchSize } from './streams/model.js';
+import type { StoredRecord } from './streams/service.js';
+import { type ControlDeps, commitCursor, getStream } from './streams/store.js';
+
+export interface CollectDeps extends ControlDeps, ReadDeps {
+  /** Commit attempts before giving up with 409 (each attempt re-reads the stream). */
+  maxAttempts?: number;
+  directoryCache?: DirectoryCache;
+}
+
+const querySchema = z.strictObject({
+  type: z.enum(SOURCES, { error: `is required: one of ${SOURCES.join(', ')}` }),
+  stream_id: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'is not a stream id'),
+  batch_size: z
+    .preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v), batchSize)
+    .optional(),
+  after: z.string().min(1, 'must not be empty').optional(),
+});
+
+export interface CollectResult {
+  /** The response body, serialised: {"data":[...],"cursor":"...","has_more":bool}. */
+  body: string;
+  count: number;
+  cursor: string;
+  hasMore: boolean;
+}
+
+export function streamFilter(s: StoredRecord): StreamFilter {
+  return {
+    source: s.type,
+    ...(s.event_types ? { eventTypes: s.event_types } : {}),
+    ...(s.start_at !== undefined ? { startAt: s.start_at } : {}),
+  };
+}
+
+/** The events of a batch as JSON text, enriched when the stream asks for it. */
+export async function renderEvents(
+  entries: readonly LogEntry[],
+  enrich: boolean,
+  deps: CollectDeps,
+): Promise<string[]> {
+  if (!enrich || entries.length === 0) return entries.map((e) => e.json);
+  const events = entries.map((e) => JSON.parse(e.json) as ActivityEvent);
+  await enrichEvents(events, deps, deps.directoryCache ?? newDirectoryCache());
+  return events.map((e) => JSON.stringify(e));
+}
+
+/**
+ * POST /activities/collect: the next batch of a custom stream. The batch is read from the stream's cursor
+ * (or `after`, a cursor returned earlier) and only returned once the cursor has been advanced by a
+ * conditional write on its version; a collector that loses the race to another re-reads and tries again,
+ * so two collectors never receive the same event.
+ */
+export async function collect(
+  query: Record<string, string | undefined>,
+  deps: CollectDeps,
+): Promise<CollectResult> {
+  const q = parseWith(querySchema, query, 'collect parameters');
+  const attempts = deps.maxAttempts ?? 10;
+  const cache = deps.directoryCache ?? newDirectoryCache();
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const stored = await getStream(deps, q.stream_id);
+    if (!stored) throw notFound(`no stream with id '${q.stream_id}'`);
+    const s = stored.config as StoredRecord;
+    if (s.type !== q.type) {
+      throw new ApiError(400, 'validation_failed', 'type does not match the stream', [
+        { path: 'type', message: `stream ${s.stream_id} collects '${s.type}' events, not '${q.type}'` },
+      ]);
+    }
+    if (s.destination.kind !== 'custom') {
+      throw new ApiError(
+        409,
+        'destination_not_pullable',
+        `stream ${s.stream_id} delivers to ${s.destination.kind} on a schedule; only streams with destination 'custom' are collected`,
+      );
+    }
+    if (s.status === 'paused') {
+      throw new ApiError(
+        409,
+        'stream_paused',
+        `stream ${s.stream_id} is paused; PATCH its status to 'active' to collect`,
+      );
+    }
+    const from = q.after ? decodeCursor(q.after, s.stream_id) : stored.state.positions;
+    const read = await readBatch(deps, streamFilter(s), from, q.batch_size ?? s.batch_size);
+    // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
+    const data = await renderEvents(read.entries, s.enrichment, { ...deps, directoryCache: cache });
+    const now = new Date((deps.now ?? Date.now)()).toISOString();
+    if (await commitCursor(deps, s.stream_id, stored.state.cv, read.positions, { last_collected_at: now })) {
+      const cursor = encodeCursor(s.stream_id, read.positions);
+      return {
+        body: `{"data":[${data.join(',')}],"cursor":${JSON.stringify(cursor)},"has_more":${read.hasMore}}`,
+        count: data.length,
+        cursor,
+        hasMore: read.hasMore,
+      };
+    }
+    await sleep(backoff(attempt, 15, 250));
+  }
+  throw new ApiError(409, 'conflict', 'too many collectors raced on this stream; retry', undefined, {
+    'retry-after': '1',
+  });
+}

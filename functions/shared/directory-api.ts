@@ -1,0 +1,88 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import * as z from 'zod';
+import { auditEvent, diff, recordAudit } from './audit.js';
+import {
+  DIRECTORY_KINDS,
+  type DirectoryDeps,
+  type DirectoryEntry,
+  type DirectoryKind,
+  readStamped,
+  writeEntry,
+} from './directory.js';
+import { ApiError, badRequest } from './errors.js';
+import { parseWith } from './http.js';
+
+const email = z.email({ error: 'must be an email address' }).max(320, 'must be at most 320 characters');
+const BODY: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {
+  users: z.strictObject({ email }),
+  apps: z.strictObject({
+    name: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+  }),
+  admins: z
+    .strictObject({
+      email: email.optional(),
+      roles: z
+        .array(z.string().min(1).max(128), { error: 'must be an array of role names' })
+        .max(50)
+        .optional(),
+    })
+    .refine((v) => v.email !== undefined || v.roles !== undefined, { message: 'needs email, roles or both' }),
+};
+
+export interface DirectoryApiDeps extends DirectoryDeps {
+  kinesis: KinesisClient;
+  streamName: string;
+  now?: () => number;
+}
+
+/** PUT /directory/{kind}/{id}: bulk-sync one entry (newest write wins), recorded as updateDirectory. */
+export async function putDirectoryEntry(
+  deps: DirectoryApiDeps,
+  kind: string,
+  id: string,
+  body: unknown,
+  actor: string,
+) {
+  if (!(DIRECTORY_KINDS as readonly string[]).includes(kind)) {
+    throw badRequest('invalid directory kind', [
+      { path: 'kind', message: `must be one of ${DIRECTORY_KINDS.join(', ')}` },
+    ]);
+  }
+  if (!/^[\w.:@|+=-]{1,256}$/.test(id)) {
+    throw badRequest('invalid directory id', [
+      { path: 'id', message: 'must be 1-256 characters without spaces or slashes' },
+    ]);
+  }
+  const k = kind as DirectoryKind;
+  const entry = parseWith(BODY[k], body, `${k} entry`);
+  const now = (deps.now ?? Date.now)();
+  // An explicit write is the newest fact when it is made, even over events stamped ahead of this clock.
+  let prev: DirectoryEntry = {};
+  for (let attempt = 0; ; attempt++) {
+    const stored = await readStamped(deps, k, id);
+    prev = stored?.entry ?? {};
+    if (await writeEntry(deps, k, id, entry, Math.max(now, (stored?.ts ?? 0) + 1))) break;
+    if (attempt === 4)
+      throw new ApiError(409, 'conflict', 'the entry kept changing; retry', undefined, {
+        'retry-after': '1',
+      });
+  }
+  const current = { ...prev, ...entry };
+  const changes = diff(prev as Record<string, unknown>, current as Record<string, unknown>);
+  if (Object.keys(changes).length > 0) {
+    await recordAudit(
+      [
+        auditEvent({
+          type: 'updateDirectory',
+          actor,
+          target: { id, type: `directory_${k}` },
+          changes,
+          data: { kind: k, entry_id: id },
+          now,
+        }),
+      ],
+      deps,
+    );
+  }
+  return { kind: k, id, ...current };
+}

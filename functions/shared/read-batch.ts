@@ -1,0 +1,187 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { Source } from './sources.js';
+import { logPk } from './store/keys.js';
+import { listWatermarks, type Watermark } from './store/watermarks.js';
+
+/** Per-shard read positions: the padded sequence number of the last record passed, per shard id. */
+export type Positions = Record<string, string>;
+
+/** An event read from the log, still as its stored JSON. */
+export interface LogEntry {
+  shardId: string;
+  seq: string;
+  id: string;
+  type: string;
+  /** received_at, epoch ms. */
+  t: number;
+  json: string;
+}
+
+export interface StreamFilter {
+  source: Source;
+  /** Only these types (undefined: all of the source). */
+  eventTypes?: readonly string[];
+  /** Skip events received before this time (epoch ms). */
+  startAt?: number;
+}
+
+export interface ReadDeps {
+  ddb: DynamoDBClient;
+  eventsTable: string;
+  now?: () => number;
+}
+
+export interface ReadResult {
+  entries: LogEntry[];
+  /** Positions after the returned entries (and after any filtered-out records before them). */
+  positions: Positions;
+  /** More matching events may be waiting now. */
+  hasMore: boolean;
+  watermarks: Watermark[];
+}
+
+interface ShardState {
+  shardId: string;
+  wm: string;
+  /** Position up to which the shard has been scanned. */
+  scanned: string;
+  exhausted: boolean;
+  buffer: LogEntry[];
+}
+
+/** Upper bound on items scanned per call (filters may skip many), as a multiple of the batch size. */
+const SCAN_BUDGET_FACTOR = 10;
+
+/**
+ * Read the next batch of a stream: at most `limit` events of the stream's source and filter, after
+ * `positions`, never past a shard's watermark (so nothing can appear later behind the new positions).
+ *
+ * Shards are read in rounds, each shard asked for an even share of what is still missing; the buffered
+ * events are merged across shards by (received time, id) while each shard's events stay in sequence
+ * order, so whatever is taken from a shard is a prefix of it and its new position never jumps a record.
+ */
+export async function readBatch(
+  deps: ReadDeps,
+  filter: StreamFilter,
+  positions: Positions,
+  limit: number,
+  watermarks?: Watermark[],
+): Promise<ReadResult> {
+  const now = (deps.now ?? Date.now)();
+  const wms = watermarks ?? (await listWatermarks(deps.ddb, deps.eventsTable));
+  const types = filter.eventTypes ? new Set(filter.eventTypes) : undefined;
+  const nowSec = Math.floor(now / 1000);
+  const shards: ShardState[] = wms
+    .map((w) => {
+      const pos = positions[w.shardId] ?? '';
+      return {
+        shardId: w.shardId,
+        wm: w.seq,
+        scanned: pos,
+        exhausted: w.seq <= pos,
+        buffer: [] as LogEntry[],
+      };
+    })
+    .sort((a, b) => (a.shardId < b.shardId ? -1 : 1));
+
+  let matched = 0;
+  let scannedTotal = 0;
+  const budget = Math.max(limit, 100) * SCAN_BUDGET_FACTOR;
+  for (;;) {
+    const active = shards.filter((s) => !s.exhausted);
+    if (active.length === 0 || matched >= limit || scannedTotal >= budget) break;
+    const share = Math.max(1, Math.ceil((limit - matched) / active.length));
+    const counts = await Promise.all(
+      active.map(async (s) => {
+        const res = await deps.ddb.send(
+          new QueryCommand({
+            TableName: deps.eventsTable,
+            KeyConditionExpression: s.scanned
+              ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
+              : '#pk = :pk AND #sk <= :wm',
+            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+            ExpressionAttributeValues: {
+              ':pk': { S: logPk(filter.source, s.shardId) },
+              ':wm': { S: s.wm },
+              ...(s.scanned ? { ':from': { S: s.scanned } } : {}),
+            },
+            ConsistentRead: true,
+            // BETWEEN is inclusive: one more item covers the one at the position itself.
+            Limit: share + (s.scanned ? 1 : 0),
+          }),
+        );
+        let got = 0;
+        let scanned = 0;
+        for (const item of res.Items ?? []) {
+          const sk = item.sk?.S ?? '';
+          if (sk <= s.scanned) continue;
+          scanned++;
+          s.scanned = sk;
+          const entry = toEntry(s.shardId, item);
+          if (Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec) continue;
+          if (types && !types.has(entry.type)) continue;
+          if (filter.startAt !== undefined && entry.t < filter.startAt) continue;
+          s.buffer.push(entry);
+          got++;
+        }
+        if (!res.LastEvaluatedKey) {
+          s.exhausted = true;
+          s.scanned = s.wm;
+        }
+        scannedTotal += scanned;
+        return got;
+      }),
+    );
+    matched += counts.reduce((a, b) => a + b, 0);
+  }
+
+  // k-way merge by (t, id, shardId), each shard's buffer consumed from its head only.
+  const entries: LogEntry[] = [];
+  const heads = shards.map(() => 0);
+  while (entries.length < limit) {
+    let best = -1;
+    for (let i = 0; i < shards.length; i++) {
+      const e = (shards[i] as ShardState).buffer[heads[i] as number];
+      if (!e) continue;
+      const b = best === -1 ? undefined : (shards[best] as ShardState).buffer[heads[best] as number];
+      if (!b || before(e, b)) best = i;
+    }
+    if (best === -1) break;
+    entries.push((shards[best] as ShardState).buffer[heads[best] as number] as LogEntry);
+    heads[best] = (heads[best] as number) + 1;
+  }
+
+  const next: Positions = { ...positions };
+  let hasMore = false;
+  shards.forEach((s, i) => {
+    const taken = heads[i] as number;
+    if (taken < s.buffer.length) {
+      // Buffered events left behind: resume right after the last one taken (if any was).
+      hasMore = true;
+      if (taken > 0) next[s.shardId] = (s.buffer[taken - 1] as LogEntry).seq;
+    } else {
+      // Everything matched was taken: skip past the filtered-out records scanned too.
+      if (s.scanned > (positions[s.shardId] ?? '')) next[s.shardId] = s.scanned;
+      if (!s.exhausted) hasMore = true;
+    }
+  });
+  return { entries, positions: next, hasMore, watermarks: wms };
+}
+
+/** Merge order across shards: receipt time, then id (ULIDs of one request are increasing), then shard. */
+function before(a: LogEntry, b: LogEntry): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (a.id !== b.id) return a.id < b.id;
+  return a.shardId < b.shardId;
+}
+
+function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntry {
+  return {
+    shardId,
+    seq: item.sk?.S ?? '',
+    id: item.id?.S ?? '',
+    type: item.type?.S ?? '',
+    t: Number(item.t?.N ?? 0),
+    json: item.e?.S ?? '{}',
+  };
+}

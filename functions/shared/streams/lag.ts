@@ -1,0 +1,41 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { Positions, ReadDeps } from '../read-batch.js';
+import type { Source } from '../sources.js';
+import { logPk } from '../store/keys.js';
+import { listWatermarks, type Watermark } from '../store/watermarks.js';
+
+/**
+ * Events of `source` committed to the log but not yet passed by `positions`: per shard, the watermark's
+ * count of the source's events minus the ordinal of the last event at or before the position (one
+ * one-item query per shard with events waiting). With an event_types filter this is an upper bound.
+ */
+export async function streamLag(
+  deps: ReadDeps,
+  source: Source,
+  positions: Positions,
+  watermarks?: Watermark[],
+): Promise<number> {
+  const wms = watermarks ?? (await listWatermarks(deps.ddb, deps.eventsTable));
+  const perShard = await Promise.all(
+    wms.map(async (w) => {
+      const total = w.counts[source];
+      const pos = positions[w.shardId];
+      if (total === 0) return 0;
+      if (!pos) return total;
+      const res = await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.eventsTable,
+          KeyConditionExpression: '#pk = :pk AND #sk <= :pos',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#n': 'n' },
+          ExpressionAttributeValues: { ':pk': { S: logPk(source, w.shardId) }, ':pos': { S: pos } },
+          ScanIndexForward: false,
+          Limit: 1,
+          ProjectionExpression: '#n',
+        }),
+      );
+      const passed = Number(res.Items?.[0]?.n?.N ?? 0);
+      return Math.max(0, total - passed);
+    }),
+  );
+  return perShard.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,194 @@
+import * as z from 'zod';
+import { lookupType } from '../catalog/index.js';
+import { API_PREFIX } from '../routes.js';
+import { SOURCES, type Source } from '../sources.js';
+
+export const MIN_BATCH = 1;
+export const MAX_BATCH = 1000;
+export const DEFAULT_BATCH = 100;
+export const DESTINATION_KINDS = ['custom', 's3', 'gcs', 'splunk'] as const;
+export const STATUSES = ['active', 'paused', 'error'] as const;
+export type StreamStatus = (typeof STATUSES)[number];
+
+const SOURCE_MSG = `must be one of ${SOURCES.join(', ')}`;
+const BATCH_MSG = `must be an integer from ${MIN_BATCH} to ${MAX_BATCH}`;
+
+export const batchSize = z.int({ error: BATCH_MSG }).min(MIN_BATCH, BATCH_MSG).max(MAX_BATCH, BATCH_MSG);
+
+const bucket = z
+  .string({ error: 'is required' })
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'must be a bucket name: 3-63 lowercase letters, digits, dots and hyphens',
+  );
+const prefix = z
+  .string()
+  .max(512, 'must be at most 512 characters')
+  .regex(/^(?!\/)[\w!\-.*'()/=]*$/, 'must be an object key prefix without a leading slash')
+  .transform((p) => p.replace(/\/+$/, ''))
+  .optional();
+const secretArn = z
+  .string({ error: 'is required' })
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+    'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+  );
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+const hecUrl = z.string({ error: 'is required' }).refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (
+        (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname))) &&
+        !u.search &&
+        !u.hash
+      );
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an https:// URL of the Splunk HEC endpoint (http:// only on loopback), without query' },
+);
+const label = (what: string) =>
+  z.string().min(1, 'must not be empty').max(256, `${what} must be at most 256 characters`);
+
+export const destinationSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { kind: v } : v),
+  z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('custom') }),
+      z.strictObject({ kind: z.literal('s3'), bucket, prefix }),
+      z.strictObject({ kind: z.literal('gcs'), bucket, prefix, hmac_secret_arn: secretArn }),
+      z.strictObject({
+        kind: z.literal('splunk'),
+        url: hecUrl.transform((u) => u.replace(/\/+$/, '')),
+        token_secret_arn: secretArn,
+        index: label('index').optional(),
+        sourcetype: label('sourcetype').optional(),
+        source: label('source').optional(),
+      }),
+    ],
+    { error: `kind must be one of ${DESTINATION_KINDS.join(', ')}` },
+  ),
+);
+export type Destination = z.output<typeof destinationSchema>;
+
+const isoTime = z.iso.datetime({ offset: true });
+const START_MSG = "must be 'now', 'earliest' or an ISO 8601 date-time with timezone";
+const startFrom = z
+  .string({ error: START_MSG })
+  .refine((v) => v === 'now' || v === 'earliest' || isoTime.safeParse(v).success, { message: START_MSG });
+
+const eventTypes = z
+  .array(z.string(), { error: 'must be an array of event types' })
+  .min(1, 'must list at least one event type (omit it for all types)')
+  .max(500, 'must list at most 500 event types');
+
+export const createStreamSchema = z.strictObject({
+  name: z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters'),
+  type: z.enum(SOURCES, { error: SOURCE_MSG }),
+  destination: destinationSchema.default({ kind: 'custom' }),
+  batch_size: batchSize.default(DEFAULT_BATCH),
+  enrichment: z.boolean({ error: 'must be true or false' }).default(false),
+  event_types: eventTypes.optional(),
+  start_from: startFrom.default('now'),
+});
+export type CreateStreamInput = z.output<typeof createStreamSchema>;
+
+export const patchStreamSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+  destination: destinationSchema.optional(),
+  batch_size: batchSize.optional(),
+  enrichment: z.boolean({ error: 'must be true or false' }).optional(),
+  event_types: eventTypes.nullable().optional(),
+  status: z.enum(['active', 'paused'], { error: "must be 'active' or 'paused'" }).optional(),
+});
+export type PatchStreamInput = z.output<typeof patchStreamSchema>;
+
+/** Fields fixed at creation; a PATCH naming them is rejected. */
+export const IMMUTABLE_FIELDS = ['type', 'start_from', 'stream_id'] as const;
+
+/** Problems with event_types for a stream of `source`: unknown types, types of another source, duplicates. */
+export function eventTypeProblems(types: readonly string[] | null | undefined, source: Source) {
+  const problems: Array<{ path: string; message: string }> = [];
+  const seen = new Set<string>();
+  (types ?? []).forEach((t, i) => {
+    const spec = lookupType(t);
+    if (!spec) problems.push({ path: `event_types[${i}]`, message: `unknown event type '${t}'` });
+    else if (spec.source !== source) {
+      problems.push({
+        path: `event_types[${i}]`,
+        message: `'${t}' is a ${spec.source} event; this stream collects ${source} events`,
+      });
+    } else if (seen.has(t)) problems.push({ path: `event_types[${i}]`, message: `'${t}' is listed twice` });
+    seen.add(t);
+  });
+  return problems;
+}
+
+/** A stream's configuration and status (the control table's stream item). */
+export interface StreamRecord {
+  stream_id: string;
+  name: string;
+  type: Source;
+  destination: Destination;
+  batch_size: number;
+  enrichment: boolean;
+  event_types: string[] | null;
+  start_from: string;
+  status: StreamStatus;
+  status_reason?: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+}
+
+/** Delivery state kept beside the cursor (the control table's state item). */
+export interface StreamHealthState {
+  last_collected_at?: string;
+  last_delivery_at?: string;
+  last_error?: string;
+  consecutive_failures?: number;
+  failing_since?: string;
+}
+
+export function collectUrl(base: string, s: Pick<StreamRecord, 'stream_id' | 'type' | 'batch_size'>): string {
+  const q = new URLSearchParams({ type: s.type, stream_id: s.stream_id, batch_size: String(s.batch_size) });
+  return `${base}${API_PREFIX}/activities/collect?${q}`;
+}
+
+/** The API representation of a stream. */
+export function streamView(
+  s: StreamRecord,
+  health: StreamHealthState & { lag: number | null },
+  base: string,
+) {
+  return {
+    stream_id: s.stream_id,
+    name: s.name,
+    type: s.type,
+    destination: s.destination,
+    batch_size: s.batch_size,
+    enrichment: s.enrichment,
+    event_types: s.event_types,
+    start_from: s.start_from,
+    status: s.status,
+    ...(s.status_reason ? { status_reason: s.status_reason } : {}),
+    collect_url: s.destination.kind === 'custom' ? collectUrl(base, s) : null,
+    health: {
+      last_collected_at: health.last_collected_at ?? null,
+      last_delivery_at: health.last_delivery_at ?? null,
+      last_error: health.last_error ?? null,
+      consecutive_failures: health.consecutive_failures ?? 0,
+      lag: health.lag,
+    },
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+    created_by: s.created_by,
+  };
+}

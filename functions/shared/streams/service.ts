@@ -1,0 +1,164 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { auditEvent, type Changes, diff, recordAudit } from '../audit.js';
+import { ApiError, badRequest, notFound } from '../errors.js';
+import { parseWith } from '../http.js';
+import { newId } from '../ids.js';
+import type { Positions, ReadDeps } from '../read-batch.js';
+import { listWatermarks, type Watermark } from '../store/watermarks.js';
+import { streamLag } from './lag.js';
+import {
+  createStreamSchema,
+  eventTypeProblems,
+  IMMUTABLE_FIELDS,
+  patchStreamSchema,
+  type StreamRecord,
+  streamView,
+} from './model.js';
+import { positionsNow } from './start.js';
+import {
+  type ControlDeps,
+  deleteStream,
+  getStream,
+  listStreams,
+  putNewStream,
+  type StoredStream,
+  updateConfig,
+} from './store.js';
+
+export interface StreamsDeps extends ControlDeps, ReadDeps {
+  kinesis: KinesisClient;
+  streamName: string;
+}
+
+/** Internal record: the API fields plus the start time of an ISO start_from. */
+export type StoredRecord = StreamRecord & { start_at?: number };
+
+/** The configuration fields audit events compare. */
+const AUDITED = [
+  'name',
+  'type',
+  'destination',
+  'batch_size',
+  'enrichment',
+  'event_types',
+  'start_from',
+  'status',
+] as const;
+const audited = (r: StreamRecord) => Object.fromEntries(AUDITED.map((f) => [f, r[f]]));
+
+async function view(deps: StreamsDeps, s: StoredStream, base: string, wms?: Watermark[]) {
+  const lag = await streamLag(deps, s.config.type, s.state.positions, wms);
+  return streamView(s.config, { ...s.state, lag }, base);
+}
+
+function audit(deps: StreamsDeps, type: string, actor: string, r: StreamRecord, changes: Changes) {
+  return recordAudit(
+    [
+      auditEvent({
+        type,
+        actor,
+        target: { id: r.stream_id, type: 'stream' },
+        changes,
+        data: { stream_id: r.stream_id, stream_name: r.name },
+      }),
+    ],
+    { kinesis: deps.kinesis, streamName: deps.streamName },
+  );
+}
+
+export async function createStream(deps: StreamsDeps, body: unknown, actor: string, base: string) {
+  const input = parseWith(createStreamSchema, body, 'stream');
+  const problems = eventTypeProblems(input.event_types, input.type);
+  if (problems.length > 0) throw badRequest('invalid stream', problems);
+  const now = new Date((deps.now ?? Date.now)()).toISOString();
+  const streamId = newId();
+  let positions: Positions = {};
+  let startAt: number | undefined;
+  if (input.start_from === 'now') positions = await positionsNow(deps.kinesis, deps.streamName, streamId);
+  else if (input.start_from !== 'earliest') startAt = Date.parse(input.start_from);
+  const record: StoredRecord = {
+    stream_id: streamId,
+    name: input.name,
+    type: input.type,
+    destination: input.destination,
+    batch_size: input.batch_size,
+    enrichment: input.enrichment,
+    event_types: input.event_types ?? null,
+    start_from: input.start_from,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+    created_by: actor,
+    ...(startAt !== undefined ? { start_at: startAt } : {}),
+  };
+  await putNewStream(deps, record, positions);
+  await audit(deps, 'createStream', actor, record, diff({}, audited(record)));
+  return view(deps, { config: record, ver: 1, state: { positions, cv: 0 } }, base);
+}
+
+export async function getStreamView(deps: StreamsDeps, id: string, base: string) {
+  const s = await getStream(deps, id);
+  if (!s) throw notFound(`no stream with id '${id}'`);
+  return view(deps, s, base);
+}
+
+export async function listStreamViews(deps: StreamsDeps, base: string, type?: string) {
+  const [streams, wms] = await Promise.all([listStreams(deps), listWatermarks(deps.ddb, deps.eventsTable)]);
+  const selected = streams
+    .filter((s) => !type || s.config.type === type)
+    .sort((a, b) => (a.config.created_at < b.config.created_at ? -1 : 1));
+  return Promise.all(selected.map((s) => view(deps, s, base, wms)));
+}
+
+export async function patchStream(deps: StreamsDeps, id: string, body: unknown, actor: string, base: string) {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const fixed = IMMUTABLE_FIELDS.filter((f) => f in body);
+    if (fixed.length > 0) {
+      throw badRequest(
+        'invalid stream update',
+        fixed.map((f) => ({
+          path: f,
+          message: 'cannot be changed after creation; create a new stream instead',
+        })),
+      );
+    }
+  }
+  const input = parseWith(patchStreamSchema, body, 'stream update');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const stored = await getStream(deps, id);
+    if (!stored) throw notFound(`no stream with id '${id}'`);
+    const prev = stored.config as StoredRecord;
+    const next: StoredRecord = {
+      ...prev,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.destination !== undefined ? { destination: input.destination } : {}),
+      ...(input.batch_size !== undefined ? { batch_size: input.batch_size } : {}),
+      ...(input.enrichment !== undefined ? { enrichment: input.enrichment } : {}),
+      ...(input.event_types !== undefined ? { event_types: input.event_types } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+    };
+    if (input.status === 'active') delete next.status_reason;
+    const problems = eventTypeProblems(next.event_types, next.type);
+    if (problems.length > 0) throw badRequest('invalid stream update', problems);
+    const changes = diff(audited(prev), audited(next));
+    if (Object.keys(changes).length === 0) return view(deps, stored, base);
+    next.updated_at = new Date((deps.now ?? Date.now)()).toISOString();
+    if (await updateConfig(deps, next, stored.ver)) {
+      await audit(deps, 'updateStream', actor, next, changes);
+      return view(deps, { ...stored, config: next, ver: stored.ver + 1 }, base);
+    }
+  }
+  throw new ApiError(
+    409,
+    'conflict',
+    'the stream kept changing while it was being updated; retry',
+    undefined,
+    { 'retry-after': '1' },
+  );
+}
+
+export async function removeStream(deps: StreamsDeps, id: string, actor: string): Promise<void> {
+  const stored = await getStream(deps, id);
+  if (!stored || !(await deleteStream(deps, id))) throw notFound(`no stream with id '${id}'`);
+  await audit(deps, 'deleteStream', actor, stored.config, diff(audited(stored.config), {}));
+}

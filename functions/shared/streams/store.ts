@@ -1,0 +1,226 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { Positions } from '../read-batch.js';
+import { isConditionFailed } from '../store/errors.js';
+import type { StreamHealthState, StreamRecord } from './model.js';
+
+/**
+ * Control-table items of a stream:
+ *   config  pk = STREAM       sk = <stream id>   cfg (JSON of StreamRecord), ver      (one partition: listing is one Query)
+ *   state   pk = C#<stream id> sk = C            cur (JSON positions), cv (cursor version), health fields
+ * The state item takes the frequent writes (every collect or delivery), each stream on its own partition.
+ */
+export const STREAM_PK = 'STREAM';
+const stateKey = (id: string) => ({ pk: { S: `C#${id}` }, sk: { S: 'C' } });
+const configKey = (id: string) => ({ pk: { S: STREAM_PK }, sk: { S: id } });
+
+export interface StreamState extends StreamHealthState {
+  positions: Positions;
+  /** Cursor version: every cursor commit is conditional on it. */
+  cv: number;
+}
+
+export interface StoredStream {
+  config: StreamRecord;
+  /** Config version: every config update is conditional on it. */
+  ver: number;
+  state: StreamState;
+}
+
+export interface ControlDeps {
+  ddb: DynamoDBClient;
+  controlTable: string;
+}
+
+const HEALTH_ATTRS = [
+  'last_collected_at',
+  'last_delivery_at',
+  'last_error',
+  'consecutive_failures',
+  'failing_since',
+] as const;
+
+export function stateFromItem(item: Record<string, AttributeValue> | undefined): StreamState {
+  const state: StreamState = {
+    positions: JSON.parse(item?.cur?.S ?? '{}') as Positions,
+    cv: Number(item?.cv?.N ?? 0),
+  };
+  for (const a of HEALTH_ATTRS) {
+    const v = item?.[a];
+    if (v?.S !== undefined) (state as unknown as Record<string, unknown>)[a] = v.S;
+    else if (v?.N !== undefined) (state as unknown as Record<string, unknown>)[a] = Number(v.N);
+  }
+  return state;
+}
+
+function configFromItem(item: Record<string, AttributeValue>): { config: StreamRecord; ver: number } {
+  return { config: JSON.parse(item.cfg?.S ?? '{}') as StreamRecord, ver: Number(item.ver?.N ?? 0) };
+}
+
+/** Create a stream: its state (initial cursor) first, so a listed stream always has one. */
+export async function putNewStream(
+  deps: ControlDeps,
+  config: StreamRecord,
+  positions: Positions,
+): Promise<void> {
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.controlTable,
+      Item: { ...stateKey(config.stream_id), cur: { S: JSON.stringify(positions) }, cv: { N: '0' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.controlTable,
+      Item: { ...configKey(config.stream_id), cfg: { S: JSON.stringify(config) }, ver: { N: '1' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/** One stream, config and state, strongly consistent. */
+export async function getStream(deps: ControlDeps, id: string): Promise<StoredStream | undefined> {
+  const [c, s] = await Promise.all([
+    deps.ddb.send(
+      new GetItemCommand({ TableName: deps.controlTable, Key: configKey(id), ConsistentRead: true }),
+    ),
+    deps.ddb.send(
+      new GetItemCommand({ TableName: deps.controlTable, Key: stateKey(id), ConsistentRead: true }),
+    ),
+  ]);
+  if (!c.Item || !s.Item) return undefined;
+  return { ...configFromItem(c.Item), state: stateFromItem(s.Item) };
+}
+
+/** Every stream (one Query of the config partition, then the states in batches of 100). */
+export async function listStreams(deps: ControlDeps): Promise<StoredStream[]> {
+  const configs: Array<{ config: StreamRecord; ver: number }> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.controlTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: STREAM_PK } },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) configs.push(configFromItem(item));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  const states = new Map<string, StreamState>();
+  for (let i = 0; i < configs.length; i += 100) {
+    let keys: Array<Record<string, AttributeValue>> = configs
+      .slice(i, i + 100)
+      .map((c) => stateKey(c.config.stream_id));
+    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+      const res = await deps.ddb.send(
+        new BatchGetItemCommand({
+          RequestItems: { [deps.controlTable]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of res.Responses?.[deps.controlTable] ?? []) {
+        states.set((item.pk?.S ?? '').slice(2), stateFromItem(item));
+      }
+      keys = res.UnprocessedKeys?.[deps.controlTable]?.Keys ?? [];
+    }
+  }
+  return configs.flatMap((c) => {
+    const state = states.get(c.config.stream_id);
+    return state ? [{ ...c, state }] : [];
+  });
+}
+
+/** Replace a stream's config if nobody changed it since `ver` was read. Returns false on a lost race. */
+export async function updateConfig(deps: ControlDeps, config: StreamRecord, ver: number): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new PutItemCommand({
+        TableName: deps.controlTable,
+        Item: {
+          ...configKey(config.stream_id),
+          cfg: { S: JSON.stringify(config) },
+          ver: { N: String(ver + 1) },
+        },
+        ConditionExpression: 'ver = :ver',
+        ExpressionAttributeValues: { ':ver': { N: String(ver) } },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Delete a stream and free its state. Returns false when it did not exist. */
+export async function deleteStream(deps: ControlDeps, id: string): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new DeleteItemCommand({
+        TableName: deps.controlTable,
+        Key: configKey(id),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+  await deps.ddb.send(new DeleteItemCommand({ TableName: deps.controlTable, Key: stateKey(id) }));
+  return true;
+}
+
+/**
+ * Advance a stream's cursor from version `cv` to `cv + 1`, setting health attributes too. The condition is
+ * what keeps two collectors from handing out the same events: only one of them can move a given version.
+ * Returns false when another writer moved the cursor first (or the stream is gone).
+ */
+export async function commitCursor(
+  deps: ControlDeps,
+  id: string,
+  cv: number,
+  positions: Positions,
+  set: Partial<Record<(typeof HEALTH_ATTRS)[number], string | number>> = {},
+  remove: ReadonlyArray<(typeof HEALTH_ATTRS)[number]> = [],
+): Promise<boolean> {
+  const names: Record<string, string> = { '#cur': 'cur', '#cv': 'cv' };
+  const values: Record<string, AttributeValue> = {
+    ':cur': { S: JSON.stringify(positions) },
+    ':cv': { N: String(cv) },
+    ':next': { N: String(cv + 1) },
+  };
+  const sets = ['#cur = :cur', '#cv = :next'];
+  for (const [k, v] of Object.entries(set)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = typeof v === 'number' ? { N: String(v) } : { S: v };
+    sets.push(`#${k} = :${k}`);
+  }
+  for (const k of remove) names[`#${k}`] = k;
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.controlTable,
+        Key: stateKey(id),
+        UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
+        ConditionExpression: '#cv = :cv',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}

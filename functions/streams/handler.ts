@@ -1,0 +1,59 @@
+import { dynamoClient, kinesisClient } from '../shared/clients.js';
+import { readEnv } from '../shared/env.js';
+import { caller, httpHandler, json, parseJson, publicBaseUrl, readBody } from '../shared/http.js';
+import { dispatch } from '../shared/route-dispatch.js';
+import { API_PREFIX } from '../shared/routes.js';
+import {
+  createStream,
+  getStreamView,
+  listStreamViews,
+  patchStream,
+  removeStream,
+} from '../shared/streams/service.js';
+
+const env = readEnv(['eventsTable', 'controlTable', 'eventStream']);
+const deps = {
+  ddb: dynamoClient(),
+  kinesis: kinesisClient(),
+  eventsTable: env.eventsTable,
+  controlTable: env.controlTable,
+  streamName: env.eventStream,
+};
+const MAX_BODY = 64 * 1024;
+const id = (e: { pathParameters?: Record<string, string | undefined> }) => e.pathParameters?.stream_id ?? '';
+
+/** /activities/v1/streams and /activities/v1/streams/{stream_id} */
+export const handler = httpHandler(
+  dispatch('streams', {
+    [`POST ${API_PREFIX}/streams`]: async (event) => {
+      const stream = await createStream(
+        deps,
+        parseJson(readBody(event, MAX_BODY)),
+        caller(event).clientId,
+        publicBaseUrl(event),
+      );
+      return json(201, stream, { location: `${API_PREFIX}/streams/${stream.stream_id}` });
+    },
+    [`GET ${API_PREFIX}/streams`]: async (event) => {
+      const type = event.queryStringParameters?.type;
+      return json(200, { data: await listStreamViews(deps, publicBaseUrl(event), type) });
+    },
+    [`GET ${API_PREFIX}/streams/{stream_id}`]: async (event) =>
+      json(200, await getStreamView(deps, id(event), publicBaseUrl(event))),
+    [`PATCH ${API_PREFIX}/streams/{stream_id}`]: async (event) =>
+      json(
+        200,
+        await patchStream(
+          deps,
+          id(event),
+          parseJson(readBody(event, MAX_BODY)),
+          caller(event).clientId,
+          publicBaseUrl(event),
+        ),
+      ),
+    [`DELETE ${API_PREFIX}/streams/{stream_id}`]: async (event) => {
+      await removeStream(deps, id(event), caller(event).clientId);
+      return { statusCode: 204 };
+    },
+  }),
+);
