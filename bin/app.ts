@@ -9,6 +9,8 @@
  *   -c cognitoDomainPrefix=my-activity     Cognito hosted domain prefix
  *   -c oidcIssuer=https://issuer -c oidcAudience=aud1,aud2 [-c oidcTokenUrl=...]   use an existing OIDC provider
  *   -c logRetentionDays=30  -c streamRetentionHours=24  -c destroyOnRemoval=true  -c nag=true
+ *   -c exportScheduleMinutes=1 -c exportBuckets=bucket-a,bucket-b -c exportRetentionDays=365
+ *   -c failedRetentionDays=90 -c secretsPrefix=activity-events/ -c pauseAfterHours=24 -c hecMaxBatchBytes=1000000
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -40,6 +42,22 @@ const config: ActivityEventsConfig = {
   ...(num('logRetentionDays') ? { logRetention: num('logRetentionDays') as RetentionDays } : {}),
   ...(num('streamRetentionHours') ? { streamRetentionHours: num('streamRetentionHours') } : {}),
   ...(ctx('destroyOnRemoval') === 'true' ? { removalPolicy: RemovalPolicy.DESTROY } : {}),
+  export: {
+    ...(num('exportScheduleMinutes') ? { scheduleMinutes: num('exportScheduleMinutes') } : {}),
+    ...(ctx('exportBuckets')
+      ? {
+          buckets: (ctx('exportBuckets') ?? '')
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(num('exportRetentionDays') ? { exportRetentionDays: num('exportRetentionDays') } : {}),
+    ...(num('failedRetentionDays') ? { failedRetentionDays: num('failedRetentionDays') } : {}),
+    ...(ctx('secretsPrefix') ? { secretsPrefix: ctx('secretsPrefix') } : {}),
+    ...(num('pauseAfterHours') ? { pauseAfterHours: num('pauseAfterHours') } : {}),
+    ...(num('hecMaxBatchBytes') ? { hecMaxBatchBytes: num('hecMaxBatchBytes') } : {}),
+  },
   auth: issuer
     ? {
         kind: 'oidc',

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { Source } from '../functions/shared/sources.js';
 import { Api } from './api.js';
 import { Auth, type AuthConfig } from './auth.js';
+import { Exporters, type ExportersConfig } from './exporters.js';
 import { Pipeline } from './pipeline.js';
 import { Store } from './store.js';
 
@@ -25,6 +26,8 @@ export interface ActivityEventsConfig {
   /** Kinesis retention: how long the consumer can fall behind without losing data. Default 24 hours. */
   streamRetentionHours?: number;
   consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
+  /** Scheduled delivery of s3, gcs and splunk streams. */
+  export?: ExportersConfig;
   throttle?: { rateLimit: number; burstLimit: number };
   /** RETAIN (default) keeps tables and the key when the stack is deleted; DESTROY is for test stacks. */
   removalPolicy?: RemovalPolicy;
@@ -45,6 +48,7 @@ export class ActivityEventsStack extends Stack {
   readonly store: Store;
   readonly pipeline: Pipeline;
   readonly api: Api;
+  readonly exporters: Exporters;
 
   constructor(scope: Construct, id: string, props: ActivityEventsStackProps = {}) {
     super(scope, id, props);
@@ -87,6 +91,16 @@ export class ActivityEventsStack extends Stack {
       },
       alarmAction,
     });
+    this.exporters = new Exporters(this, 'Exporters', {
+      key,
+      eventsTable: this.store.eventsTable,
+      controlTable: this.store.controlTable,
+      eventStream: this.pipeline.stream,
+      logRetention,
+      removalPolicy,
+      alarmAction,
+      config: config.export ?? {},
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.auth.authorizer,
       resources: {
@@ -97,6 +111,12 @@ export class ActivityEventsStack extends Stack {
       logRetention,
       environment: {},
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
+      configure: {
+        redrive: (fn) => this.exporters.grantDelivery(fn),
+        streams: (fn) => {
+          for (const [k, v] of Object.entries(this.exporters.destinationPolicyEnv())) fn.addEnvironment(k, v);
+        },
+      },
     });
 
     new CfnOutput(this, 'TokenUrl', {

@@ -33,6 +33,11 @@ export const HANDLER_NEEDS: Record<
     needs: { controlTable: 'readwrite', eventStream: 'write' },
     description: 'PUT /directory/{kind}/{id}: enrichment directory bulk sync',
   },
+  // Delivery permissions (buckets, secrets) come from Exporters.grantDelivery via ApiProps.configure.
+  redrive: {
+    needs: { eventsTable: 'read' },
+    description: 'POST /streams/{id}/redrive: re-deliver failed batches',
+  },
 };
 
 export interface ApiProps {
@@ -41,6 +46,8 @@ export interface ApiProps {
   logRetention: RetentionDays;
   environment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Extra grants or environment for particular handlers (owned by other capabilities). */
+  configure?: Partial<Record<HttpHandlerName, (fn: NodejsFunction) => void>>;
 }
 
 /**
@@ -95,6 +102,7 @@ export class Api extends Construct {
         environment: props.environment,
       });
       wire(fn, props.resources, spec.needs);
+      props.configure?.[name]?.(fn);
       fns[name] = fn;
     }
     this.functions = fns;

@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Architecture, type Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -111,14 +112,18 @@ export function wire(fn: LambdaFunction, res: SharedResources, needs: Needs): vo
   const bucket = (key: 'exportBucket' | 'failedBucket' | 'reportsBucket', access: Access) => {
     const b = res[key];
     if (!b) throw new Error(`${key} is not part of this stack`);
-    if (access === 'read') b.grantRead(fn);
-    else if (access === 'write') b.grantPut(fn);
-    else b.grantReadWrite(fn);
+    grantObjects(fn, b, access);
     fn.addEnvironment(ENV[key], b.bucketName);
   };
   if (needs.eventsTable) table('eventsTable', needs.eventsTable);
   if (needs.controlTable) table('controlTable', needs.controlTable);
-  if (needs.eventStream || needs.eventsTable || needs.controlTable) {
+  if (
+    needs.eventStream ||
+    needs.eventsTable ||
+    needs.controlTable ||
+    needs.failedBucket ||
+    needs.reportsBucket
+  ) {
     // CDK's grants on resources encrypted with the service key add KMS data-key actions, which are wildcards.
     Validations.of(fn).acknowledge(
       {
@@ -137,4 +142,30 @@ export function wire(fn: LambdaFunction, res: SharedResources, needs: Needs): vo
   if (needs.exportBucket) bucket('exportBucket', needs.exportBucket);
   if (needs.failedBucket) bucket('failedBucket', needs.failedBucket);
   if (needs.reportsBucket) bucket('reportsBucket', needs.reportsBucket);
+}
+
+/**
+ * Exactly the object actions the service uses (CDK's bucket grants add bucket-wide wildcards such as
+ * s3:GetBucket*, s3:List*, s3:Abort*): put to write, get to read, get/put/delete and list to read-write.
+ */
+export function grantObjects(fn: LambdaFunction, b: IBucket, access: Access): void {
+  const actions = {
+    read: ['s3:GetObject'],
+    write: ['s3:PutObject'],
+    readwrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  }[access];
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [b.arnForObjects('*')] }));
+  if (access !== 'write')
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [b.bucketArn] }));
+  if (b.encryptionKey) {
+    if (access === 'read') b.encryptionKey.grantDecrypt(fn);
+    else if (access === 'write') b.encryptionKey.grantEncrypt(fn);
+    else b.encryptionKey.grantEncryptDecrypt(fn);
+  }
+  const cfn = b.node.defaultChild as CfnElement | undefined;
+  const objects = cfn ? `<${Stack.of(b).getLogicalId(cfn)}.Arn>/*` : `${b.bucketArn}/*`;
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${objects}]`,
+    reason: `Object-level access to the service's own bucket (${access}); objects are named per batch.`,
+  });
 }

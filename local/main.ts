@@ -2,10 +2,12 @@
  * `npm start`: the whole service on this machine, on loopback, with no AWS account and no Docker.
  * PORT (default 4000) sets the API port; the emulators listen on PORT+1..PORT+4. Data lives in .local/.
  */
-import { startLocal } from './runner.js';
-
 // Lambda runs Node 22; the SDK's notice about older local Node versions is noise for a dev runner.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The handlers' structured logs: warnings and errors unless LOG_LEVEL says otherwise. Set before the
+// logger loads (its level is fixed per invocation from the environment).
+process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
+const { startLocal } = await import('./runner.js');
 
 const port = Number(process.env.PORT ?? 4000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -40,6 +42,7 @@ console.log(`Activity Events is running (started in ${Date.now() - started} ms).
   DynamoDB     ${c.aws_endpoints.dynamodb}
   Kinesis      ${c.aws_endpoints.kinesis}
   S3           ${c.aws_endpoints.s3}
+  Secrets      ${c.aws_endpoints.secretsmanager} (Secrets Manager API, for s3/gcs/splunk stream secrets)
   Credentials  ${runner.dataDir}/credentials.json
 
 ${JSON.stringify(c, null, 2)}

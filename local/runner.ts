@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'aws-lambda';
 import { destroyClients } from '../functions/shared/clients.js';
+import type { StreamRun } from '../functions/shared/export/exporter.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
 import { logger } from '../functions/shared/logger.js';
 import { ENV, physicalName, type ResourceKey } from '../functions/shared/names.js';
@@ -14,10 +15,12 @@ import { unpadSeq } from '../functions/shared/store/keys.js';
 import { getWatermark } from '../functions/shared/store/watermarks.js';
 import { LocalAuth } from './auth.js';
 import { type EmulatorPorts, startEmulators } from './emulators.js';
-import { type Gateway, startGateway } from './gateway.js';
+import { type Gateway, lambdaContext, startGateway } from './gateway.js';
 import { type ConsumeHandler, ShardPoller } from './poller.js';
-import { freePort } from './processes.js';
+import { assertPortFree, freePort } from './processes.js';
 import { provisionBuckets, provisionStream, provisionTables } from './provision.js';
+import { Schedule } from './schedule.js';
+import { LocalSecretsManager } from './secrets-manager.js';
 
 export const LOCAL_PREFIX = 'local';
 /** s3rver's built-in account; dynalite and kinesis-local accept any credentials. */
@@ -29,12 +32,14 @@ export interface LocalOptions {
   port?: number;
   host?: string;
   dataDir?: string;
-  emulatorPorts?: Partial<EmulatorPorts>;
+  emulatorPorts?: Partial<EmulatorPorts & { secrets: number }>;
   shards?: number;
   pollIdleMs?: number;
   retentionDays?: string;
-  /** Log level of the handlers' structured logs (default WARN locally). */
-  logLevel?: string;
+  /** How often the exporter runs (default 5 s; 0 disables the schedule, runExport() still works). */
+  exportIntervalMs?: number;
+  /** Exporter settings, as the stack props set them on AWS. */
+  export?: { pauseAfterHours?: number; hecMaxBatchBytes?: number; buckets?: string[] };
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -44,7 +49,7 @@ export interface LocalCredentials {
   client_id: string;
   client_secret: string;
   scopes: string[];
-  aws_endpoints: { kinesis: string; dynamodb: string; s3: string };
+  aws_endpoints: { kinesis: string; dynamodb: string; s3: string; secretsmanager: string };
   aws_credentials: { access_key_id: string; secret_access_key: string; region: string };
   resources: Record<ResourceKey, string>;
 }
@@ -52,6 +57,10 @@ export interface LocalCredentials {
 export interface LocalRunner {
   credentials: LocalCredentials;
   dataDir: string;
+  /** The local Secrets Manager (destination secrets for s3/gcs/splunk streams). */
+  secrets: LocalSecretsManager;
+  /** Run the exporter once now (after any run in progress), as the schedule would. */
+  runExport(): Promise<{ streams: StreamRun[] } | undefined>;
   stop(): Promise<void>;
 }
 
@@ -64,13 +73,14 @@ const names = (): Record<ResourceKey, string> => ({
   reportsBucket: physicalName(LOCAL_PREFIX, 'reportsBucket'),
 });
 
-async function emulatorPorts(port: number, given: Partial<EmulatorPorts> = {}): Promise<EmulatorPorts> {
+async function emulatorPorts(port: number, given: Partial<EmulatorPorts & { secrets: number }> = {}) {
   const pick = async (offset: number, v?: number) => v ?? (port === 0 ? await freePort() : port + offset);
   return {
     dynamodb: await pick(1, given.dynamodb),
     kinesis: await pick(2, given.kinesis),
     kinesisTls: await pick(3, given.kinesisTls),
     s3: await pick(4, given.s3),
+    secrets: await pick(5, given.secrets),
   };
 }
 
@@ -85,8 +95,13 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
   const port = opts.port ?? 4000;
   const host = opts.host ?? '127.0.0.1';
   const res = names();
-  const emulators = await startEmulators(dataDir, await emulatorPorts(port, opts.emulatorPorts));
+  const ports = await emulatorPorts(port, opts.emulatorPorts);
+  await assertPortFree(ports.secrets, 'secrets manager');
+  const emulators = await startEmulators(dataDir, ports);
   const stops: Array<() => Promise<void>> = [() => emulators.stop()];
+  const secrets = new LocalSecretsManager(join(dataDir, 'secrets.json'));
+  const secretsUrl = `http://127.0.0.1:${await secrets.listen(ports.secrets)}`;
+  stops.push(() => secrets.close());
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
     stopping ??= (async () => {
@@ -103,6 +118,16 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
       AWS_ENDPOINT_URL_KINESIS: emulators.endpoints.kinesis,
       AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
+      // s3rver (and GCS) take plain uploads: checksums only where an operation requires them.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // GCS streams go to s3rver locally, through the same S3-interoperable code path.
+      [ENV.gcsEndpoint]: emulators.endpoints.s3,
+      [ENV.exportBuckets]: (opts.export?.buckets ?? []).join(','),
+      [ENV.pauseAfterHours]: String(opts.export?.pauseAfterHours ?? 24),
+      [ENV.hecMaxBatchBytes]: String(opts.export?.hecMaxBatchBytes ?? 1_000_000),
       [ENV.eventsTable]: res.eventsTable,
       [ENV.controlTable]: res.controlTable,
       [ENV.eventStream]: res.eventStream,
@@ -114,7 +139,6 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     };
     Object.assign(process.env, env);
     delete process.env.AWS_PROFILE;
-    logger.setLogLevel((opts.logLevel ?? process.env.LOG_LEVEL ?? 'WARN') as 'WARN');
 
     const clientConfig = { region: REGION, credentials: LOCAL_AWS_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...clientConfig, endpoint: emulators.endpoints.dynamodb });
@@ -174,6 +198,23 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     });
     stops.push(() => gateway.close());
 
+    const exporter = (await load('export')).handler as (
+      e: unknown,
+      c: Context,
+    ) => Promise<{ streams: StreamRun[] }>;
+    const schedule = new Schedule(
+      () =>
+        exporter(
+          { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+          lambdaContext('export', 60_000),
+        ),
+      opts.exportIntervalMs ?? Number(process.env.EXPORT_INTERVAL_MS ?? 5_000),
+      (err) => logger.error('export run failed', { error: err as Error }),
+    );
+    schedule.start();
+    // Stopped before the gateway: the last run finishes while the emulators are still up.
+    stops.splice(stops.length - 1, 0, () => schedule.stop());
+
     const baseUrl = `http://${host}:${gateway.port}`;
     const client = auth.managementClient;
     const credentials: LocalCredentials = {
@@ -182,7 +223,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       client_id: client.client_id,
       client_secret: client.client_secret,
       scopes: client.scopes,
-      aws_endpoints: { ...emulators.endpoints },
+      aws_endpoints: { ...emulators.endpoints, secretsmanager: secretsUrl },
       aws_credentials: {
         access_key_id: LOCAL_AWS_CREDENTIALS.accessKeyId,
         secret_access_key: LOCAL_AWS_CREDENTIALS.secretAccessKey,
@@ -193,7 +234,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     writeFileSync(join(dataDir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, {
       mode: 0o600,
     });
-    return { credentials, dataDir, stop: stopAll };
+    return { credentials, dataDir, secrets, runExport: () => schedule.runNow(), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -24,6 +24,8 @@ export function diff(
 export function auditEvent(args: {
   type: string;
   actor: string;
+  /** 'client' (an OAuth client through the API) or 'service' (the service itself). */
+  actorType?: 'client' | 'service';
   target: { id: string; type: string };
   changes: Changes;
   data: Record<string, unknown>;
@@ -39,7 +41,7 @@ export function auditEvent(args: {
     timestamp: at,
     received_at: at,
     actor_id: args.actor,
-    actor_type: 'client',
+    actor_type: args.actorType ?? 'client',
     target_resource_id: args.target.id,
     target_resource_type: args.target.type,
     changes: args.changes,

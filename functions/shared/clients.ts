@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
@@ -35,4 +36,8 @@ export function kinesisClient(): KinesisClient {
 
 export function s3Client(forcePathStyle = false): S3Client {
   return track(new S3Client({ forcePathStyle }));
+}
+
+export function secretsClient(): SecretsManagerClient {
+  return track(new SecretsManagerClient({ maxAttempts: 3 }));
 }

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { backoff, sleep } from './concurrency.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { type DirectoryCache, enrichEvents, newDirectoryCache } from './directory.js';
+import { type DirectoryCache, newDirectoryCache } from './directory.js';
 import { ApiError, notFound } from './errors.js';
-import type { ActivityEvent } from './event-schema.js';
 import { parseWith } from './http.js';
-import { type LogEntry, type ReadDeps, readBatch, type StreamFilter } from './read-batch.js';
+import { type ReadDeps, readBatch } from './read-batch.js';
 import { SOURCES } from './sources.js';
 import { batchSize } from './streams/model.js';
+import { renderEvents, streamFilter } from './streams/read.js';
 import type { StoredRecord } from './streams/service.js';
 import { type ControlDeps, commitCursor, getStream } from './streams/store.js';
 
@@ -32,26 +32,6 @@ export interface CollectResult {
   count: number;
   cursor: string;
   hasMore: boolean;
-}
-
-export function streamFilter(s: StoredRecord): StreamFilter {
-  return {
-    source: s.type,
-    ...(s.event_types ? { eventTypes: s.event_types } : {}),
-    ...(s.start_at !== undefined ? { startAt: s.start_at } : {}),
-  };
-}
-
-/** The events of a batch as JSON text, enriched when the stream asks for it. */
-export async function renderEvents(
-  entries: readonly LogEntry[],
-  enrich: boolean,
-  deps: CollectDeps,
-): Promise<string[]> {
-  if (!enrich || entries.length === 0) return entries.map((e) => e.json);
-  const events = entries.map((e) => JSON.parse(e.json) as ActivityEvent);
-  await enrichEvents(events, deps, deps.directoryCache ?? newDirectoryCache());
-  return events.map((e) => JSON.stringify(e));
 }
 
 /**

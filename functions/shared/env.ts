@@ -44,6 +44,28 @@ const SCHEMA = {
   failedBucket: z.string().min(3),
   reportsBucket: z.string().min(3),
   s3ForcePathStyle: bool.transform((v) => v ?? false),
+  exportBuckets: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  secretsPrefix: z.string().default('activity-events/'),
+  gcsEndpoint: z.url().default('https://storage.googleapis.com'),
+  hecMaxBatchBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1_000_000),
+  pauseAfterHours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;

@@ -32,6 +32,15 @@ export const ENV = {
   failedBucket: 'FAILED_BUCKET',
   reportsBucket: 'REPORTS_BUCKET',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** Buckets s3 streams may name (comma-separated); the default export bucket is always allowed. */
+  exportBuckets: 'EXPORT_BUCKETS',
+  /** Secret names streams may reference must start with this (the exporter can read only those). */
+  secretsPrefix: 'SECRETS_PREFIX',
+  /** The GCS XML API endpoint (overridden locally and in tests). */
+  gcsEndpoint: 'GCS_ENDPOINT',
+  hecMaxBatchBytes: 'HEC_MAX_BATCH_BYTES',
+  /** Hours a push stream may keep failing before it is paused. */
+  pauseAfterHours: 'PAUSE_AFTER_HOURS',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

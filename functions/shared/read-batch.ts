@@ -65,22 +65,26 @@ export async function readBatch(
   filter: StreamFilter,
   positions: Positions,
   limit: number,
-  watermarks?: Watermark[],
+  opts: {
+    watermarks?: Watermark[];
+    /** Read no further than these positions (a recorded batch's end); shards absent from it are not read. */
+    until?: Positions;
+  } = {},
 ): Promise<ReadResult> {
   const now = (deps.now ?? Date.now)();
-  const wms = watermarks ?? (await listWatermarks(deps.ddb, deps.eventsTable));
+  const wms = opts.watermarks ?? (await listWatermarks(deps.ddb, deps.eventsTable));
   const types = filter.eventTypes ? new Set(filter.eventTypes) : undefined;
   const nowSec = Math.floor(now / 1000);
+  const upTo = (w: Watermark) => {
+    if (!opts.until) return w.seq;
+    const u = opts.until[w.shardId] ?? '';
+    return u < w.seq ? u : w.seq;
+  };
   const shards: ShardState[] = wms
     .map((w) => {
       const pos = positions[w.shardId] ?? '';
-      return {
-        shardId: w.shardId,
-        wm: w.seq,
-        scanned: pos,
-        exhausted: w.seq <= pos,
-        buffer: [] as LogEntry[],
-      };
+      const wm = upTo(w);
+      return { shardId: w.shardId, wm, scanned: pos, exhausted: wm <= pos, buffer: [] as LogEntry[] };
     })
     .sort((a, b) => (a.shardId < b.shardId ? -1 : 1));
 

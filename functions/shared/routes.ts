@@ -20,6 +20,7 @@ export const HTTP_HANDLERS = [
   'streams',
   'collect',
   'directory',
+  'redrive',
 ] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
@@ -99,6 +100,13 @@ export const ROUTES: readonly Route[] = [
     handler: 'streams',
     scopes: [SCOPES.manage],
     summary: 'Delete a stream and its state',
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/streams/{stream_id}/redrive`,
+    handler: 'redrive',
+    scopes: [SCOPES.manage],
+    summary: "Deliver a stream's failed batches again",
   },
   {
     method: 'PUT',

@@ -11,13 +11,25 @@ import {
   removeStream,
 } from '../shared/streams/service.js';
 
-const env = readEnv(['eventsTable', 'controlTable', 'eventStream']);
+const env = readEnv([
+  'eventsTable',
+  'controlTable',
+  'eventStream',
+  'exportBucket',
+  'exportBuckets',
+  'secretsPrefix',
+]);
 const deps = {
   ddb: dynamoClient(),
   kinesis: kinesisClient(),
   eventsTable: env.eventsTable,
   controlTable: env.controlTable,
   streamName: env.eventStream,
+  destinations: {
+    defaultBucket: env.exportBucket,
+    buckets: env.exportBuckets,
+    secretsPrefix: env.secretsPrefix,
+  },
 };
 const MAX_BODY = 64 * 1024;
 const id = (e: { pathParameters?: Record<string, string | undefined> }) => e.pathParameters?.stream_id ?? '';

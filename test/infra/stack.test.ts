@@ -1,15 +1,16 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
+import { testApp } from '../support/cdk-app.js';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 /** Build the stack without esbuild bundling (the synth test below bundles for real). */
 function build(config: ActivityEventsConfig = {}, nag = false) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const stack = new ActivityEventsStack(app, 'Test', { env: ENV, config });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
@@ -178,8 +179,8 @@ describe('ActivityEventsStack', () => {
 
   it('runs every function on nodejs22.x arm64 with source maps, tracing and a log group with explicit retention', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-    // One per HTTP handler plus the consumer.
-    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 1);
+    // One per HTTP handler, plus the consumer and the exporter.
+    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 2);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -246,5 +247,117 @@ describe('ActivityEventsStack', () => {
     const actions = JSON.stringify(ingestPolicy?.Properties.PolicyDocument);
     expect(actions).toContain('kinesis:PutRecords');
     expect(actions).not.toContain('dynamodb:');
+  });
+
+  describe('exporters', () => {
+    const policyOfFn = (t: Template, desc: RegExp) => {
+      const res = t.toJSON().Resources as Resources;
+      const fnId = Object.entries(res).find(
+        ([, r]) => r.Type === 'AWS::Lambda::Function' && desc.test(String(r.Properties.Description ?? '')),
+      )?.[0] as string;
+      const role = ((res[fnId] as Resources[string]).Properties.Role as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      return JSON.stringify(
+        Object.values(res).find(
+          (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role),
+        )?.Properties.PolicyDocument,
+      );
+    };
+
+    it('runs the exporter on an EventBridge rate schedule (a stack prop, default 1 minute) without retries', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } }),
+        ],
+      });
+      const t = Template.fromStack(build({ export: { scheduleMinutes: 5 } }).stack);
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('Scheduled exporter'),
+        Timeout: 300,
+        Environment: {
+          Variables: Match.objectLike({
+            EXPORT_BUCKET: Match.anyValue(),
+            FAILED_BUCKET: Match.anyValue(),
+            PAUSE_AFTER_HOURS: '24',
+            HEC_MAX_BATCH_BYTES: '1000000',
+            SECRETS_PREFIX: 'activity-events/',
+          }),
+        },
+      });
+    });
+
+    it('creates a private, encrypted default export bucket with its lifecycle, and a KMS failed-batch bucket', () => {
+      const t = Template.fromStack(build({ export: { exportRetentionDays: 30 } }).stack);
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'exports/' }),
+      });
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+            }),
+          ],
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'failed-batches/' }),
+      });
+      // TLS only, on every bucket.
+      const policies = t.findResources('AWS::S3::BucketPolicy');
+      expect(Object.keys(policies).length).toBeGreaterThanOrEqual(3);
+      for (const p of Object.values(policies)) expect(JSON.stringify(p)).toContain('aws:SecureTransport');
+    });
+
+    it('lets delivery read only secrets under the configured prefix and write only the granted buckets', () => {
+      const t = Template.fromStack(
+        build({ export: { secretsPrefix: 'siem/', buckets: ['corp-archive'] } }).stack,
+      );
+      for (const fn of [/Scheduled exporter/, /redrive/]) {
+        const policy = policyOfFn(t, fn);
+        expect(policy).toContain('secretsmanager:GetSecretValue');
+        expect(policy).toContain(':secret:siem/*');
+        expect(policy).not.toMatch(/"secretsmanager:\*"/);
+        expect(policy).toContain('arn:');
+        expect(policy).toContain(':s3:::corp-archive/*');
+        expect(policy).not.toMatch(/s3:(GetBucket|List)\*/);
+      }
+      // The streams API validates destinations against the same bucket list and prefix.
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('Stream management'),
+        Environment: {
+          Variables: Match.objectLike({ EXPORT_BUCKETS: 'corp-archive', SECRETS_PREFIX: 'siem/' }),
+        },
+      });
+    });
+
+    it('alarms on a stream in error and on repeated exporter failures', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ActivityEvents',
+        MetricName: 'StreamsInError',
+        Dimensions: [{ Name: 'service', Value: 'activity-events' }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        EvaluationPeriods: 3,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
+      });
+    });
   });
 });

@@ -16,19 +16,18 @@ describe('npm start (local/main.ts)', () => {
   });
 
   it('starts on PORT, prints and writes the credentials, serves a token, and stops cleanly on SIGTERM', async () => {
-    // PORT..PORT+4 must be free: the emulators take the four ports after the API's.
+    // PORT..PORT+5 must be free: the emulators and the local Secrets Manager take the five after the API's.
+    const after = [1, 2, 3, 4, 5];
     let port = 0;
     for (;;) {
       port = await freePort();
-      const free = await Promise.all(
-        [1, 2, 3, 4].map((i) =>
-          assertPortFree(port + i, 'probe').then(
-            () => true,
-            () => false,
-          ),
-        ),
-      );
-      if (port + 4 < 65535 && free.every(Boolean)) break;
+      const isFree = (p: number) =>
+        assertPortFree(p, 'probe').then(
+          () => true,
+          () => false,
+        );
+      const free = await Promise.all(after.map((i) => isFree(port + i)));
+      if (port + 5 < 65535 && free.every(Boolean)) break;
     }
     child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
       cwd: ROOT,
@@ -64,6 +63,6 @@ describe('npm start (local/main.ts)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('stopped.');
-    for (let i = 0; i <= 4; i++) await assertPortFree(port + i, `port ${port + i}`);
+    for (const i of [0, ...after]) await assertPortFree(port + i, `port ${port + i}`);
   });
 });

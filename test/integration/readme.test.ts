@@ -3,38 +3,38 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../support/local.js';
+import { HecReceiver } from '../support/hec-receiver.js';
+import { eventually, startTestService, type TestService } from '../support/local.js';
 import { localize, readmeShellBlocks } from '../support/readme.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-describe('README "Try it" commands', () => {
+describe('README commands', () => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startTestService();
+    svc = await startTestService({ exportIntervalMs: 300 });
   });
   afterAll(async () => {
     await svc?.stop();
     rmSync(join(ROOT, 'collect.mjs'), { force: true });
   });
-  const run = async (script: string) =>
-    // Async: the service answering these commands runs in this process.
-    (
-      await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', localize(script, svc.base, svc.dataDir)], {
-        cwd: ROOT,
-        timeout: 60_000,
-      })
-    ).stdout;
 
-  it('work as written against the local runner (base URL and data directory substituted)', async () => {
-    const blocks = readmeShellBlocks('### Try it');
-    expect(blocks).toHaveLength(2);
-    const script = localize(blocks.join('\n'), svc.base, svc.dataDir);
+  /** Run README shell blocks with bash, pointed at this test's service (ports and data directory). */
+  const run = async (script: string, extra: Record<string, string> = {}) => {
+    const target = { base: svc.base, dataDir: svc.dataDir, endpoints: svc.runner.credentials.aws_endpoints };
+    const sh = localize(script, target, extra);
     // Async: the service answering these commands runs in this process.
-    const { stdout: out } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', sh], {
       cwd: ROOT,
       timeout: 60_000,
     });
+    return stdout;
+  };
+
+  it('"Try it" works as written', async () => {
+    const blocks = readmeShellBlocks('### Try it');
+    expect(blocks).toHaveLength(2);
+    const out = await run(blocks.join('\n'));
     expect(out).toContain('"accepted":2');
     expect(out).toMatch(/\{"id":"login-1","type":"user_login","source":"cis"/);
     expect(out).toContain('"type":"risk_recommendation"');
@@ -72,5 +72,39 @@ describe('README "Try it" commands', () => {
       stream_id: stream.stream_id,
       health: { lag: 0, last_collected_at: expect.any(String) },
     });
+  });
+
+  it('"Push streams" works as written: S3 objects found and read, a Splunk stream delivering to HEC', async () => {
+    const hec = new HecReceiver('00000000-0000-0000-0000-000000000000');
+    await hec.start();
+    try {
+      const tryIt = readmeShellBlocks('### Try it');
+      const push = readmeShellBlocks('### Push streams: S3, Google Cloud Storage, Splunk');
+      expect(push).toHaveLength(2);
+      const out = await run([tryIt[0], ...push].join('\n'), { 'https://splunk.example.com:8088': hec.url });
+      expect(out).toMatch(
+        /^audit\/cis\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9A-Z]+-[0-9A-Z]+-[0-9A-Z]+\.ndjson\.gz$/m,
+      );
+      const lines = out.split('\n').filter((l) => l.startsWith('{'));
+      const exported = lines.filter((l) => l.includes('"user_id":"u-9"')).map((l) => JSON.parse(l).type);
+      expect(exported).toEqual(['user_login', 'user_logout']);
+      const splunk = JSON.parse(lines.find((l) => l.includes('"splunk-admin"')) ?? '{}');
+      expect(splunk).toMatchObject({
+        type: 'admin',
+        status: 'active',
+        destination: { kind: 'splunk', url: hec.url, index: 'identity' },
+      });
+      // The stream's own createStream audit event is its first delivery.
+      await eventually(async () =>
+        hec.accepted.some(
+          (e) => e.event.type === 'createStream' && e.event.target_resource_id === splunk.stream_id,
+        )
+          ? true
+          : undefined,
+      );
+      expect(hec.accepted[0]).toMatchObject({ index: 'identity', sourcetype: '_json' });
+    } finally {
+      await hec.stop();
+    }
   });
 });

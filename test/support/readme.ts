@@ -3,9 +3,8 @@ import { join } from 'node:path';
 
 const README = join(import.meta.dirname, '../../README.md');
 
-/** The ```sh blocks of a README section (up to the next heading of the same or a higher level). */
+/** The ```sh blocks of a README section's own text (up to the next heading, subsections excluded). */
 export function readmeShellBlocks(heading: string): string[] {
-  const level = heading.match(/^#+/)?.[0].length ?? 2;
   const blocks: string[] = [];
   let inSection = false;
   let fence: string[] | undefined;
@@ -26,14 +25,24 @@ export function readmeShellBlocks(heading: string): string[] {
     const h = /^(#+) /.exec(line);
     if (h?.[1]) {
       if (line === heading) inSection = true;
-      else if (inSection && h[1].length <= level) break;
+      else if (inSection) break;
     }
   }
   if (!inSection) throw new Error(`README has no section '${heading}'`);
   return blocks;
 }
 
-/** Point README commands at a test service: its base URL and data directory instead of the defaults. */
-export function localize(script: string, baseUrl: string, dataDir: string): string {
-  return script.replaceAll('http://127.0.0.1:4000', baseUrl).replaceAll('./.local/', `${dataDir}/`);
+/** Point README commands at a test service: its base URL, data directory and emulator ports instead of the defaults. */
+export function localize(
+  script: string,
+  svc: { base: string; dataDir: string; endpoints: { s3: string; secretsmanager: string } },
+  extra: Record<string, string> = {},
+): string {
+  let out = script
+    .replaceAll('http://127.0.0.1:4000', svc.base)
+    .replaceAll('./.local/', `${svc.dataDir}/`)
+    .replaceAll('http://127.0.0.1:4004', svc.endpoints.s3)
+    .replaceAll('http://127.0.0.1:4005', svc.endpoints.secretsmanager);
+  for (const [from, to] of Object.entries(extra)) out = out.replaceAll(from, to);
+  return out;
 }

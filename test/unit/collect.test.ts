@@ -24,6 +24,7 @@ beforeAll(async () => {
     CONTROL_TABLE: CONTROL,
     EVENT_STREAM: 'c-stream',
     RETENTION_DAYS: '90',
+    EXPORT_BUCKET: 'exports',
   });
   ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: CONTROL });
   kin = fakeKinesis(2);

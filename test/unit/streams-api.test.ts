@@ -13,6 +13,8 @@ beforeAll(async () => {
     EVENTS_TABLE: 'u-events',
     CONTROL_TABLE: 'u-control',
     EVENT_STREAM: 'u-stream',
+    EXPORT_BUCKET: 'exports',
+    EXPORT_BUCKETS: 'audit-logs',
   });
   ddb = await fakeDynamo({ eventsTable: 'u-events', controlTable: 'u-control' });
   kin = fakeKinesis(2);
@@ -64,7 +66,7 @@ const del = (id: string) =>
   );
 const list = () => invoke<{ data: View[] }>(streams, apiEvent({ path: P, routeKey: `GET ${P}` }));
 
-const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hec-token-AbCdEf';
+const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-token-AbCdEf';
 
 describe('stream management API', () => {
   it('creates a custom stream with defaults, a collect URL, health and a Location header', async () => {
@@ -112,10 +114,24 @@ describe('stream management API', () => {
       /custom, s3, gcs, splunk/,
     ],
     [
-      'an s3 destination without bucket',
-      { name: 'x', type: 'cis', destination: { kind: 's3' } },
+      'an s3 bucket the exporter may not write to',
+      { name: 'x', type: 'cis', destination: { kind: 's3', bucket: 'someone-elses' } },
       'destination.bucket',
-      /required/,
+      /may write to exports, audit-logs; add 'someone-elses' to the exportBuckets setting/,
+    ],
+    [
+      'a secret outside the secrets prefix',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://hec.example.com',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other/t-AbCdEf',
+        },
+      },
+      'destination.token_secret_arn',
+      /name starts with 'activity-events\/'/,
     ],
     [
       'a bad bucket name',

@@ -58,7 +58,8 @@ export const destinationSchema = z.preprocess(
     'kind',
     [
       z.strictObject({ kind: z.literal('custom') }),
-      z.strictObject({ kind: z.literal('s3'), bucket, prefix }),
+      // Without a bucket, an s3 stream writes to the stack's default export bucket.
+      z.strictObject({ kind: z.literal('s3'), bucket: bucket.optional(), prefix }),
       z.strictObject({ kind: z.literal('gcs'), bucket, prefix, hmac_secret_arn: secretArn }),
       z.strictObject({
         kind: z.literal('splunk'),

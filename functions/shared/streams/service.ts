@@ -8,6 +8,7 @@ import { listWatermarks, type Watermark } from '../store/watermarks.js';
 import { streamLag } from './lag.js';
 import {
   createStreamSchema,
+  type Destination,
   eventTypeProblems,
   IMMUTABLE_FIELDS,
   patchStreamSchema,
@@ -17,6 +18,7 @@ import {
 import { positionsNow } from './start.js';
 import {
   type ControlDeps,
+  clearFailures,
   deleteStream,
   getStream,
   listStreams,
@@ -28,6 +30,35 @@ import {
 export interface StreamsDeps extends ControlDeps, ReadDeps {
   kinesis: KinesisClient;
   streamName: string;
+  /** What pushed destinations may use: the exporter is only granted these buckets and secrets. */
+  destinations?: { defaultBucket: string; buckets: readonly string[]; secretsPrefix: string };
+}
+
+/** Destination problems the exporter would only hit at delivery time: buckets and secrets it cannot use. */
+export function destinationProblems(d: Destination, policy: StreamsDeps['destinations']) {
+  if (!policy) return [];
+  const problems: Array<{ path: string; message: string }> = [];
+  if (d.kind === 's3') {
+    const allowed = [policy.defaultBucket, ...policy.buckets];
+    const bucket = d.bucket ?? policy.defaultBucket;
+    if (!allowed.includes(bucket)) {
+      problems.push({
+        path: 'destination.bucket',
+        message: `the exporter may write to ${allowed.join(', ')}; add '${bucket}' to the exportBuckets setting of the stack`,
+      });
+    }
+  }
+  const secret = d.kind === 'gcs' ? d.hmac_secret_arn : d.kind === 'splunk' ? d.token_secret_arn : undefined;
+  if (secret !== undefined) {
+    const name = secret.split(':secret:')[1] ?? '';
+    if (!name.startsWith(policy.secretsPrefix)) {
+      problems.push({
+        path: d.kind === 'gcs' ? 'destination.hmac_secret_arn' : 'destination.token_secret_arn',
+        message: `must name a secret whose name starts with '${policy.secretsPrefix}' (the exporter can read only those)`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** Internal record: the API fields plus the start time of an ISO start_from. */
@@ -51,12 +82,20 @@ async function view(deps: StreamsDeps, s: StoredStream, base: string, wms?: Wate
   return streamView(s.config, { ...s.state, lag }, base);
 }
 
-function audit(deps: StreamsDeps, type: string, actor: string, r: StreamRecord, changes: Changes) {
+function audit(
+  deps: StreamsDeps,
+  type: string,
+  actor: string,
+  r: StreamRecord,
+  changes: Changes,
+  actorType?: 'service',
+) {
   return recordAudit(
     [
       auditEvent({
         type,
         actor,
+        ...(actorType ? { actorType } : {}),
         target: { id: r.stream_id, type: 'stream' },
         changes,
         data: { stream_id: r.stream_id, stream_name: r.name },
@@ -68,7 +107,10 @@ function audit(deps: StreamsDeps, type: string, actor: string, r: StreamRecord, 
 
 export async function createStream(deps: StreamsDeps, body: unknown, actor: string, base: string) {
   const input = parseWith(createStreamSchema, body, 'stream');
-  const problems = eventTypeProblems(input.event_types, input.type);
+  const problems = [
+    ...eventTypeProblems(input.event_types, input.type),
+    ...destinationProblems(input.destination, deps.destinations),
+  ];
   if (problems.length > 0) throw badRequest('invalid stream', problems);
   const now = new Date((deps.now ?? Date.now)()).toISOString();
   const streamId = newId();
@@ -138,12 +180,17 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
       ...(input.status !== undefined ? { status: input.status } : {}),
     };
     if (input.status === 'active') delete next.status_reason;
-    const problems = eventTypeProblems(next.event_types, next.type);
+    const problems = [
+      ...eventTypeProblems(next.event_types, next.type),
+      ...(input.destination ? destinationProblems(next.destination, deps.destinations) : []),
+    ];
     if (problems.length > 0) throw badRequest('invalid stream update', problems);
     const changes = diff(audited(prev), audited(next));
     if (Object.keys(changes).length === 0) return view(deps, stored, base);
     next.updated_at = new Date((deps.now ?? Date.now)()).toISOString();
     if (await updateConfig(deps, next, stored.ver)) {
+      // Back to active after a pause or an error: the failure streak (and its pause window) starts afresh.
+      if (input.status === 'active' && prev.status !== 'active') await clearFailures(deps, id);
       await audit(deps, 'updateStream', actor, next, changes);
       return view(deps, { ...stored, config: next, ver: stored.ver + 1 }, base);
     }
@@ -155,6 +202,40 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
     undefined,
     { 'retry-after': '1' },
   );
+}
+
+/**
+ * Change a stream's status on behalf of the service (the exporter pausing a failing stream or marking it
+ * in error), recorded as an updateStream admin event whose actor is the service.
+ */
+export async function setStreamStatus(
+  deps: StreamsDeps,
+  id: string,
+  status: 'paused' | 'error',
+  reason: string,
+  actor = 'activity-events-exporter',
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const stored = await getStream(deps, id);
+    if (!stored) return false;
+    const prev = stored.config;
+    if (prev.status === status && prev.status_reason === reason) return true;
+    const next: StoredRecord = {
+      ...prev,
+      status,
+      status_reason: reason.slice(0, 500),
+      updated_at: new Date((deps.now ?? Date.now)()).toISOString(),
+    };
+    if (await updateConfig(deps, next, stored.ver)) {
+      const changes = diff(
+        { status: prev.status, status_reason: prev.status_reason },
+        { status, status_reason: next.status_reason },
+      );
+      await audit(deps, 'updateStream', actor, next, changes, 'service');
+      return true;
+    }
+  }
+  return false;
 }
 
 export async function removeStream(deps: StreamsDeps, id: string, actor: string): Promise<void> {

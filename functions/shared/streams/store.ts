@@ -8,7 +8,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Positions } from '../read-batch.js';
+import type { Positions, StreamFilter } from '../read-batch.js';
 import { isConditionFailed } from '../store/errors.js';
 import type { StreamHealthState, StreamRecord } from './model.js';
 
@@ -22,10 +22,25 @@ export const STREAM_PK = 'STREAM';
 const stateKey = (id: string) => ({ pk: { S: `C#${id}` }, sk: { S: 'C' } });
 const configKey = (id: string) => ({ pk: { S: STREAM_PK }, sk: { S: id } });
 
+/** A push-stream batch recorded before delivery: its exact cursor range, so a retry delivers the same events. */
+export interface PendingBatch {
+  from: Positions;
+  to: Positions;
+  /** The filter the batch was read with (a PATCH of event_types must not change a batch in flight). */
+  filter: StreamFilter;
+  count: number;
+  first: string;
+  last: string;
+  /** Events of the batch the destination already confirmed (Splunk sends a batch in several requests). */
+  sent: number;
+  since: string;
+}
+
 export interface StreamState extends StreamHealthState {
   positions: Positions;
   /** Cursor version: every cursor commit is conditional on it. */
   cv: number;
+  pending?: PendingBatch;
 }
 
 export interface StoredStream {
@@ -53,6 +68,7 @@ export function stateFromItem(item: Record<string, AttributeValue> | undefined):
     positions: JSON.parse(item?.cur?.S ?? '{}') as Positions,
     cv: Number(item?.cv?.N ?? 0),
   };
+  if (item?.pend?.S) state.pending = JSON.parse(item.pend.S) as PendingBatch;
   for (const a of HEALTH_ATTRS) {
     const v = item?.[a];
     if (v?.S !== undefined) (state as unknown as Record<string, unknown>)[a] = v.S;
@@ -192,7 +208,8 @@ export async function commitCursor(
   cv: number,
   positions: Positions,
   set: Partial<Record<(typeof HEALTH_ATTRS)[number], string | number>> = {},
-  remove: ReadonlyArray<(typeof HEALTH_ATTRS)[number]> = [],
+  remove: ReadonlyArray<(typeof HEALTH_ATTRS)[number] | 'pend'> = [],
+  leaseOwner?: string,
 ): Promise<boolean> {
   const names: Record<string, string> = { '#cur': 'cur', '#cv': 'cv' };
   const values: Record<string, AttributeValue> = {
@@ -213,9 +230,9 @@ export async function commitCursor(
         TableName: deps.controlTable,
         Key: stateKey(id),
         UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
-        ConditionExpression: '#cv = :cv',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ConditionExpression: leaseOwner ? '#cv = :cv AND #lo = :lo' : '#cv = :cv',
+        ExpressionAttributeNames: leaseOwner ? { ...names, '#lo': 'lease_owner' } : names,
+        ExpressionAttributeValues: leaseOwner ? { ...values, ':lo': { S: leaseOwner } } : values,
       }),
     );
     return true;
@@ -223,4 +240,131 @@ export async function commitCursor(
     if (isConditionFailed(err)) return false;
     throw err;
   }
+}
+
+/** One conditional update of a stream's state item; false when the condition did not hold. */
+async function updateState(
+  deps: ControlDeps,
+  id: string,
+  update: string,
+  condition: string,
+  names: Record<string, string>,
+  values: Record<string, AttributeValue>,
+): Promise<boolean> {
+  try {
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.controlTable,
+        Key: stateKey(id),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Take the stream's delivery lease until `untilMs` (a conditional write: free, expired, or already ours).
+ * Two overlapping exporter runs cannot both hold it, so they never deliver the same stream at once.
+ */
+export function acquireLease(
+  deps: ControlDeps,
+  id: string,
+  owner: string,
+  untilMs: number,
+  nowMs: number,
+): Promise<boolean> {
+  return updateState(
+    deps,
+    id,
+    'SET #lo = :me, #lu = :until',
+    'attribute_exists(#pk) AND (attribute_not_exists(#lu) OR #lu < :now OR #lo = :me)',
+    { '#pk': 'pk', '#lo': 'lease_owner', '#lu': 'lease_until' },
+    { ':me': { S: owner }, ':until': { N: String(untilMs) }, ':now': { N: String(nowMs) } },
+  );
+}
+
+export function releaseLease(deps: ControlDeps, id: string, owner: string): Promise<boolean> {
+  return updateState(
+    deps,
+    id,
+    'REMOVE #lo, #lu',
+    '#lo = :me',
+    { '#lo': 'lease_owner', '#lu': 'lease_until' },
+    { ':me': { S: owner } },
+  );
+}
+
+/** Record the batch about to be delivered, if the cursor is still at `cv` and the lease still ours. */
+export function setPending(
+  deps: ControlDeps,
+  id: string,
+  cv: number,
+  owner: string,
+  pending: PendingBatch,
+): Promise<boolean> {
+  return updateState(
+    deps,
+    id,
+    'SET #pend = :p',
+    '#cv = :cv AND #lo = :me',
+    { '#pend': 'pend', '#cv': 'cv', '#lo': 'lease_owner' },
+    { ':p': { S: JSON.stringify(pending) }, ':cv': { N: String(cv) }, ':me': { S: owner } },
+  );
+}
+
+/**
+ * Count a delivery failure: last_error, consecutive_failures + 1, failing_since kept from the first one.
+ * Returns the failure streak after the update.
+ */
+export async function recordFailure(
+  deps: ControlDeps,
+  id: string,
+  error: string,
+  now: string,
+): Promise<{ consecutive: number; since: string }> {
+  const res = await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.controlTable,
+      Key: stateKey(id),
+      UpdateExpression:
+        'SET #le = :e, #cf = if_not_exists(#cf, :zero) + :one, #fs = if_not_exists(#fs, :now)',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: {
+        '#pk': 'pk',
+        '#le': 'last_error',
+        '#cf': 'consecutive_failures',
+        '#fs': 'failing_since',
+      },
+      ExpressionAttributeValues: {
+        ':e': { S: error.slice(0, 1000) },
+        ':zero': { N: '0' },
+        ':one': { N: '1' },
+        ':now': { S: now },
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return {
+    consecutive: Number(res.Attributes?.consecutive_failures?.N ?? 1),
+    since: res.Attributes?.failing_since?.S ?? now,
+  };
+}
+
+/** Forget a failure streak (a stream set back to active starts a fresh pause window). */
+export function clearFailures(deps: ControlDeps, id: string): Promise<boolean> {
+  return updateState(
+    deps,
+    id,
+    'SET #cf = :zero REMOVE #fs',
+    'attribute_exists(#pk)',
+    { '#pk': 'pk', '#cf': 'consecutive_failures', '#fs': 'failing_since' },
+    { ':zero': { N: '0' } },
+  );
 }

@@ -1,0 +1,14 @@
+import { exportEnvironment } from '../shared/export/deps.js';
+import { redriveStream } from '../shared/export/redrive.js';
+import { httpHandler, json } from '../shared/http.js';
+
+const deps = exportEnvironment();
+
+/** POST /activities/v1/streams/{stream_id}/redrive */
+export const handler = httpHandler(async (event, context) => {
+  const result = await redriveStream(
+    { ...deps, timeLeft: () => context.getRemainingTimeInMillis() },
+    event.pathParameters?.stream_id ?? '',
+  );
+  return json(200, result);
+});

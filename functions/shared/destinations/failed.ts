@@ -1,0 +1,86 @@
+import { gunzipSync } from 'node:zlib';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { gzipLines } from './object-store.js';
+import type { OutBatch } from './types.js';
+
+/**
+ * The failed-batch bucket: batches a destination rejected as invalid data, kept (encrypted) for redrive.
+ * Key `{stream_id}/{first}-{last}.ndjson.gz`; metadata: the reason and where it was going.
+ */
+export function failedKey(b: Pick<OutBatch, 'streamId' | 'firstId' | 'lastId'>): string {
+  return `${b.streamId}/${b.firstId}-${b.lastId}.ndjson.gz`;
+}
+
+export async function putFailedBatch(
+  s3: S3Client,
+  bucket: string,
+  b: OutBatch,
+  reason: string,
+  destination: string,
+): Promise<string> {
+  const key = failedKey(b);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: gzipLines(b.lines),
+      ContentType: 'application/gzip',
+      Metadata: {
+        reason: encodeURIComponent(reason.slice(0, 1500)),
+        destination,
+        events: String(b.lines.length),
+        'first-at': String(b.firstAt),
+        failed: new Date().toISOString(),
+      },
+    }),
+  );
+  return key;
+}
+
+export async function listFailedBatches(s3: S3Client, bucket: string, streamId: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const res = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${streamId}/`, ContinuationToken: token }),
+    );
+    for (const o of res.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = res.IsTruncated ? res.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+/** A stored failed batch, back as a deliverable batch. */
+export async function readFailedBatch(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  source: string,
+): Promise<OutBatch> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = Buffer.from(
+    await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
+  const lines = gunzipSync(body).toString('utf8').split('\n').filter(Boolean);
+  const first = JSON.parse(lines[0] ?? '{}') as { id?: string; received_at?: string };
+  const last = JSON.parse(lines[lines.length - 1] ?? '{}') as { id?: string };
+  return {
+    streamId: key.split('/')[0] ?? '',
+    source,
+    lines,
+    firstId: first.id ?? '',
+    lastId: last.id ?? '',
+    firstAt: Number(res.Metadata?.['first-at'] ?? Date.parse(first.received_at ?? '')),
+    sent: 0,
+  };
+}
+
+export async function deleteFailedBatch(s3: S3Client, bucket: string, key: string): Promise<void> {
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}

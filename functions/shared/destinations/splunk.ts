@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { backoff, sleep } from '../concurrency.js';
+import type { ActivityEvent } from '../event-schema.js';
+import { forgetSecret, readSecret } from '../secrets.js';
+import type { Destination } from '../streams/model.js';
+import { type Delivered, DeliveryError, type FailureKind, type OutBatch } from './types.js';
+
+export type SplunkDestination = Extract<Destination, { kind: 'splunk' }>;
+
+export const HEC_PATH = '/services/collector/event';
+const HOST = 'activity-events';
+
+/** A stable X-Splunk-Request-Channel GUID for a stream (derived, so every run uses the same channel). */
+export function channelFor(streamId: string): string {
+  const h = createHash('sha256').update(`activity-events:${streamId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+/** One event in HEC's JSON event protocol: {"time","host","source","sourcetype","index"?,"event"}. */
+export function hecEvent(event: ActivityEvent, d: SplunkDestination, streamType: string): string {
+  const t = Date.parse(event.timestamp);
+  return JSON.stringify({
+    time: Math.round(t) / 1000,
+    host: HOST,
+    source: d.source ?? `activity-events:${streamType}`,
+    sourcetype: d.sourcetype ?? '_json',
+    ...(d.index ? { index: d.index } : {}),
+    event,
+  });
+}
+
+/**
+ * Split HEC lines into request bodies of at most `maxBytes` (concatenated JSON objects, newline separated).
+ * An event larger than the cap travels alone.
+ */
+export function chunkHec(lines: readonly string[], maxBytes: number): string[][] {
+  const chunks: string[][] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const n = Buffer.byteLength(line, 'utf8') + 1;
+    if (cur.length > 0 && size + n > maxBytes) {
+      chunks.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(line);
+    size += n;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  return chunks;
+}
+
+/**
+ * What a HEC answer means. Status codes per Splunk's documentation: 0 success; 1 token disabled,
+ * 2 token required, 3 invalid authorization, 4 invalid token (401/403); 5 no data, 6 invalid data format,
+ * 7 incorrect index, 12 event field required, 13 event field blank (400: the data); 8 internal error,
+ * 9 server busy, 18-20 unhealthy (5xx: transient); other 400 codes (channel, ack, indexed fields, query
+ * string auth) are configuration problems.
+ */
+export function classifyHec(status: number, code: number | undefined): 'ok' | 'too_large' | FailureKind {
+  if (status >= 200 && status < 300 && (code === undefined || code === 0)) return 'ok';
+  if (status === 401 || status === 403 || (code !== undefined && code >= 1 && code <= 4)) return 'auth';
+  if (status === 413) return 'too_large';
+  if (status === 429 || status === 408 || status >= 500) return 'retry';
+  if (status === 400 && code !== undefined && [5, 6, 7, 12, 13].includes(code)) return 'invalid';
+  return 'config';
+}
+
+export interface HecDeps {
+  sm: SecretsManagerClient;
+  fetch?: typeof fetch;
+  maxBatchBytes: number;
+  /** Milliseconds left to spend on this batch (retries stop when it runs out). */
+  timeLeft: () => number;
+  /** Called after each confirmed request with the total of events confirmed so far. */
+  onProgress?: (sent: number) => Promise<void>;
+  requestTimeoutMs?: number;
+  attempts?: number;
+}
+
+async function tokenOf(deps: HecDeps, arn: string): Promise<string> {
+  const raw = (await readSecret(deps.sm, arn)).trim();
+  if (raw.startsWith('{')) {
+    try {
+      const t = (JSON.parse(raw) as { token?: string }).token;
+      if (t) return t;
+    } catch {
+      /* fall through */
+    }
+    throw new DeliveryError('config', `secret ${arn} must hold the HEC token, or JSON {"token": "..."}`);
+  }
+  return raw;
+}
+
+/**
+ * Deliver a batch to Splunk HEC: `POST {url}/services/collector/event`, `Authorization: Splunk <token>`,
+ * a channel GUID per stream, bodies under the size cap. Transient failures are retried with exponential
+ * backoff and full jitter while time remains; events already confirmed (batch.sent) are not sent again.
+ */
+export async function deliverToSplunk(
+  d: SplunkDestination,
+  streamType: string,
+  batch: OutBatch,
+  deps: HecDeps,
+): Promise<Delivered> {
+  const doFetch = deps.fetch ?? fetch;
+  const url = `${d.url}${HEC_PATH}`;
+  const token = await tokenOf(deps, d.token_secret_arn);
+  const lines = batch.lines.map((l) => hecEvent(JSON.parse(l) as ActivityEvent, d, streamType));
+  let sent = batch.sent;
+  let cap = deps.maxBatchBytes;
+  const attempts = deps.attempts ?? 4;
+  while (sent < lines.length) {
+    const chunk = chunkHec(lines.slice(sent), cap)[0] as string[];
+    let done = false;
+    for (let attempt = 0; !done; attempt++) {
+      let status = 0;
+      let code: number | undefined;
+      let text = '';
+      try {
+        const res = await doFetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Splunk ${token}`,
+            'content-type': 'application/json',
+            'x-splunk-request-channel': channelFor(batch.streamId),
+          },
+          body: chunk.join('\n'),
+          signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 10_000),
+        });
+        status = res.status;
+        text = await res.text();
+        try {
+          code = (JSON.parse(text) as { code?: number }).code;
+        } catch {
+          code = undefined;
+        }
+      } catch (err) {
+        text = `${(err as Error).name}: ${(err as Error).message}`;
+      }
+      const verdict = status === 0 ? 'retry' : classifyHec(status, code);
+      const why =
+        status === 0
+          ? `HEC unreachable (${text})`
+          : `HEC answered ${status}${code !== undefined ? ` code ${code}` : ''}: ${text.slice(0, 300)}`;
+      if (verdict === 'ok') {
+        sent += chunk.length;
+        await deps.onProgress?.(sent);
+        done = true;
+      } else if (verdict === 'too_large') {
+        if (chunk.length === 1)
+          throw new DeliveryError(
+            'invalid',
+            `a single event exceeds the HEC request size limit: ${why}`,
+            sent,
+          );
+        cap = Math.max(1024, Math.floor(Buffer.byteLength(chunk.join('\n')) / 2));
+        done = true; // re-chunk with the smaller cap
+      } else if (verdict === 'retry') {
+        const wait = backoff(attempt, 250, 8_000);
+        if (attempt + 1 >= attempts || deps.timeLeft() < wait + 12_000)
+          throw new DeliveryError('retry', why, sent);
+        await sleep(wait);
+      } else {
+        if (verdict === 'auth') forgetSecret(d.token_secret_arn);
+        throw new DeliveryError(verdict, why, sent);
+      }
+    }
+  }
+  return { target: url };
+}

@@ -1,0 +1,31 @@
+import { dynamoClient, kinesisClient, s3Client, secretsClient } from '../clients.js';
+import { readEnv } from '../env.js';
+
+/** The exporter's (and redrive's) environment and clients, created once at cold start. */
+export function exportEnvironment() {
+  const env = readEnv([
+    'eventsTable',
+    'controlTable',
+    'eventStream',
+    'exportBucket',
+    'failedBucket',
+    's3ForcePathStyle',
+    'gcsEndpoint',
+    'hecMaxBatchBytes',
+    'pauseAfterHours',
+  ]);
+  return {
+    ddb: dynamoClient(),
+    s3: s3Client(env.s3ForcePathStyle),
+    sm: secretsClient(),
+    kinesis: kinesisClient(),
+    eventsTable: env.eventsTable,
+    controlTable: env.controlTable,
+    streamName: env.eventStream,
+    defaultBucket: env.exportBucket,
+    failedBucket: env.failedBucket,
+    gcsEndpoint: env.gcsEndpoint,
+    hecMaxBatchBytes: env.hecMaxBatchBytes,
+    pauseAfterMs: env.pauseAfterHours * 3_600_000,
+  };
+}

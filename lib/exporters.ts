@@ -1,0 +1,220 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/shared/names.js';
+import { serviceFunction, wire } from './service-function.js';
+
+export interface ExportersConfig {
+  /** Minutes between exporter runs. Default 1. */
+  scheduleMinutes?: number;
+  /** More buckets (same account) s3 streams may write to, besides the default export bucket. */
+  buckets?: string[];
+  /** Days objects stay in the default export bucket. Default 365. */
+  exportRetentionDays?: number;
+  /** Days rejected batches stay in the failed-batch bucket. Default 90. */
+  failedRetentionDays?: number;
+  /** Secrets streams may reference (GCS HMAC keys, HEC tokens) must have names starting with this. Default "activity-events/". */
+  secretsPrefix?: string;
+  /** Largest HEC request body, bytes. Default 1,000,000. */
+  hecMaxBatchBytes?: number;
+  /** A stream failing longer than this is paused. Default 24. */
+  pauseAfterHours?: number;
+}
+
+export interface ExportersProps {
+  key: IKey;
+  eventsTable: ITable;
+  controlTable: ITable;
+  eventStream: IStream;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+  alarmAction?: IAlarmAction;
+  config: ExportersConfig;
+}
+
+/**
+ * Scheduled delivery of s3, gcs and splunk streams: the default export bucket, the failed-batch bucket,
+ * the exporter function on an EventBridge rate schedule, and the permissions delivery needs (granted to the
+ * exporter and to the redrive handler alike). Secret access is limited to the secret name prefix streams
+ * are validated against. Alarms: a stream in error, and exporter failures.
+ */
+export class Exporters extends Construct {
+  readonly exportBucket: Bucket;
+  readonly failedBucket: Bucket;
+  readonly accessLogs: Bucket;
+  readonly exporter: NodejsFunction;
+  readonly streamInErrorAlarm: Alarm;
+  readonly exporterErrorsAlarm: Alarm;
+  private readonly props: ExportersProps;
+
+  constructor(scope: Construct, id: string, props: ExportersProps) {
+    super(scope, id);
+    this.props = props;
+    const c = props.config;
+    const autoDelete = props.removalPolicy === RemovalPolicy.DESTROY;
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the other buckets; it cannot log to itself.',
+    });
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      // SSE-S3 so that SIEMs and query engines reading the exports need no grant on the service key.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'exports/',
+      lifecycleRules: [{ expiration: Duration.days(c.exportRetentionDays ?? 365) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+    this.failedBucket = new Bucket(this, 'FailedBatches', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'failed-batches/',
+      lifecycleRules: [{ expiration: Duration.days(c.failedRetentionDays ?? 90) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+
+    this.exporter = serviceFunction(this, 'Exporter', {
+      name: 'export',
+      description: 'Scheduled exporter: delivers s3, gcs and splunk streams',
+      logRetention: props.logRetention,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
+    this.grantDelivery(this.exporter);
+    wire(this.exporter, this.resources(), { eventsTable: 'read' });
+    new Rule(this, 'Schedule', {
+      description: 'Runs the Activity Events exporter',
+      schedule: Schedule.rate(Duration.minutes(c.scheduleMinutes ?? 1)),
+      // A missed run is made up by the next one: no retries, no stale invocations.
+      targets: [new LambdaFunction(this.exporter, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+
+    this.streamInErrorAlarm = new Alarm(this, 'StreamInErrorAlarm', {
+      alarmDescription:
+        'A pushed stream is in error (its destination refused credentials or its configuration); see the stream health',
+      metric: new Metric({
+        namespace: 'ActivityEvents',
+        metricName: 'StreamsInError',
+        dimensionsMap: { service: 'activity-events' },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.exporterErrorsAlarm = new Alarm(this, 'ExporterErrorsAlarm', {
+      alarmDescription: 'The exporter function failed in 3 consecutive runs',
+      metric: this.exporter.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmAction) {
+      this.streamInErrorAlarm.addAlarmAction(props.alarmAction);
+      this.exporterErrorsAlarm.addAlarmAction(props.alarmAction);
+    }
+    new CfnOutput(this, 'ExportBucketName', {
+      value: this.exportBucket.bucketName,
+      description: 'Default bucket of s3 streams',
+    });
+    new CfnOutput(this, 'FailedBatchBucketName', { value: this.failedBucket.bucketName });
+  }
+
+  private resources() {
+    return {
+      eventsTable: this.props.eventsTable,
+      controlTable: this.props.controlTable,
+      eventStream: this.props.eventStream,
+      exportBucket: this.exportBucket,
+      failedBucket: this.failedBucket,
+    };
+  }
+
+  /** The environment stream validation needs: which buckets and secrets pushed destinations may use. */
+  destinationPolicyEnv(): Record<string, string> {
+    const c = this.props.config;
+    return {
+      [ENV.exportBucket]: this.exportBucket.bucketName,
+      [ENV.exportBuckets]: (c.buckets ?? []).join(','),
+      [ENV.secretsPrefix]: c.secretsPrefix ?? 'activity-events/',
+    };
+  }
+
+  /** Everything delivering a batch takes: stream state, buckets, the allowed secrets, audit events. */
+  grantDelivery(fn: LambdaFn): void {
+    const c = this.props.config;
+    wire(fn, this.resources(), {
+      controlTable: 'readwrite',
+      eventStream: 'write',
+      exportBucket: 'write',
+      failedBucket: 'readwrite',
+    });
+    for (const [k, v] of Object.entries({
+      ...this.destinationPolicyEnv(),
+      [ENV.hecMaxBatchBytes]: String(c.hecMaxBatchBytes ?? 1_000_000),
+      [ENV.pauseAfterHours]: String(c.pauseAfterHours ?? 24),
+    })) {
+      fn.addEnvironment(k, v);
+    }
+    const prefix = c.secretsPrefix ?? 'activity-events/';
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}*`],
+      }),
+    );
+    for (const name of c.buckets ?? []) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [`arn:${Aws.PARTITION}:s3:::${name}/*`],
+        }),
+      );
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`,
+        reason: `Object writes to '${name}', a bucket the deployment named for s3 streams.`,
+      });
+    }
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+      reason: `Delivery reads destination secrets; streams may only name secrets under '${prefix}', created after deploy.`,
+    });
+  }
+}
