@@ -11,6 +11,7 @@
  *   -c logRetentionDays=30  -c streamRetentionHours=24  -c destroyOnRemoval=true  -c nag=true
  *   -c exportScheduleMinutes=1 -c exportBuckets=bucket-a,bucket-b -c exportRetentionDays=365
  *   -c failedRetentionDays=90 -c secretsPrefix=activity-events/ -c pauseAfterHours=24 -c hecMaxBatchBytes=1000000
+ *   -c reportRetentionDays=7 -c reportUrlTtlSeconds=600
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -57,6 +58,10 @@ const config: ActivityEventsConfig = {
     ...(ctx('secretsPrefix') ? { secretsPrefix: ctx('secretsPrefix') } : {}),
     ...(num('pauseAfterHours') ? { pauseAfterHours: num('pauseAfterHours') } : {}),
     ...(num('hecMaxBatchBytes') ? { hecMaxBatchBytes: num('hecMaxBatchBytes') } : {}),
+  },
+  reports: {
+    ...(num('reportRetentionDays') ? { retentionDays: num('reportRetentionDays') } : {}),
+    ...(num('reportUrlTtlSeconds') ? { urlTtlSeconds: num('reportUrlTtlSeconds') } : {}),
   },
   auth: issuer
     ? {

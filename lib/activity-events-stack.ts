@@ -10,6 +10,7 @@ import { Api } from './api.js';
 import { Auth, type AuthConfig } from './auth.js';
 import { Exporters, type ExportersConfig } from './exporters.js';
 import { Pipeline } from './pipeline.js';
+import { Reports, type ReportsConfig } from './reports.js';
 import { Store } from './store.js';
 
 /** Deployment configuration; bin/app.ts builds it from CDK context. */
@@ -28,6 +29,8 @@ export interface ActivityEventsConfig {
   consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
   /** Scheduled delivery of s3, gcs and splunk streams. */
   export?: ExportersConfig;
+  /** Report exports. */
+  reports?: ReportsConfig;
   throttle?: { rateLimit: number; burstLimit: number };
   /** RETAIN (default) keeps tables and the key when the stack is deleted; DESTROY is for test stacks. */
   removalPolicy?: RemovalPolicy;
@@ -49,6 +52,7 @@ export class ActivityEventsStack extends Stack {
   readonly pipeline: Pipeline;
   readonly api: Api;
   readonly exporters: Exporters;
+  readonly reports: Reports;
 
   constructor(scope: Construct, id: string, props: ActivityEventsStackProps = {}) {
     super(scope, id, props);
@@ -101,6 +105,17 @@ export class ActivityEventsStack extends Stack {
       alarmAction,
       config: config.export ?? {},
     });
+    this.reports = new Reports(this, 'Reports', {
+      key,
+      eventsTable: this.store.eventsTable,
+      controlTable: this.store.controlTable,
+      eventStream: this.pipeline.stream,
+      accessLogs: this.exporters.accessLogs,
+      logRetention,
+      removalPolicy,
+      alarmAction,
+      config: config.reports ?? {},
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.auth.authorizer,
       resources: {
@@ -113,6 +128,7 @@ export class ActivityEventsStack extends Stack {
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
       configure: {
         redrive: (fn) => this.exporters.grantDelivery(fn),
+        reports: (fn) => this.reports.grantRequests(fn),
         streams: (fn) => {
           for (const [k, v] of Object.entries(this.exporters.destinationPolicyEnv())) fn.addEnvironment(k, v);
         },

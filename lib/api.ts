@@ -18,7 +18,10 @@ export const HANDLER_NEEDS: Record<
     needs: { eventStream: 'write' },
     description: 'POST /activities: validate and put events on the stream',
   },
-  activities: { needs: { eventsTable: 'read' }, description: 'GET /activities/{id}' },
+  activities: {
+    needs: { eventsTable: 'read', controlTable: 'read' },
+    description: 'GET /activities (search) and GET /activities/{id} (details, enriched)',
+  },
   'event-types': { needs: {}, description: 'GET /event-types: the event catalog' },
   streams: {
     needs: { controlTable: 'readwrite', eventsTable: 'read', eventStream: 'write' },
@@ -37,6 +40,15 @@ export const HANDLER_NEEDS: Record<
   redrive: {
     needs: { eventsTable: 'read' },
     description: 'POST /streams/{id}/redrive: re-deliver failed batches',
+  },
+  analytics: {
+    needs: { eventsTable: 'read' },
+    description: 'GET /analytics/journeys: journey analytics from counters',
+  },
+  // Queue and bucket access come from Reports.grantRequests via ApiProps.configure.
+  reports: {
+    needs: { eventsTable: 'read', controlTable: 'readwrite', eventStream: 'write' },
+    description: 'POST /reports and GET /reports/{id}: report requests and downloads',
   },
 };
 

@@ -1,16 +1,28 @@
 import { dynamoClient } from '../shared/clients.js';
+import { enrichEvents } from '../shared/directory.js';
 import { readEnv } from '../shared/env.js';
 import { notFound } from '../shared/errors.js';
 import { httpHandler, json } from '../shared/http.js';
+import { dispatch } from '../shared/route-dispatch.js';
+import { API_PREFIX } from '../shared/routes.js';
+import { search } from '../shared/search.js';
 import { getEvent } from '../shared/store/items.js';
 
-const env = readEnv(['eventsTable']);
+const env = readEnv(['eventsTable', 'controlTable']);
 const ddb = dynamoClient();
 
-/** GET /activities/v1/activities/{id} */
-export const handler = httpHandler(async (event) => {
-  const id = event.pathParameters?.id ?? '';
-  const found = await getEvent(ddb, env.eventsTable, id);
-  if (!found) throw notFound(`no event with id '${id}' (unknown, not yet stored, or past retention)`);
-  return json(200, found);
-});
+/** GET /activities/v1/activities (search) and GET /activities/v1/activities/{id} (details). */
+export const handler = httpHandler(
+  dispatch('activities', {
+    [`GET ${API_PREFIX}/activities`]: async (event) =>
+      json(200, await search({ ddb, eventsTable: env.eventsTable }, event.queryStringParameters ?? {})),
+    [`GET ${API_PREFIX}/activities/{id}`]: async (event) => {
+      const id = event.pathParameters?.id ?? '';
+      const found = await getEvent(ddb, env.eventsTable, id);
+      if (!found) throw notFound(`no event with id '${id}' (unknown, not yet stored, or past retention)`);
+      // The "Show Details" view: human-readable values from the directory when it knows them.
+      await enrichEvents([found], { ddb, controlTable: env.controlTable });
+      return json(200, found);
+    },
+  }),
+);

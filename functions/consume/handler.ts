@@ -5,12 +5,18 @@ import { dynamoClient } from '../shared/clients.js';
 import { consumeRecords } from '../shared/consume.js';
 import { directoryProjection } from '../shared/directory.js';
 import { readEnv } from '../shared/env.js';
+import { journeyProjection } from '../shared/journeys.js';
 import { logger } from '../shared/logger.js';
 import { shardOfEventId } from '../shared/store/keys.js';
+import { tenantsProjection } from '../shared/tenants.js';
 
 const env = readEnv(['eventsTable', 'controlTable', 'retentionDays']);
 const ddb = dynamoClient();
-const projections = [directoryProjection({ ddb, controlTable: env.controlTable })];
+const projections = [
+  directoryProjection({ ddb, controlTable: env.controlTable }),
+  journeyProjection({ ddb, eventsTable: env.eventsTable, retentionDays: env.retentionDays }),
+  tenantsProjection({ ddb, eventsTable: env.eventsTable }),
+];
 
 /** Kinesis event source mapping target; reports partial batch failures. */
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
@@ -40,4 +41,8 @@ export function s3Client(forcePathStyle = false): S3Client {
 
 export function secretsClient(): SecretsManagerClient {
   return track(new SecretsManagerClient({ maxAttempts: 3 }));
+}
+
+export function sqsClient(): SQSClient {
+  return track(new SQSClient({ maxAttempts: 3 }));
 }

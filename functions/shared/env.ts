@@ -66,6 +66,14 @@ const SCHEMA = {
     .positive()
     .max(24 * 365)
     .default(24),
+  reportsQueueUrl: z.url(),
+  reportUrlTtl: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(600),
+  reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(7),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;

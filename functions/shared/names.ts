@@ -41,6 +41,11 @@ export const ENV = {
   hecMaxBatchBytes: 'HEC_MAX_BATCH_BYTES',
   /** Hours a push stream may keep failing before it is paused. */
   pauseAfterHours: 'PAUSE_AFTER_HOURS',
+  reportsQueueUrl: 'REPORTS_QUEUE_URL',
+  /** Seconds a report download URL stays valid. */
+  reportUrlTtl: 'REPORT_URL_TTL_SECONDS',
+  /** Days a report (its record and its object) is kept. */
+  reportRetentionDays: 'REPORT_RETENTION_DAYS',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

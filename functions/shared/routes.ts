@@ -21,6 +21,8 @@ export const HTTP_HANDLERS = [
   'collect',
   'directory',
   'redrive',
+  'analytics',
+  'reports',
 ] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
@@ -44,6 +46,13 @@ export const ROUTES: readonly Route[] = [
     handler: 'ingest',
     scopes: [SCOPES.write],
     summary: 'Ingest 1..500 events',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/activities`,
+    handler: 'activities',
+    scopes: [SCOPES.read],
+    summary: 'Search events, newest first',
   },
   {
     method: 'GET',
@@ -114,6 +123,27 @@ export const ROUTES: readonly Route[] = [
     handler: 'directory',
     scopes: [SCOPES.manage],
     summary: 'Write an enrichment directory entry',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/analytics/journeys`,
+    handler: 'analytics',
+    scopes: [SCOPES.read],
+    summary: 'Journey analytics from counters',
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/reports`,
+    handler: 'reports',
+    scopes: [SCOPES.read],
+    summary: 'Request a report',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/reports/{report_id}`,
+    handler: 'reports',
+    scopes: [SCOPES.read],
+    summary: 'A report, with a download URL when ready',
   },
 ];
 

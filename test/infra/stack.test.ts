@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
+import { SEARCH_INDEXES } from '../../functions/shared/tables.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
 import { testApp } from '../support/cdk-app.js';
 
@@ -179,8 +180,8 @@ describe('ActivityEventsStack', () => {
 
   it('runs every function on nodejs22.x arm64 with source maps, tracing and a log group with explicit retention', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-    // One per HTTP handler, plus the consumer and the exporter.
-    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 2);
+    // One per HTTP handler, plus the consumer, the exporter and the report worker.
+    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 3);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -357,6 +358,91 @@ describe('ActivityEventsStack', () => {
         MetricName: 'Errors',
         EvaluationPeriods: 3,
         AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
+      });
+    });
+  });
+
+  describe('search and reports', () => {
+    it('gives the events table one index per search access pattern, keyed <value>#<shard> with the event time as sort key', () => {
+      const table = Object.values(
+        template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: 'test-events' } }),
+      )[0] as {
+        Properties: {
+          GlobalSecondaryIndexes: Array<{
+            IndexName: string;
+            KeySchema: unknown;
+            Projection: { ProjectionType: string; NonKeyAttributes: string[] };
+          }>;
+        };
+      };
+      const indexes = table.Properties.GlobalSecondaryIndexes;
+      expect(indexes.map((i) => i.IndexName).sort()).toEqual(SEARCH_INDEXES.map((i) => i.name).sort());
+      for (const spec of SEARCH_INDEXES) {
+        const index = indexes.find((i) => i.IndexName === spec.name);
+        expect(index?.KeySchema).toEqual([
+          { AttributeName: spec.pk, KeyType: 'HASH' },
+          { AttributeName: 'ts', KeyType: 'RANGE' },
+        ]);
+        expect(index?.Projection.ProjectionType).toBe('INCLUDE');
+        expect(index?.Projection.NonKeyAttributes).toEqual(
+          expect.arrayContaining(['e', 'expires_at', 'type', 'tenant_id']),
+        );
+      }
+      // The control table needs no index.
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: 'test-control',
+        GlobalSecondaryIndexes: Match.absent(),
+      });
+    });
+
+    it('keeps reports in a private, KMS-encrypted, TLS-only bucket with a lifecycle (a stack prop)', () => {
+      const t = Template.fromStack(build({ reports: { retentionDays: 3 } }).stack);
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+            }),
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 3 })] },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'reports/' }),
+      });
+    });
+
+    it('generates reports from an encrypted queue with a dead-letter queue, an alarm, and a 15-minute worker', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: Match.anyValue(),
+        VisibilityTimeout: 5400,
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('Generates report'),
+        Timeout: 900,
+      });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('report could not be generated'),
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('report requests'),
+        Environment: {
+          Variables: Match.objectLike({
+            REPORTS_QUEUE_URL: Match.anyValue(),
+            REPORT_URL_TTL_SECONDS: '600',
+            REPORT_RETENTION_DAYS: '7',
+          }),
+        },
       });
     });
   });

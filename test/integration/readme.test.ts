@@ -107,4 +107,34 @@ describe('README commands', () => {
       await hec.stop();
     }
   });
+
+  it('"Search and reports" works as written: searches, journey analytics, a downloaded CSV report', async () => {
+    const tryIt = readmeShellBlocks('### Try it');
+    const searchBlocks = readmeShellBlocks('## Search and reports');
+    expect(searchBlocks).toHaveLength(1);
+    const out = await run([...tryIt, ...searchBlocks].join('\n'));
+    const lines = out.split('\n');
+    const pages = lines
+      .filter((l) => l.startsWith('{"data"') && l.includes('"next_cursor"'))
+      .map((l) => JSON.parse(l));
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages[0].data.every((e: { user_id: string }) => e.user_id === 'u-42')).toBe(true);
+    expect(pages[0].data.map((e: { id: string }) => e.id)).toContain('login-1');
+    // Earlier sections of this file sent events too: every one returned is a cis login or user creation.
+    const types = new Set(pages[1].data.map((e: { type: string }) => e.type));
+    expect(types).toEqual(new Set(['create_user', 'user_login']));
+    const analytics = JSON.parse(
+      lines.find((l) => l.includes('"journeys"') && l.includes('"interval":"hour"')) ?? '{}',
+    );
+    expect(analytics.journeys[0]).toMatchObject({
+      journey_id: 'signup',
+      started: 1,
+      completed_successfully: 1,
+      steps: [{ step_id: 'email', started: 1, completed: 1 }],
+    });
+    const header = lines.findIndex((l) => l.startsWith('id,timestamp,received_at,type,source'));
+    expect(header).toBeGreaterThan(-1);
+    const rows = lines.slice(header + 1).filter((l) => /^[0-9A-Za-z]/.test(l));
+    expect(rows.some((r) => r.startsWith('login-1,'))).toBe(true);
+  });
 });

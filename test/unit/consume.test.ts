@@ -9,6 +9,7 @@ let shard = 0;
 let ddb: FakeDynamo;
 let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
 let getById: unknown;
+const BY_ID = 'GET /activities/v1/activities/{id}';
 const TABLE = 'unit-events';
 
 beforeAll(async () => {
@@ -77,6 +78,7 @@ describe('consume handler', () => {
       getById,
       apiEvent({
         path: `/activities/v1/activities/${events[1]?.id}`,
+        routeKey: BY_ID,
         pathParameters: { id: events[1]?.id ?? '' },
       }),
     );
@@ -192,7 +194,7 @@ describe('consume handler', () => {
   it('does not serve an event past its retention', async () => {
     const old = makeEvent({ received_at: '2020-01-01T00:00:00.000Z', timestamp: '2020-01-01T00:00:00.000Z' });
     await run(kinesisBatch(SHARD, 500n, [old]));
-    const res = await invoke(getById, apiEvent({ pathParameters: { id: old.id } }));
+    const res = await invoke(getById, apiEvent({ routeKey: BY_ID, pathParameters: { id: old.id } }));
     expect(res.status).toBe(404);
     expect((res.body as { error: { code: string } }).error.code).toBe('not_found');
   });

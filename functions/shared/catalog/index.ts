@@ -304,6 +304,9 @@ const SERVICE_ADMIN: Row[] = [
   ['updateStream', 'An event stream was modified', F.STREAM],
   ['deleteStream', 'An event stream was deleted', F.STREAM],
   ['updateDirectory', 'An enrichment directory entry (user, app or admin) was written', F.DIRECTORY],
+  // Seed 004's E_REPORT_REQUESTED / E_REPORT_GENERATED.
+  ['reportRequested', 'An activity report was requested', F.REPORT],
+  ['reportGenerated', 'A requested activity report was generated and is ready to download', F.REPORT],
 ];
 
 export const CATALOG: readonly EventType[] = [

@@ -1,6 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ActivityEvent } from '../event-schema.js';
 import type { Source } from '../sources.js';
+import { SEARCH_INDEXES, SEARCH_SK } from '../tables.js';
 import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
 
 /** Where a committed event sits in the event log. */
@@ -31,8 +32,29 @@ export function eventItem(
     t: { N: String(received) },
     e: { S: JSON.stringify(e) },
     expires_at: { N: String(expiresAt(received, retentionDays[e.source])) },
+    ...searchAttributes(e, shardId),
   } satisfies Record<string, AttributeValue>;
 }
+
+/** The search index keys of an event (sparse: an index holds only events with its field) and filter attributes. */
+export function searchAttributes(e: ActivityEvent, shardId: string): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {
+    [SEARCH_SK]: { S: searchSortKey(e.timestamp, e.id) },
+    tenant_id: { S: e.tenant_id },
+  };
+  for (const index of SEARCH_INDEXES) {
+    const value = index.field === 'source' ? `${e.tenant_id}#${e.source}` : e[index.field];
+    if (value) out[index.pk] = { S: `${value}#${shardId}` };
+  }
+  for (const f of ['user_id', 'app_id', 'actor_id', 'ip'] as const) {
+    const v = e[f];
+    if (v) out[f] = { S: v };
+  }
+  return out;
+}
+
+/** Sort key of the search indexes: event time (ISO, ms, UTC) and id. */
+export const searchSortKey = (timestamp: string, id: string) => `${timestamp}#${id}`;
 
 /** The event-log item: keyed by (source, shard) and sequence number. */
 export function logItem(

@@ -1,0 +1,12 @@
+import { dynamoClient } from '../shared/clients.js';
+import { readEnv } from '../shared/env.js';
+import { httpHandler, json } from '../shared/http.js';
+import { journeyAnalytics } from '../shared/journeys.js';
+
+const env = readEnv(['eventsTable']);
+const ddb = dynamoClient();
+
+/** GET /activities/v1/analytics/journeys?from&to&journey_id&interval=hour|day */
+export const handler = httpHandler(async (event) =>
+  json(200, await journeyAnalytics({ ddb, eventsTable: env.eventsTable }, event.queryStringParameters ?? {})),
+);

@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoClient, kinesisClient, s3Client } from '../shared/clients.js';
+import { readEnv } from '../shared/env.js';
+import { logger } from '../shared/logger.js';
+import { failReport, generateReport } from '../shared/reports.js';
+
+const env = readEnv(['eventsTable', 'controlTable', 'eventStream', 'reportsBucket', 's3ForcePathStyle']);
+const deps = {
+  ddb: dynamoClient(),
+  s3: s3Client(env.s3ForcePathStyle),
+  kinesis: kinesisClient(),
+  eventsTable: env.eventsTable,
+  controlTable: env.controlTable,
+  streamName: env.eventStream,
+  bucket: env.reportsBucket,
+};
+/** Deliveries of a message before its report is marked failed (the queue's maxReceiveCount). */
+const MAX_RECEIVES = 3;
+
+/** SQS target: generate the reports whose ids arrive; failed messages are retried, then marked failed. */
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      let id = '';
+      try {
+        id = String((JSON.parse(record.body) as { report_id?: unknown }).report_id ?? '');
+        await generateReport(deps, id);
+      } catch (err) {
+        logger.error('report generation failed', { reportId: id, error: err as Error });
+        if (Number(record.attributes.ApproximateReceiveCount) >= MAX_RECEIVES)
+          await failReport(deps, id, (err as Error).message);
+        else batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  });

@@ -1,0 +1,42 @@
+import { dynamoClient, kinesisClient, s3Client, sqsClient } from '../shared/clients.js';
+import { readEnv } from '../shared/env.js';
+import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
+import { reportView, requestReport } from '../shared/reports.js';
+import { dispatch } from '../shared/route-dispatch.js';
+import { API_PREFIX } from '../shared/routes.js';
+
+const env = readEnv([
+  'eventsTable',
+  'controlTable',
+  'eventStream',
+  'reportsBucket',
+  'reportsQueueUrl',
+  'reportUrlTtl',
+  'reportRetentionDays',
+  's3ForcePathStyle',
+]);
+const deps = {
+  ddb: dynamoClient(),
+  s3: s3Client(env.s3ForcePathStyle),
+  sqs: sqsClient(),
+  kinesis: kinesisClient(),
+  eventsTable: env.eventsTable,
+  controlTable: env.controlTable,
+  streamName: env.eventStream,
+  bucket: env.reportsBucket,
+  queueUrl: env.reportsQueueUrl,
+  urlTtlSeconds: env.reportUrlTtl,
+  retentionDays: env.reportRetentionDays,
+};
+
+/** POST /activities/v1/reports and GET /activities/v1/reports/{report_id} */
+export const handler = httpHandler(
+  dispatch('reports', {
+    [`POST ${API_PREFIX}/reports`]: async (event) => {
+      const r = await requestReport(deps, parseJson(readBody(event, 64 * 1024)), caller(event).clientId);
+      return json(202, r, { location: `${API_PREFIX}/reports/${r.report_id}` });
+    },
+    [`GET ${API_PREFIX}/reports/{report_id}`]: async (event) =>
+      json(200, await reportView(deps, event.pathParameters?.report_id ?? '')),
+  }),
+);

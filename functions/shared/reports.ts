@@ -1,0 +1,351 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import * as z from 'zod';
+import { auditEvent, recordAudit } from './audit.js';
+import { enrichEvents, newDirectoryCache } from './directory.js';
+import { notFound } from './errors.js';
+import type { ActivityEvent } from './event-schema.js';
+import { parseWith } from './http.js';
+import { newId } from './ids.js';
+import { logger } from './logger.js';
+import { parseSearch, search, searchQuerySchema } from './search.js';
+
+/**
+ * Reports (seed 004's "generate and download report"): a search written to an S3 object, asynchronously.
+ * Control-table item pk = R#<report id>, sk = R: status pending|ready|failed, format, filters, created_at,
+ * created_by, number_of_records, key, completed_at, error, expires_at.
+ */
+
+export const FORMATS = ['csv', 'ndjson'] as const;
+const FILTER_FIELDS = [
+  'source',
+  'type',
+  'user_id',
+  'app_id',
+  'actor_id',
+  'tenant_id',
+  'ip',
+  'from',
+  'to',
+] as const;
+
+export const reportRequestSchema = searchQuerySchema
+  .pick(
+    Object.fromEntries(FILTER_FIELDS.map((f) => [f, true])) as Record<(typeof FILTER_FIELDS)[number], true>,
+  )
+  .extend({
+    type: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+        error: 'must be an event type or a list of them',
+      })
+      .optional(),
+    format: z.enum(FORMATS, { error: "must be 'csv' or 'ndjson'" }).default('csv'),
+  })
+  .strict();
+
+export interface Report {
+  report_id: string;
+  status: 'pending' | 'ready' | 'failed';
+  format: (typeof FORMATS)[number];
+  filters: Record<string, string>;
+  created_at: string;
+  created_by: string;
+  number_of_records: number;
+  completed_at?: string;
+  error?: string;
+  key?: string;
+}
+
+export interface ReportDeps {
+  ddb: DynamoDBClient;
+  eventsTable: string;
+  controlTable: string;
+  s3: S3Client;
+  bucket: string;
+  kinesis: KinesisClient;
+  streamName: string;
+  now?: () => number;
+}
+
+const reportKey = (id: string) => ({ pk: { S: `R#${id}` }, sk: { S: 'R' } });
+
+function fromItem(item: Record<string, { S?: string; N?: string }>): Report {
+  return {
+    report_id: (item.pk?.S ?? '').slice(2),
+    status: (item.status?.S ?? 'pending') as Report['status'],
+    format: (item.format?.S ?? 'csv') as Report['format'],
+    filters: JSON.parse(item.filters?.S ?? '{}') as Record<string, string>,
+    created_at: item.created_at?.S ?? '',
+    created_by: item.created_by?.S ?? '',
+    number_of_records: Number(item.number_of_records?.N ?? 0),
+    ...(item.completed_at?.S ? { completed_at: item.completed_at.S } : {}),
+    ...(item.error?.S ? { error: item.error.S } : {}),
+    ...(item.key?.S ? { key: item.key.S } : {}),
+  };
+}
+
+export async function loadReport(
+  deps: Pick<ReportDeps, 'ddb' | 'controlTable'>,
+  id: string,
+): Promise<Report | undefined> {
+  const res = await deps.ddb.send(
+    new GetItemCommand({ TableName: deps.controlTable, Key: reportKey(id), ConsistentRead: true }),
+  );
+  return res.Item ? fromItem(res.Item as Record<string, { S?: string; N?: string }>) : undefined;
+}
+
+/** POST /reports: validate the filters like a search, record the request, queue the work. */
+export async function requestReport(
+  deps: ReportDeps & { sqs: SQSClient; queueUrl: string; retentionDays: number },
+  body: unknown,
+  actor: string,
+): Promise<Report> {
+  const input = parseWith(reportRequestSchema, body, 'report request');
+  const filters: Record<string, string> = {};
+  for (const f of FILTER_FIELDS) {
+    const v = input[f];
+    if (v !== undefined) filters[f] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  // The same validation as GET /activities (unknown types, from after to, ...).
+  parseSearch(filters);
+  const now = (deps.now ?? Date.now)();
+  const report: Report = {
+    report_id: newId(now),
+    status: 'pending',
+    format: input.format,
+    filters,
+    created_at: new Date(now).toISOString(),
+    created_by: actor,
+    number_of_records: 0,
+  };
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.controlTable,
+      Item: {
+        ...reportKey(report.report_id),
+        status: { S: report.status },
+        format: { S: report.format },
+        filters: { S: JSON.stringify(filters) },
+        created_at: { S: report.created_at },
+        created_by: { S: actor },
+        number_of_records: { N: '0' },
+        expires_at: { N: String(Math.floor(now / 1000) + deps.retentionDays * 86_400) },
+      },
+    }),
+  );
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.queueUrl,
+      MessageBody: JSON.stringify({ report_id: report.report_id }),
+    }),
+  );
+  await recordAudit(
+    [
+      auditEvent({
+        type: 'reportRequested',
+        actor,
+        target: { id: report.report_id, type: 'report' },
+        changes: {},
+        data: { report_id: report.report_id, format: report.format, filters_used: filters },
+        now,
+      }),
+    ],
+    deps,
+  );
+  return report;
+}
+
+/** GET /reports/{id}: the report, with a fresh presigned download URL when it is ready. */
+export async function reportView(deps: ReportDeps & { urlTtlSeconds: number }, id: string) {
+  const r = await loadReport(deps, id);
+  if (!r) throw notFound(`no report with id '${id}' (unknown or expired)`);
+  const { key, ...view } = r;
+  if (r.status !== 'ready' || !key) return view;
+  const url = await getSignedUrl(
+    deps.s3,
+    new GetObjectCommand({
+      Bucket: deps.bucket,
+      Key: key,
+      ResponseContentDisposition: `attachment; filename="activity-report-${r.report_id}.${r.format}"`,
+    }),
+    { expiresIn: deps.urlTtlSeconds },
+  );
+  const expires = new Date((deps.now ?? Date.now)() + deps.urlTtlSeconds * 1000).toISOString();
+  return { ...view, download_url: url, download_url_expires_at: expires };
+}
+
+// ---- CSV
+
+export const CSV_COLUMNS = [
+  'id',
+  'timestamp',
+  'received_at',
+  'type',
+  'source',
+  'tenant_id',
+  'app_id',
+  'app_name',
+  'user_id',
+  'user_email',
+  'actor_id',
+  'actor_type',
+  'actor_email',
+  'target_resource_id',
+  'target_resource_type',
+  'ip',
+  'user_agent',
+  'changes',
+  'data',
+] as const;
+
+/**
+ * One CSV cell: RFC 4180 quoting, and spreadsheet formula injection neutralised: a cell that begins with
+ * =, +, -, @, a tab or a carriage return gets a leading apostrophe, so it is shown as text, not evaluated.
+ */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let s = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvRow(e: ActivityEvent & Record<string, unknown>): string {
+  return CSV_COLUMNS.map((c) => csvCell(e[c])).join(',');
+}
+
+// ---- worker
+
+/**
+ * Generate a report: page through the search into a temporary file (CSV or NDJSON), recording progress,
+ * upload it to the (encrypted) reports bucket, mark it ready, record reportGenerated. A report no longer
+ * pending (already done by an earlier delivery of the message) is left alone.
+ */
+export async function generateReport(
+  deps: ReportDeps,
+  id: string,
+  onProgress?: (n: number) => void,
+): Promise<Report | undefined> {
+  const r = await loadReport(deps, id);
+  if (r?.status !== 'pending') return r;
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const file = join(dir, `report.${r.format}`);
+  try {
+    const out = createWriteStream(file);
+    const write = async (s: string) => {
+      if (!out.write(s)) await once(out, 'drain');
+    };
+    if (r.format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
+    const cache = newDirectoryCache();
+    let cursor: string | undefined;
+    let rows = 0;
+    let pages = 0;
+    do {
+      const page = await search(deps, { ...r.filters, limit: '1000', ...(cursor ? { cursor } : {}) });
+      await enrichEvents(page.data, { ddb: deps.ddb, controlTable: deps.controlTable }, cache);
+      for (const e of page.data)
+        await write(
+          r.format === 'csv'
+            ? `${csvRow(e as ActivityEvent & Record<string, unknown>)}\r\n`
+            : `${JSON.stringify(e)}\n`,
+        );
+      rows += page.data.length;
+      cursor = page.next_cursor ?? undefined;
+      if (++pages % 10 === 0) {
+        onProgress?.(rows);
+        await setProgress(deps, id, rows);
+      }
+    } while (cursor);
+    out.end();
+    await once(out, 'finish');
+    const key = `reports/${r.created_at.slice(0, 10)}/${id}.${r.format}`;
+    await deps.s3.send(
+      new PutObjectCommand({
+        Bucket: deps.bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: statSync(file).size,
+        ContentType: r.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      }),
+    );
+    const done = new Date((deps.now ?? Date.now)()).toISOString();
+    await deps.ddb.send(
+      new UpdateItemCommand({
+        TableName: deps.controlTable,
+        Key: reportKey(id),
+        UpdateExpression: 'SET #s = :ready, number_of_records = :n, #k = :k, completed_at = :at',
+        ExpressionAttributeNames: { '#s': 'status', '#k': 'key' },
+        ExpressionAttributeValues: {
+          ':ready': { S: 'ready' },
+          ':n': { N: String(rows) },
+          ':k': { S: key },
+          ':at': { S: done },
+        },
+      }),
+    );
+    await recordAudit(
+      [
+        auditEvent({
+          type: 'reportGenerated',
+          actor: 'activity-events-reports',
+          actorType: 'service',
+          target: { id, type: 'report' },
+          changes: {},
+          data: {
+            report_id: id,
+            format: r.format,
+            filters_used: r.filters,
+            number_of_records: rows,
+            requested_by: r.created_by,
+          },
+        }),
+      ],
+      deps,
+    );
+    logger.info('report generated', { reportId: id, rows });
+    return { ...r, status: 'ready', number_of_records: rows, key, completed_at: done };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function setProgress(deps: ReportDeps, id: string, rows: number) {
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.controlTable,
+      Key: reportKey(id),
+      UpdateExpression: 'SET number_of_records = :n',
+      ExpressionAttributeValues: { ':n': { N: String(rows) } },
+    }),
+  );
+}
+
+export async function failReport(deps: Pick<ReportDeps, 'ddb' | 'controlTable'>, id: string, error: string) {
+  await deps.ddb
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.controlTable,
+        Key: reportKey(id),
+        UpdateExpression: 'SET #s = :failed, #e = :e',
+        ConditionExpression: '#s = :pending',
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+        ExpressionAttributeValues: {
+          ':failed': { S: 'failed' },
+          ':pending': { S: 'pending' },
+          ':e': { S: error.slice(0, 500) },
+        },
+      }),
+    )
+    .catch(() => undefined);
+}

@@ -1,0 +1,61 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { mapLimit } from './concurrency.js';
+import type { Projection, StoredEvent } from './consume.js';
+import { isConditionFailed } from './store/errors.js';
+
+/**
+ * The tenants seen in events (events table, pk = T, sk = tenant id): searches that do not name a tenant
+ * fan out over them on the by-source index. Each consumer container writes a tenant once.
+ */
+export const TENANTS_PK = 'T';
+
+export function tenantsProjection(deps: { ddb: DynamoDBClient; eventsTable: string }): Projection {
+  const known = new Set<string>();
+  return {
+    name: 'tenants',
+    async apply(events: readonly StoredEvent[]) {
+      const fresh = new Map<string, number[]>();
+      events.forEach((s: StoredEvent, i) => {
+        const t = s.event.tenant_id;
+        if (known.has(t)) return;
+        fresh.set(t, [...(fresh.get(t) ?? []), i]);
+      });
+      const failed = new Set<number>();
+      await mapLimit([...fresh], 4, async ([tenant, indexes]) => {
+        try {
+          await deps.ddb.send(
+            new PutItemCommand({
+              TableName: deps.eventsTable,
+              Item: { pk: { S: TENANTS_PK }, sk: { S: tenant } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          known.add(tenant);
+        } catch (err) {
+          if (isConditionFailed(err)) known.add(tenant);
+          else for (const i of indexes) failed.add(i);
+        }
+      });
+      return failed;
+    },
+  };
+}
+
+export async function listTenants(ddb: DynamoDBClient, table: string): Promise<string[]> {
+  const out: string[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: TENANTS_PK } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) if (item.sk?.S) out.push(item.sk.S);
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
+}

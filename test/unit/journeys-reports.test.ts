@@ -1,0 +1,175 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../functions/shared/event-schema.js';
+import { CSV_COLUMNS, csvCell, csvRow } from '../../functions/shared/reports.js';
+import { padSeq } from '../../functions/shared/store/keys.js';
+import { DynamoServiceError, type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
+import { apiEvent, ctx, invoke } from '../support/http.js';
+import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
+
+describe('CSV cells', () => {
+  it.each([
+    ['=SUM(A1:A9)', "'=SUM(A1:A9)"],
+    ['+1-555-0100', "'+1-555-0100"],
+    ['-2+3', "'-2+3"],
+    ['@admin', "'@admin"],
+    ['\tindent', "'\tindent"],
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['=cmd|"/c calc"', `"'=cmd|""/c calc"""`],
+  ])('escapes %j as %j', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  it('renders empty cells for missing values and JSON for objects', () => {
+    expect(csvCell(undefined)).toBe('');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
+    const e = makeEvent({ user_id: 'u', data: { email: '-x' } }) as ActivityEvent & Record<string, unknown>;
+    const row = csvRow(e);
+    expect(row.split(',')[0]).toBe(e.id);
+    expect(row).toContain('"{""email"":""-x""}"');
+    expect(CSV_COLUMNS[0]).toBe('id');
+  });
+});
+
+describe('journey counters', () => {
+  const EVENTS = 'j-events';
+  let ddb: FakeDynamo;
+  let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
+  let analytics: unknown;
+  beforeAll(async () => {
+    Object.assign(process.env, { EVENTS_TABLE: EVENTS, CONTROL_TABLE: 'j-control', RETENTION_DAYS: '90' });
+    ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: 'j-control' });
+    consume = (await import('../../functions/consume/handler.js')).handler as typeof consume;
+    analytics = (await import('../../functions/analytics/handler.js')).handler;
+  });
+  afterAll(() => ddb.restore());
+
+  const at = (min: number) => new Date(Date.UTC(2026, 10, 20, 9, min)).toISOString();
+  const journey = (type: string, id: string, min: number, step?: string) =>
+    makeEvent({ type, timestamp: at(min), data: { journey_id: id, ...(step ? { step_id: step } : {}) } });
+  const stats = async (query: Record<string, string> = {}) => {
+    const res = await invoke<{ journeys: Array<Record<string, unknown>> }>(
+      analytics,
+      apiEvent({
+        path: '/activities/v1/analytics/journeys',
+        query: { from: '2026-11-20T00:00:00Z', to: '2026-11-20T23:59:59Z', ...query },
+      }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.journeys;
+  };
+
+  it('counts a batch Lambda retries after the counters were written exactly once', async () => {
+    const batch = kinesisBatch('shardId-000000000001', 100n, [
+      journey('session_start', 'login', 1),
+      journey('action_start', 'login', 2, 'password'),
+      journey('action_complete', 'login', 3, 'password'),
+      journey('session_end', 'login', 4),
+      journey('session_start', 'login', 5),
+      journey('session_error', 'login', 6),
+    ]);
+    // The watermark write fails after the projections ran: Lambda retries the whole batch.
+    let failOnce = true;
+    ddb.setFault((op, input) => {
+      if (failOnce && op === 'UpdateItem' && (input.Key as { pk: { S: string } }).pk.S === 'W') {
+        failOnce = false;
+        throw new DynamoServiceError('InternalServerError', 'try again');
+      }
+    });
+    expect((await consume(batch, ctx())).batchItemFailures).toEqual([{ itemIdentifier: '100' }]);
+    ddb.setFault(undefined);
+    expect((await consume(batch, ctx())).batchItemFailures).toEqual([]);
+    const [login] = await stats({ journey_id: 'login' });
+    expect(login).toMatchObject({
+      journey_id: 'login',
+      started: 2,
+      completed_successfully: 1,
+      completed_unsuccessfully: 1,
+      success_rate: 0.5,
+      steps: [{ step_id: 'password', started: 1, completed: 1 }],
+    });
+  });
+
+  it('counts only the new part of a retry that overlaps what was counted', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => journey('session_start', 'signup', 10 + i));
+    const batch = kinesisBatch('shardId-000000000002', 500n, events);
+    // The log write of record 506 fails after the counters (for all 10) were written.
+    ddb.setFault((op, input) => {
+      const items = (
+        input.RequestItems as
+          | Record<string, Array<{ PutRequest: { Item: { sk: { S: string } } } }>>
+          | undefined
+      )?.[EVENTS];
+      if (op === 'BatchWriteItem' && items?.some((w) => w.PutRequest.Item.sk.S === padSeq('506'))) {
+        throw new DynamoServiceError('ProvisionedThroughputExceededException', 'slow down');
+      }
+    });
+    const first = await consume(batch, ctx());
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: '500' }]);
+    ddb.setFault(undefined);
+    // Lambda retries from the failed record, and this time the batch also carries records that are new.
+    const more = Array.from({ length: 3 }, (_, i) => journey('session_start', 'signup', 30 + i));
+    const retry = {
+      Records: [...batch.Records, ...kinesisBatch('shardId-000000000002', 510n, more).Records],
+    };
+    expect((await consume(retry, ctx())).batchItemFailures).toEqual([]);
+    const [signup] = await stats({ journey_id: 'signup' });
+    expect(signup).toMatchObject({ started: 13, completed_successfully: 0, success_rate: null });
+  });
+
+  it('reports a time series per interval, zero-filled, and totals per journey', async () => {
+    await consume(
+      kinesisBatch('shardId-000000000003', 900n, [
+        makeEvent({
+          type: 'session_start',
+          timestamp: '2026-11-20T13:10:00.000Z',
+          data: { journey_id: 'kyc' },
+        }),
+        makeEvent({
+          type: 'session_end',
+          timestamp: '2026-11-20T15:50:00.000Z',
+          data: { journey_id: 'kyc' },
+        }),
+      ]),
+      ctx(),
+    );
+    const byHour = await stats({
+      journey_id: 'kyc',
+      interval: 'hour',
+      from: '2026-11-20T12:30:00Z',
+      to: '2026-11-20T16:00:00Z',
+    });
+    const series = byHour[0]?.series as
+      | Array<{ start: string; started: number; completed_successfully: number }>
+      | undefined;
+    expect(series?.map((b) => [b.start.slice(11, 13), b.started, b.completed_successfully])).toEqual([
+      ['12', 0, 0],
+      ['13', 1, 0],
+      ['14', 0, 0],
+      ['15', 0, 1],
+      ['16', 0, 0],
+    ]);
+    const all = await stats();
+    expect(all.map((j) => j.journey_id)).toEqual(['kyc', 'login', 'signup']);
+  });
+
+  it('rejects bad analytics parameters with 400 naming them', async () => {
+    for (const [query, path] of [
+      [{ interval: 'week' }, 'interval'],
+      [{ from: 'x' }, 'from'],
+      [{ from: '2026-11-21T00:00:00Z', to: '2026-11-20T00:00:00Z' }, 'from'],
+      [{ from: '2020-01-01T00:00:00Z', interval: 'hour' }, 'from'],
+    ] as const) {
+      const res = await invoke<{ error: { details: Array<{ path: string }> } }>(
+        analytics,
+        apiEvent({ query: { ...query } }),
+      );
+      expect(res.status, JSON.stringify(query)).toBe(400);
+      expect(res.body.error.details[0]?.path).toBe(path);
+    }
+  });
+});

@@ -1,0 +1,214 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../functions/shared/event-schema.js';
+import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  parseSearch,
+  planSearch,
+} from '../../functions/shared/search.js';
+import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
+import { apiEvent, ctx, invoke } from '../support/http.js';
+import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
+
+const EVENTS = 's-events';
+let ddb: FakeDynamo;
+let activities: unknown;
+let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
+
+beforeAll(async () => {
+  Object.assign(process.env, { EVENTS_TABLE: EVENTS, CONTROL_TABLE: 's-control', RETENTION_DAYS: '90' });
+  ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: 's-control' });
+  activities = (await import('../../functions/activities/handler.js')).handler;
+  consume = (await import('../../functions/consume/handler.js')).handler as typeof consume;
+});
+afterAll(() => ddb.restore());
+
+type Page = {
+  data: ActivityEvent[];
+  next_cursor: string | null;
+  error?: { code: string; details?: Array<{ path: string; message: string }> };
+};
+const find = (query: Record<string, string>) =>
+  invoke<Page>(
+    activities,
+    apiEvent({ path: '/activities/v1/activities', routeKey: 'GET /activities/v1/activities', query }),
+  );
+
+/** Every page of a search, following next_cursor. */
+async function all(query: Record<string, string>) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const res = await find({ ...query, ...(cursor ? { cursor } : {}) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    ids.push(...res.body.data.map((e) => e.id));
+    cursor = res.body.next_cursor ?? undefined;
+    pages++;
+  } while (cursor && pages < 500);
+  return { ids, pages };
+}
+
+describe('search parameters', () => {
+  it.each([
+    ['an unknown source', { source: 'crm' }, 'source', /one of cis, verify, risk, admin/],
+    ['an unknown type', { type: 'user_login,teleport' }, 'type', /unknown event type 'teleport'/],
+    [
+      'a type of another source',
+      { source: 'risk', type: 'user_login' },
+      'type',
+      /'user_login' is a cis event, not risk/,
+    ],
+    [
+      'from after to',
+      { from: '2026-11-24T00:00:00Z', to: '2026-11-23T00:00:00Z' },
+      'from',
+      /must not be after to/,
+    ],
+    ['a malformed time', { from: 'yesterday' }, 'from', /ISO 8601/],
+    ['limit 0', { limit: '0' }, 'limit', /integer from 1 to 1000/],
+    ['limit 1001', { limit: '1001' }, 'limit', /integer from 1 to 1000/],
+    ['a bad ip', { ip: 'localhost' }, 'ip', /IPv4 or IPv6/],
+    ['an empty user_id', { user_id: '' }, 'user_id', /must not be empty/],
+    ['an unknown parameter', { usr: 'x' }, 'usr', /not a known field/],
+    ['a malformed cursor', { cursor: 'not-a-cursor' }, 'cursor', /not a cursor returned by this API/],
+  ])('rejects %s with 400 naming the parameter', async (_n, query, path, message) => {
+    const res = await find(query as Record<string, string>);
+    expect(res.status).toBe(400);
+    expect(res.body.error?.details?.find((d) => d.path === path)?.message, JSON.stringify(res.body)).toMatch(
+      message,
+    );
+  });
+
+  it('round-trips cursors, and refuses one from a search with other filters', () => {
+    const { filters } = parseSearch({ source: 'cis', user_id: 'u1' });
+    const c = encodeSearchCursor(filters, '2026-11-24T10:00:00.000Z#e1');
+    expect(decodeSearchCursor(filters, c)).toBe('2026-11-24T10:00:00.000Z#e1');
+    expect(() => decodeSearchCursor(parseSearch({ source: 'cis', user_id: 'u2' }).filters, c)).toThrow(
+      /invalid cursor/,
+    );
+  });
+
+  it.each([
+    [{ user_id: 'u', type: 'user_login', app_id: 'a' }, 'by_user', ['u'], ['types', 'app_id']],
+    [{ actor_id: 'a', source: 'admin' }, 'by_actor', ['a'], ['source']],
+    [{ ip: '10.0.0.1', tenant_id: 't' }, 'by_ip', ['10.0.0.1'], ['tenant_id']],
+    [{ app_id: 'web', source: 'cis' }, 'by_app', ['web'], ['source']],
+    [
+      { type: 'user_login,user_logout', source: 'cis', tenant_id: 't' },
+      'by_type',
+      ['user_login', 'user_logout'],
+      ['tenant_id'],
+    ],
+    [{ source: 'risk', tenant_id: 't' }, 'by_source', ['t#risk'], []],
+    [{ source: 'risk' }, 'by_source', ['t1#risk', 't2#risk'], []],
+    [
+      {},
+      'by_source',
+      ['t1#cis', 't1#verify', 't1#risk', 't1#admin', 't2#cis', 't2#verify', 't2#risk', 't2#admin'],
+      [],
+    ],
+  ])('serves %j from a key-condition query on the right index', (query, index, keys, residual) => {
+    const plan = planSearch(parseSearch(query as Record<string, string>).filters, ['t1', 't2']);
+    expect(plan).toEqual({ index, keys, residual });
+  });
+});
+
+describe('search results', () => {
+  const events: ActivityEvent[] = [];
+  beforeAll(async () => {
+    // 300 events over three shards and two days, with a rare user and a rare type among common ones.
+    const start = Date.parse('2026-11-22T00:00:00Z');
+    for (let i = 0; i < 300; i++) {
+      const at = new Date(start + i * 9 * 60_000).toISOString();
+      const rare = i % 37 === 0;
+      events.push(
+        makeEvent({
+          type: rare ? 'locked_account' : i % 3 === 0 ? 'user_logout' : 'user_login',
+          user_id: rare ? 'rare-user' : `u${i % 7}`,
+          app_id: i % 2 ? 'web' : 'ios',
+          timestamp: at,
+          tenant_id: i % 10 === 0 ? 'other' : 'default',
+          ...(i % 5 === 0 ? { ip: '198.51.100.9' } : {}),
+        }),
+      );
+    }
+    let seq = 1n;
+    for (let s = 0; s < 3; s++) {
+      const mine = events.filter((_, i) => i % 3 === s);
+      const res = await consume(kinesisBatch(`shardId-00000000000${s}`, seq, mine), ctx());
+      expect(res.batchItemFailures).toEqual([]);
+      seq += 1000n;
+    }
+  });
+  const expected = (pred: (e: ActivityEvent) => boolean) =>
+    events
+      .filter(pred)
+      .sort((a, b) => (`${a.timestamp}#${a.id}` < `${b.timestamp}#${b.id}` ? 1 : -1))
+      .map((e) => e.id);
+
+  it.each([
+    ['everything (all tenants, all sources)', {}, () => true],
+    [
+      'one source and tenant',
+      { source: 'cis', tenant_id: 'default' },
+      (e: ActivityEvent) => e.tenant_id === 'default',
+    ],
+    [
+      'a time window',
+      { from: '2026-11-22T12:00:00Z', to: '2026-11-23T06:00:00Z' },
+      (e: ActivityEvent) =>
+        e.timestamp >= '2026-11-22T12:00:00.000Z' && e.timestamp <= '2026-11-23T06:00:00.000Z',
+    ],
+    ['a rare type', { type: 'locked_account' }, (e: ActivityEvent) => e.type === 'locked_account'],
+    [
+      'a rare type filtered on a busy index (app)',
+      { app_id: 'ios', type: 'locked_account' },
+      (e: ActivityEvent) => e.app_id === 'ios' && e.type === 'locked_account',
+    ],
+    [
+      'two types and a user',
+      { user_id: 'u3', type: 'user_login,user_logout' },
+      (e: ActivityEvent) => e.user_id === 'u3',
+    ],
+    [
+      'an ip and a tenant',
+      { ip: '198.51.100.9', tenant_id: 'other' },
+      (e: ActivityEvent) => e.ip === '198.51.100.9' && e.tenant_id === 'other',
+    ],
+    [
+      'a user in a window',
+      { user_id: 'rare-user', from: '2026-11-22T06:00:00Z' },
+      (e: ActivityEvent) => e.user_id === 'rare-user' && e.timestamp >= '2026-11-22T06:00:00.000Z',
+    ],
+  ])('returns exactly %s, newest first, across pages', async (_n, query, pred) => {
+    for (const limit of ['1', '7', '100']) {
+      const { ids } = await all({ ...query, limit } as Record<string, string>);
+      expect(ids, `limit ${limit}`).toEqual(expected(pred));
+    }
+  });
+
+  it('serves an event with enrichment from the directory (Show Details)', async () => {
+    const res = await invoke<Record<string, unknown>>(
+      activities,
+      apiEvent({
+        path: '/x',
+        routeKey: 'GET /activities/v1/activities/{id}',
+        pathParameters: { id: events[5]?.id ?? '' },
+      }),
+    );
+    expect(res.body).toMatchObject({ id: events[5]?.id, user_id: events[5]?.user_id });
+  });
+
+  it('never returns an expired event', async () => {
+    const old = makeEvent({
+      type: 'sms_sent',
+      user_id: 'ghost',
+      received_at: '2020-01-01T00:00:00.000Z',
+      timestamp: '2020-01-01T00:00:00.000Z',
+    });
+    await consume(kinesisBatch('shardId-000000000009', 1n, [old]), ctx());
+    expect((await all({ user_id: 'ghost' })).ids).toEqual([]);
+  });
+});
