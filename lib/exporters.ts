@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -15,9 +15,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names.js';
+import { privateBucket } from './building-blocks.js';
 import { serviceFunction, wire } from './service-function.js';
 
 export interface ExportersConfig {
@@ -67,44 +68,24 @@ export class Exporters extends Construct {
     super(scope, id);
     this.props = props;
     const c = props.config;
-    const autoDelete = props.removalPolicy === RemovalPolicy.DESTROY;
-    this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: props.removalPolicy,
-      autoDeleteObjects: autoDelete,
-    });
+    this.accessLogs = privateBucket(this, 'AccessLogs', { days: 90, removalPolicy: props.removalPolicy });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the server access log bucket of the other buckets; it cannot log to itself.',
     });
-    this.exportBucket = new Bucket(this, 'ExportBucket', {
-      // SSE-S3 so that SIEMs and query engines reading the exports need no grant on the service key.
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'exports/',
-      lifecycleRules: [{ expiration: Duration.days(c.exportRetentionDays ?? 365) }],
+    // SSE-S3 so that SIEMs and query engines reading the exports need no grant on the service key.
+    this.exportBucket = privateBucket(this, 'ExportBucket', {
+      days: c.exportRetentionDays ?? 365,
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: autoDelete,
+      accessLogs: this.accessLogs,
+      logPrefix: 'exports/',
     });
-    this.failedBucket = new Bucket(this, 'FailedBatches', {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'failed-batches/',
-      lifecycleRules: [{ expiration: Duration.days(c.failedRetentionDays ?? 90) }],
+    this.failedBucket = privateBucket(this, 'FailedBatches', {
+      days: c.failedRetentionDays ?? 90,
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: autoDelete,
+      key: props.key,
+      accessLogs: this.accessLogs,
+      logPrefix: 'failed-batches/',
     });
 
     this.exporter = serviceFunction(this, 'Exporter', {

@@ -10,6 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, physicalName } from '../functions/shared/names.js';
+import { queueNotEmptyAlarm } from './building-blocks.js';
 import { serviceFunction, wire } from './service-function.js';
 
 export interface PipelineProps {
@@ -98,21 +99,13 @@ export class Pipeline extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.failureQueueAlarm = new Alarm(this, 'ConsumeFailuresAlarm', {
-      alarmDescription:
-        'Records the consumer gave up on (poison records) are waiting in the on-failure queue',
-      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) {
-      this.iteratorAgeAlarm.addAlarmAction(props.alarmAction);
-      this.failureQueueAlarm.addAlarmAction(props.alarmAction);
-    }
+    this.failureQueueAlarm = queueNotEmptyAlarm(
+      this,
+      'ConsumeFailuresAlarm',
+      this.failureQueue,
+      'Records the consumer gave up on (poison records) are waiting in the on-failure queue',
+      props.alarmAction,
+    );
+    if (props.alarmAction) this.iteratorAgeAlarm.addAlarmAction(props.alarmAction);
   }
 }

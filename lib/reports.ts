@@ -1,5 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -7,16 +7,11 @@ import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names.js';
+import { privateBucket, queueNotEmptyAlarm } from './building-blocks.js';
 import { grantObjects, serviceFunction, wire } from './service-function.js';
 
 export interface ReportsConfig {
@@ -54,18 +49,12 @@ export class Reports extends Construct {
     super(scope, id);
     this.props = props;
     const days = props.config.retentionDays ?? 7;
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'reports/',
-      lifecycleRules: [{ expiration: Duration.days(days) }],
+    this.bucket = privateBucket(this, 'Bucket', {
+      days,
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
+      key: props.key,
+      accessLogs: props.accessLogs,
+      logPrefix: 'reports/',
     });
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.KMS,
@@ -98,18 +87,13 @@ export class Reports extends Construct {
       new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
     );
 
-    const alarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'A report could not be generated after 3 attempts (its status is failed)',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) alarm.addAlarmAction(props.alarmAction);
+    queueNotEmptyAlarm(
+      this,
+      'DeadLettersAlarm',
+      this.deadLetters,
+      'A report could not be generated after 3 attempts (its status is failed)',
+      props.alarmAction,
+    );
   }
 
   private resources() {

@@ -4,7 +4,7 @@ import type { ActivityEvent } from './event-schema.js';
 import { logger } from './logger.js';
 import { isSource, type Source } from './sources.js';
 import { batchPut, type PutRequestItem } from './store/batch-write.js';
-import { isConditionFailed } from './store/errors.js';
+import { isConditionFailed } from './store/conditions.js';
 import { eventItem, type LogPosition, logItem } from './store/items.js';
 import { padSeq } from './store/keys.js';
 import { advanceWatermark, getWatermark } from './store/watermarks.js';

@@ -8,7 +8,7 @@ import {
 import { backoff, mapLimit, sleep } from './concurrency.js';
 import type { Projection, StoredEvent } from './consume.js';
 import type { ActivityEvent } from './event-schema.js';
-import { isConditionFailed } from './store/errors.js';
+import { ifCondition } from './store/conditions.js';
 
 /**
  * The enrichment directory: human-readable values for ids, in the control table.
@@ -64,8 +64,8 @@ export async function writeEntry(
   if (entry.email !== undefined) add('email', { S: entry.email });
   if (entry.name !== undefined) add('name', { S: entry.name });
   if (entry.roles !== undefined) add('roles', { L: entry.roles.map((r) => ({ S: r })) });
-  try {
-    await deps.ddb.send(
+  return ifCondition(
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.controlTable,
         Key: key(kind, id),
@@ -74,12 +74,8 @@ export async function writeEntry(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function readEntry(

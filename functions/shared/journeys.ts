@@ -2,7 +2,6 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
@@ -12,7 +11,7 @@ import type { Projection, StoredEvent } from './consume.js';
 import { badRequest } from './errors.js';
 import { parseWith } from './http.js';
 import type { Source } from './sources.js';
-import { isConditionFailed } from './store/errors.js';
+import { isConditionFailed, queryAll } from './store/conditions.js';
 import { listWatermarks } from './store/watermarks.js';
 
 /**
@@ -242,51 +241,44 @@ export async function journeyAnalytics(
   >();
   const wms = await listWatermarks(deps.ddb, deps.eventsTable);
   await mapLimit(wms, 8, async (w) => {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const res = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.eventsTable,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ...(q.journey_id ? { FilterExpression: 'journey = :j' } : {}),
-          ExpressionAttributeValues: {
-            ':pk': { S: `J#${w.shardId}` },
-            ':from': { S: hourKey(from) },
-            ':to': { S: `${hourKey(to)}#\uffff` },
-            ...(q.journey_id ? { ':j': { S: q.journey_id } } : {}),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const [hour = '', ...rest] = (item.sk?.S ?? '').split('#');
-        const journey = rest.join('#');
-        let j = journeys.get(journey);
-        if (!j) {
-          j = { totals: zero(), steps: new Map(), series: new Map() };
-          journeys.set(journey, j);
-        }
-        const b = bucketOf(hour);
-        const bucket = j.series.get(b) ?? zero();
-        j.series.set(b, bucket);
-        for (const [name, v] of Object.entries(item)) {
-          const n = Number(v.N ?? 0);
-          if (!v.N) continue;
-          const total = TOTALS[name as keyof typeof TOTALS];
-          if (total) {
-            bucket[total] += n;
-            j.totals[total] += n;
-          } else if (name.startsWith('ss:') || name.startsWith('sc:')) {
-            const stepId = name.slice(3);
-            const s = j.steps.get(stepId) ?? { started: 0, completed: 0 };
-            if (name.startsWith('ss:')) s.started += n;
-            else s.completed += n;
-            j.steps.set(stepId, s);
-          }
+    const items = await queryAll(deps.ddb, {
+      TableName: deps.eventsTable,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ...(q.journey_id ? { FilterExpression: 'journey = :j' } : {}),
+      ExpressionAttributeValues: {
+        ':pk': { S: `J#${w.shardId}` },
+        ':from': { S: hourKey(from) },
+        ':to': { S: `${hourKey(to)}#\uffff` },
+        ...(q.journey_id ? { ':j': { S: q.journey_id } } : {}),
+      },
+    });
+    for (const item of items) {
+      const [hour = '', ...rest] = (item.sk?.S ?? '').split('#');
+      const journey = rest.join('#');
+      let j = journeys.get(journey);
+      if (!j) {
+        j = { totals: zero(), steps: new Map(), series: new Map() };
+        journeys.set(journey, j);
+      }
+      const b = bucketOf(hour);
+      const bucket = j.series.get(b) ?? zero();
+      j.series.set(b, bucket);
+      for (const [name, v] of Object.entries(item)) {
+        const n = Number(v.N ?? 0);
+        if (!v.N) continue;
+        const total = TOTALS[name as keyof typeof TOTALS];
+        if (total) {
+          bucket[total] += n;
+          j.totals[total] += n;
+        } else if (name.startsWith('ss:') || name.startsWith('sc:')) {
+          const stepId = name.slice(3);
+          const s = j.steps.get(stepId) ?? { started: 0, completed: 0 };
+          if (name.startsWith('ss:')) s.started += n;
+          else s.completed += n;
+          j.steps.set(stepId, s);
         }
       }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
   });
   const data: JourneyStats[] = [...journeys.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))

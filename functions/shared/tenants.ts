@@ -1,8 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mapLimit } from './concurrency.js';
 import type { Projection, StoredEvent } from './consume.js';
-import { isConditionFailed } from './store/errors.js';
+import { ifCondition, queryAll } from './store/conditions.js';
 
 /**
  * The tenants seen in events (events table, pk = T, sk = tenant id): searches that do not name a tenant
@@ -24,17 +23,19 @@ export function tenantsProjection(deps: { ddb: DynamoDBClient; eventsTable: stri
       const failed = new Set<number>();
       await mapLimit([...fresh], 4, async ([tenant, indexes]) => {
         try {
-          await deps.ddb.send(
-            new PutItemCommand({
-              TableName: deps.eventsTable,
-              Item: { pk: { S: TENANTS_PK }, sk: { S: tenant } },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
+          // Registered now or before: either way the tenant is known.
+          await ifCondition(
+            deps.ddb.send(
+              new PutItemCommand({
+                TableName: deps.eventsTable,
+                Item: { pk: { S: TENANTS_PK }, sk: { S: tenant } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            ),
           );
           known.add(tenant);
-        } catch (err) {
-          if (isConditionFailed(err)) known.add(tenant);
-          else for (const i of indexes) failed.add(i);
+        } catch {
+          for (const i of indexes) failed.add(i);
         }
       });
       return failed;
@@ -43,19 +44,10 @@ export function tenantsProjection(deps: { ddb: DynamoDBClient; eventsTable: stri
 }
 
 export async function listTenants(ddb: DynamoDBClient, table: string): Promise<string[]> {
-  const out: string[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await ddb.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: TENANTS_PK } },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) if (item.sk?.S) out.push(item.sk.S);
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(ddb, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: TENANTS_PK } },
+  });
+  return items.flatMap((item) => (item.sk?.S ? [item.sk.S] : []));
 }

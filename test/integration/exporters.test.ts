@@ -54,17 +54,7 @@ describe('exporters on the local runner', () => {
   const create = (body: Record<string, unknown>) =>
     svc.api<Stream & Err>('POST', '/activities/v1/streams', body);
   const get = async (id: string) => (await svc.api<Stream>('GET', `/activities/v1/streams/${id}`)).body;
-  const ingest = async (events: Array<Record<string, unknown>>) => {
-    const ids: string[] = [];
-    for (let i = 0; i < events.length; i += 500) {
-      const res = await svc.api<{ ids: string[] }>('POST', '/activities/v1/activities', {
-        events: events.slice(i, i + 500),
-      });
-      expect(res.status).toBe(202);
-      ids.push(...res.body.ids);
-    }
-    return ids;
-  };
+  const ingest = (events: Array<Record<string, unknown>>) => svc.ingest(events);
   /** Wait until the stream's events are all committed to the log (its lag counts them). */
   const waitLag = (id: string, n: number) =>
     eventually(async () => ((await get(id)).health.lag >= n ? true : undefined));

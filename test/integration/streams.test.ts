@@ -35,17 +35,7 @@ describe('streams and collect on the local runner', () => {
       undefined,
       token,
     );
-  const ingest = async (events: Array<Record<string, unknown>>) => {
-    const ids: string[] = [];
-    for (let i = 0; i < events.length; i += 500) {
-      const res = await svc.api<{ ids: string[] }>('POST', '/activities/v1/activities', {
-        events: events.slice(i, i + 500),
-      });
-      expect(res.status).toBe(202);
-      ids.push(...res.body.ids);
-    }
-    return ids;
-  };
+  const ingest = (events: Array<Record<string, unknown>>) => svc.ingest(events);
   /** Collect a stream until `want` events have arrived (or fail after the timeout). */
   const drain = async (type: string, streamId: string, want: number, batch = '1000') => {
     const got: Batch['data'] = [];

@@ -14,6 +14,8 @@ export interface TestService {
     body?: unknown,
     token?: string,
   ): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Ingest events (in requests of 500), expecting 202; returns their ids in order. */
+  ingest(events: Array<Record<string, unknown>>): Promise<string[]>;
   stop(): Promise<void>;
   dataDir: string;
 }
@@ -52,11 +54,23 @@ export async function startTestService(
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers };
   };
+  const ingest: TestService['ingest'] = async (events) => {
+    const ids: string[] = [];
+    for (let i = 0; i < events.length; i += 500) {
+      const res = await api<{ ids: string[] }>('POST', '/activities/v1/activities', {
+        events: events.slice(i, i + 500),
+      });
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(res.body)}`);
+      ids.push(...res.body.ids);
+    }
+    return ids;
+  };
   return {
     runner,
     base: c.base_url,
     token,
     api,
+    ingest,
     dataDir,
     async stop() {
       await runner.stop();

@@ -2,11 +2,10 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SOURCES, type Source } from '../sources.js';
-import { isConditionFailed } from './errors.js';
+import { ifCondition, queryAll } from './conditions.js';
 import { WATERMARK_PK } from './keys.js';
 
 /** A shard's commit point: every record up to `seq` is stored; `counts` = events stored per source so far. */
@@ -43,22 +42,13 @@ export async function getWatermark(ddb: DynamoDBClient, table: string, shardId: 
 
 /** Every shard's watermark (one strongly consistent query of a small partition). */
 export async function listWatermarks(ddb: DynamoDBClient, table: string): Promise<Watermark[]> {
-  const out: Watermark[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await ddb.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: WATERMARK_PK } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) out.push(fromItem(item.sk?.S ?? '', item));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(ddb, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': { S: WATERMARK_PK } },
+    ConsistentRead: true,
+  });
+  return items.map((item) => fromItem(item.sk?.S ?? '', item));
 }
 
 /**
@@ -71,8 +61,8 @@ export async function advanceWatermark(
   wm: { shardId: string; seq: string; counts: Record<Source, number> },
   now: number,
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return ifCondition(
+    ddb.send(
       new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: WATERMARK_PK }, sk: { S: wm.shardId } },
@@ -85,10 +75,6 @@ export async function advanceWatermark(
           ':now': { N: String(now) },
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }

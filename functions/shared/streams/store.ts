@@ -5,11 +5,10 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Positions, StreamFilter } from '../read-batch.js';
-import { isConditionFailed } from '../store/errors.js';
+import { ifCondition, queryAll } from '../store/conditions.js';
 import type { StreamHealthState, StreamRecord } from './model.js';
 
 /**
@@ -119,21 +118,14 @@ export async function getStream(deps: ControlDeps, id: string): Promise<StoredSt
 
 /** Every stream (one Query of the config partition, then the states in batches of 100). */
 export async function listStreams(deps: ControlDeps): Promise<StoredStream[]> {
-  const configs: Array<{ config: StreamRecord; ver: number }> = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.controlTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: STREAM_PK } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) configs.push(configFromItem(item));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const configs = (
+    await queryAll(deps.ddb, {
+      TableName: deps.controlTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: STREAM_PK } },
+      ConsistentRead: true,
+    })
+  ).map(configFromItem);
   const states = new Map<string, StreamState>();
   for (let i = 0; i < configs.length; i += 100) {
     let keys: Array<Record<string, AttributeValue>> = configs
@@ -158,9 +150,9 @@ export async function listStreams(deps: ControlDeps): Promise<StoredStream[]> {
 }
 
 /** Replace a stream's config if nobody changed it since `ver` was read. Returns false on a lost race. */
-export async function updateConfig(deps: ControlDeps, config: StreamRecord, ver: number): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+export function updateConfig(deps: ControlDeps, config: StreamRecord, ver: number): Promise<boolean> {
+  return ifCondition(
+    deps.ddb.send(
       new PutItemCommand({
         TableName: deps.controlTable,
         Item: {
@@ -171,28 +163,22 @@ export async function updateConfig(deps: ControlDeps, config: StreamRecord, ver:
         ConditionExpression: 'ver = :ver',
         ExpressionAttributeValues: { ':ver': { N: String(ver) } },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Delete a stream and free its state. Returns false when it did not exist. */
 export async function deleteStream(deps: ControlDeps, id: string): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+  const deleted = await ifCondition(
+    deps.ddb.send(
       new DeleteItemCommand({
         TableName: deps.controlTable,
         Key: configKey(id),
         ConditionExpression: 'attribute_exists(pk)',
       }),
-    );
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
+  if (!deleted) return false;
   await deps.ddb.send(new DeleteItemCommand({ TableName: deps.controlTable, Key: stateKey(id) }));
   return true;
 }
@@ -202,7 +188,7 @@ export async function deleteStream(deps: ControlDeps, id: string): Promise<boole
  * what keeps two collectors from handing out the same events: only one of them can move a given version.
  * Returns false when another writer moved the cursor first (or the stream is gone).
  */
-export async function commitCursor(
+export function commitCursor(
   deps: ControlDeps,
   id: string,
   cv: number,
@@ -224,22 +210,19 @@ export async function commitCursor(
     sets.push(`#${k} = :${k}`);
   }
   for (const k of remove) names[`#${k}`] = k;
-  try {
-    await deps.ddb.send(
-      new UpdateItemCommand({
-        TableName: deps.controlTable,
-        Key: stateKey(id),
-        UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
-        ConditionExpression: leaseOwner ? '#cv = :cv AND #lo = :lo' : '#cv = :cv',
-        ExpressionAttributeNames: leaseOwner ? { ...names, '#lo': 'lease_owner' } : names,
-        ExpressionAttributeValues: leaseOwner ? { ...values, ':lo': { S: leaseOwner } } : values,
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
+  const removal = remove.length > 0 ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : '';
+  if (leaseOwner) {
+    names['#lo'] = 'lease_owner';
+    values[':lo'] = { S: leaseOwner };
   }
+  return updateState(
+    deps,
+    id,
+    `SET ${sets.join(', ')}${removal}`,
+    leaseOwner ? '#cv = :cv AND #lo = :lo' : '#cv = :cv',
+    names,
+    values,
+  );
 }
 
 /** One conditional update of a stream's state item; false when the condition did not hold. */
@@ -251,8 +234,8 @@ async function updateState(
   names: Record<string, string>,
   values: Record<string, AttributeValue>,
 ): Promise<boolean> {
-  try {
-    await deps.ddb.send(
+  return ifCondition(
+    deps.ddb.send(
       new UpdateItemCommand({
         TableName: deps.controlTable,
         Key: stateKey(id),
@@ -261,12 +244,8 @@ async function updateState(
         ExpressionAttributeNames: names,
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /**
