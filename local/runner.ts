@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -173,6 +173,23 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       destroyClients();
     });
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: res.eventStream }));
+    // The local queue lives in memory: reports a previous run left pending are queued again.
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await ddb.send(
+        new ScanCommand({
+          TableName: res.controlTable,
+          FilterExpression: 'begins_with(pk, :r) AND #s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':r': { S: 'R#' }, ':pending': { S: 'pending' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        queues.enqueue(reportsQueueUrl, JSON.stringify({ report_id: (item.pk?.S ?? '').slice(2) }));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
 
     const modules = new Map<string, Promise<{ handler: unknown }>>();
     const load = (name: string) => {

@@ -36,6 +36,11 @@ export class LocalQueues {
     return url;
   }
 
+  /** Put a message on a queue from inside the runner (as SendMessage would). */
+  enqueue(queueUrl: string, body: string): void {
+    setImmediate(() => this.deliver(queueUrl, body, randomUUID(), 1));
+  }
+
   private deliver(queueUrl: string, body: string, messageId: string, receive: number) {
     const c = this.consumers.get(queueUrl);
     if (!c || this.stopped) return;

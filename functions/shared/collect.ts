@@ -75,7 +75,12 @@ export async function collect(
     // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
     const data = await renderEvents(read.entries, s.enrichment, { ...deps, directoryCache: cache });
     const now = new Date((deps.now ?? Date.now)()).toISOString();
-    if (await commitCursor(deps, s.stream_id, stored.state.cv, read.positions, { last_collected_at: now })) {
+    // A batch an exporter left pending (the stream was pushed before) is void once the stream is collected.
+    if (
+      await commitCursor(deps, s.stream_id, stored.state.cv, read.positions, { last_collected_at: now }, [
+        'pend',
+      ])
+    ) {
       const cursor = encodeCursor(s.stream_id, read.positions);
       return {
         body: `{"data":[${data.join(',')}],"cursor":${JSON.stringify(cursor)},"has_more":${read.hasMore}}`,

@@ -12,6 +12,7 @@ import { SEARCH_INDEXES, SEARCH_SK } from './tables.js';
 import { listTenants } from './tenants.js';
 
 export const MAX_LIMIT = 1000;
+export const MAX_TYPES = 100;
 const LIMIT_MSG = `must be an integer from 1 to ${MAX_LIMIT}`;
 const iso = z.iso.datetime({
   offset: true,
@@ -96,6 +97,9 @@ export function parseSearch(query: Record<string, string | undefined>): {
           .filter(Boolean),
       ),
     ];
+    // DynamoDB's IN takes at most 100 values (types beside a more selective filter become one).
+    if (types.length > MAX_TYPES)
+      problems.push({ path: 'type', message: `lists ${types.length} types; at most ${MAX_TYPES}` });
     for (const t of types) {
       const spec = lookupType(t);
       if (!spec)

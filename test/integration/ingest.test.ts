@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ISSUER } from '../../local/auth.js';
@@ -223,8 +224,38 @@ describe('local runner: ingest pipeline end to end', () => {
     const inFlight = await svc.api<{ ids: string[] }>('POST', '/activities/v1/activities', {
       events: [{ type: 'sms_sent', user_id: 'u-10' }],
     });
+    // A report queued but not generated yet when the runner stops (the local queue is in memory).
+    const ddb = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: svc.runner.credentials.aws_endpoints.dynamodb,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    await ddb.send(
+      new PutItemCommand({
+        TableName: 'local-control',
+        Item: {
+          pk: { S: 'R#queued-before-stop' },
+          sk: { S: 'R' },
+          status: { S: 'pending' },
+          format: { S: 'ndjson' },
+          filters: { S: '{"type":"sms_sent"}' },
+          created_at: { S: new Date().toISOString() },
+          created_by: { S: 'test' },
+          number_of_records: { N: '0' },
+        },
+      }),
+    );
+    ddb.destroy();
     await svc.runner.stop();
     svc = await startTestService({ dataDir: svc.dataDir, emulatorPorts: ports });
+    const report = await eventually(async () => {
+      const r = await svc.api<{ status: string; number_of_records: number }>(
+        'GET',
+        '/activities/v1/reports/queued-before-stop',
+      );
+      return r.body.status === 'ready' ? r.body : undefined;
+    });
+    expect(report.number_of_records).toBeGreaterThanOrEqual(1);
     expect((await svc.api('GET', `/activities/v1/activities/${id}`)).status).toBe(200);
     await eventually(async () =>
       (await svc.api('GET', `/activities/v1/activities/${inFlight.body.ids[0]}`)).status === 200

@@ -323,6 +323,50 @@ describe('exporter', () => {
     hecReplies = [];
   });
 
+  it('drops a batch left pending when the stream was collected in between (never redelivers, never rewinds)', async () => {
+    const id = await newStream({
+      type: 'cis',
+      event_types: ['update_password'],
+      destination: { kind: 'splunk', url: 'https://hec.example.com', token_secret_arn: SECRET },
+    });
+    const first = [makeEvent({ type: 'update_password' })];
+    await store(first);
+    hecReplies = [[503, { code: 9 }]];
+    expect(await exportStream(deps({ timeLeft: () => 11_000, marginMs: 1_000 }), id)).toMatchObject({
+      outcome: 'retrying',
+    });
+    expect((await getStream({ ddb: ddb.client, controlTable: CONTROL }, id))?.state.pending?.count).toBe(1);
+    // The operator switches the stream to API polling and collects it, then back to Splunk.
+    const patch = (body: unknown) =>
+      invoke(
+        streams,
+        apiEvent({
+          method: 'PATCH',
+          path: '/x',
+          routeKey: 'PATCH /activities/v1/streams/{stream_id}',
+          pathParameters: { stream_id: id },
+          body,
+        }),
+      );
+    await patch({ destination: 'custom' });
+    const collectHandler = (await import('../../functions/collect/handler.js')).handler;
+    const got = await invoke<{ data: ActivityEvent[] }>(
+      collectHandler,
+      apiEvent({ method: 'POST', query: { type: 'cis', stream_id: id } }),
+    );
+    expect(got.body.data.map((e) => e.id)).toEqual(first.map((e) => e.id));
+    expect((await getStream({ ddb: ddb.client, controlTable: CONTROL }, id))?.state.pending).toBeUndefined();
+    await patch({
+      destination: { kind: 'splunk', url: 'https://hec.example.com', token_secret_arn: SECRET },
+    });
+    const later = [makeEvent({ type: 'update_password' })];
+    await store(later);
+    hecReplies = [];
+    hecReceived.length = 0;
+    expect(await exportStream(deps(), id)).toMatchObject({ outcome: 'drained', delivered: 1 });
+    expect(hecReceived.map((e) => e.id)).toEqual(later.map((e) => e.id));
+  });
+
   it('stops starting batches when the invocation runs low on time', async () => {
     const id = await newStream({
       type: 'cis',

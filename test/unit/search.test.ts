@@ -73,6 +73,16 @@ describe('search parameters', () => {
     ['an empty user_id', { user_id: '' }, 'user_id', /must not be empty/],
     ['an unknown parameter', { usr: 'x' }, 'usr', /not a known field/],
     ['a malformed cursor', { cursor: 'not-a-cursor' }, 'cursor', /not a cursor returned by this API/],
+    [
+      'more than 100 types',
+      {
+        type: Array.from({ length: 101 }, () => 'user_login')
+          .map((t, i) => (i ? `${t}${i}` : t))
+          .join(','),
+      },
+      'type',
+      /at most 100/,
+    ],
   ])('rejects %s with 400 naming the parameter', async (_n, query, path, message) => {
     const res = await find(query as Record<string, string>);
     expect(res.status).toBe(400);

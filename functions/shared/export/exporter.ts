@@ -7,7 +7,7 @@ import { deliverBatch } from '../destinations/index.js';
 import { DeliveryError, type OutBatch } from '../destinations/types.js';
 import { newDirectoryCache } from '../directory.js';
 import { logger } from '../logger.js';
-import { type LogEntry, type ReadDeps, readBatch } from '../read-batch.js';
+import { type LogEntry, type Positions, type ReadDeps, readBatch } from '../read-batch.js';
 import { listWatermarks } from '../store/watermarks.js';
 import { streamLag } from '../streams/lag.js';
 import { renderEvents, streamFilter } from '../streams/read.js';
@@ -68,6 +68,11 @@ export interface StreamRun {
 
 const PUSH_KINDS = new Set(['s3', 'gcs', 'splunk']);
 const isPush = (s: StoredRecord) => PUSH_KINDS.has(s.destination.kind);
+
+function samePositions(a: Positions, b: Positions): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+}
 
 function toBatch(s: StoredRecord, entries: readonly LogEntry[], lines: string[], sent: number): OutBatch {
   const first = entries[0] as LogEntry;
@@ -141,7 +146,10 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
         return { ...run, outcome: 'inactive' };
       const s = stored.config as StoredRecord;
       const filter = streamFilter(s);
+      // A pending batch only stands if it starts where the cursor is (the stream was not collected, re-pointed
+      // or rewound since); otherwise it is stale and the next batch is read afresh.
       let pending: PendingBatch | undefined = stored.state.pending;
+      if (pending && !samePositions(pending.from, stored.state.positions)) pending = undefined;
       let entries: LogEntry[];
       if (pending) {
         const p: PendingBatch = pending;
@@ -154,7 +162,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
       } else {
         const read = await readBatch(deps, filter, stored.state.positions, s.batch_size);
         if (read.entries.length === 0) {
-          if (JSON.stringify(read.positions) !== JSON.stringify(stored.state.positions)) {
+          if (!samePositions(read.positions, stored.state.positions)) {
             await commitCursor(deps, streamId, stored.state.cv, read.positions, {}, [], deps.owner);
             if (read.hasMore) continue;
           }
