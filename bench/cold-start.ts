@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { ENV } from '../functions/shared/names.js';
+import { median, percentile, round } from './lib/stats.js';
+import { ROOT, type Synth, type SynthFunction } from './lib/synth.js';
+
+/**
+ * Group 2: cold start. For every Lambda bundle `cdk synth` produced: its minified size, and its module init time
+ * (a fresh `node` importing it: module scope reads the environment and constructs the SDK clients), as a ratio to
+ * a baseline bundle, built with the same esbuild options, that only constructs a DynamoDB client.
+ */
+
+export interface ColdStartOptions {
+  /** Fresh processes per bundle (median reported). */
+  runs: number;
+  progress?: (line: string) => void;
+}
+
+export interface BundleResult {
+  name: string;
+  memory_mb: number;
+  bundle_kb: number;
+  gzip_kb: number;
+  init_ms: number;
+  init_ms_p90: number;
+  ratio_to_baseline: number;
+}
+
+export interface ColdStartResult {
+  runs: number;
+  synth_seconds: number;
+  baseline: { bundle_kb: number; init_ms: number; init_ms_p90: number };
+  bundles: BundleResult[];
+  max_bundle_kb: number;
+  max_init_ratio: number;
+}
+
+const BASELINE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+const ddb = new DynamoDBClient({});
+export const handler = async () => ({ region: typeof ddb.config.region });
+`;
+
+/** The baseline, bundled exactly as lib/service-function.ts bundles a handler (NodejsFunction's esbuild options). */
+async function buildBaseline(dir: string): Promise<string> {
+  const out = join(dir, 'bench-baseline', 'index.mjs');
+  mkdirSync(join(dir, 'bench-baseline'), { recursive: true });
+  await build({
+    stdin: { contents: BASELINE_SOURCE, resolveDir: ROOT, loader: 'js', sourcefile: 'baseline.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
+    outfile: out,
+    logLevel: 'silent',
+  });
+  return out;
+}
+
+/** What a handler validates at import, with placeholder values (nothing is called). */
+function childEnv(nodeOptions: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'activity-events',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: nodeOptions,
+    [ENV.eventsTable]: 'bench-events',
+    [ENV.controlTable]: 'bench-control',
+    [ENV.eventStream]: 'bench-stream',
+    [ENV.retentionDays]: '90',
+    [ENV.exportBucket]: 'bench-exports',
+    [ENV.failedBucket]: 'bench-failed',
+    [ENV.reportsBucket]: 'bench-reports',
+  };
+}
+
+async function initOnce(bundle: string, nodeOptions: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'bench', 'cold-start-child.mjs'), bundle],
+    {
+      cwd: ROOT,
+      env: childEnv(nodeOptions),
+      timeout: 30_000,
+    },
+  );
+  return (JSON.parse(stdout) as { initMs: number }).initMs;
+}
+
+const kb = (bytes: number) => round(bytes / 1024, 1);
+
+export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promise<ColdStartResult> {
+  const log = opts.progress ?? (() => undefined);
+  const baselinePath = await buildBaseline(synth.dir);
+  const withBundles = synth.functions.filter(
+    (f): f is SynthFunction & { bundle: string } => f.bundle !== undefined,
+  );
+  if (withBundles.length === 0) throw new Error('cdk synth produced no function bundles');
+  const nodeOptions = withBundles[0]?.nodeOptions ?? '';
+  const subjects = [{ name: '(baseline)', bundle: baselinePath, nodeOptions }, ...withBundles];
+  const times = new Map<string, number[]>(subjects.map((s) => [s.bundle, []]));
+  // Interleaved rounds, rotating the order, so drift in machine load spreads over every bundle alike.
+  for (let round = 0; round < opts.runs; round++) {
+    for (let i = 0; i < subjects.length; i++) {
+      const s = subjects[(i + round) % subjects.length] as (typeof subjects)[number];
+      times.get(s.bundle)?.push(await initOnce(s.bundle, s.nodeOptions));
+    }
+    log(`cold start: round ${round + 1}/${opts.runs}`);
+  }
+  const stats = (bundle: string) => {
+    const t = times.get(bundle) ?? [];
+    return { init_ms: round(median(t), 2), init_ms_p90: round(percentile(t, 90), 2) };
+  };
+  const base = stats(baselinePath);
+  const bundles: BundleResult[] = withBundles.map((f) => {
+    const code = readFileSync(f.bundle);
+    const s = stats(f.bundle);
+    return {
+      name: f.name,
+      memory_mb: f.memoryMB,
+      bundle_kb: kb(code.byteLength),
+      gzip_kb: kb(gzipSync(code).byteLength),
+      ...s,
+      ratio_to_baseline: round(s.init_ms / base.init_ms, 2),
+    };
+  });
+  return {
+    runs: opts.runs,
+    synth_seconds: round(synth.synthSeconds, 1),
+    baseline: { bundle_kb: kb(statSync(baselinePath).size), ...base },
+    bundles,
+    max_bundle_kb: Math.max(...bundles.map((b) => b.bundle_kb)),
+    max_init_ratio: Math.max(...bundles.map((b) => b.ratio_to_baseline)),
+  };
+}
