@@ -1,0 +1,415 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { eventItem, logItem } from '../functions/shared/store/items.js';
+import { padSeq } from '../functions/shared/store/keys.js';
+import { listWatermarks } from '../functions/shared/store/watermarks.js';
+import { TABLES } from '../functions/shared/tables.js';
+import { createTableInput } from '../local/provision.js';
+import type { LocalCredentials } from '../local/runner.js';
+import { eventGenerator, ingestBody } from './lib/events.js';
+import { percentile, round } from './lib/stats.js';
+import { ROOT } from './lib/synth.js';
+
+/**
+ * Group 3: end to end on the local runner (`npm start`, in a child process, on free ports, fresh data
+ * directory). Sustained ingest throughput, how fast the consumer stores it, latency from 202 to collectable
+ * through a real stream and the collect API, and beside them the raw rates of the emulators themselves.
+ */
+
+export interface E2eOptions {
+  /** Seconds of sustained ingest, of the latency run, and of each emulator ceiling. */
+  seconds: number;
+  /** Requests in flight during the sustained run and the ceilings. */
+  concurrency: number;
+  eventsPerRequest: number;
+  progress?: (line: string) => void;
+}
+
+export interface E2eResult {
+  events_per_request: number;
+  concurrency: number;
+  startup_seconds: number;
+  ingest: {
+    seconds: number;
+    requests: number;
+    accepted_events: number;
+    rejected_requests: number;
+    events_per_s: number;
+    request_ms_p50: number;
+    request_ms_p99: number;
+  };
+  consume: { stored_events: number; drained_seconds: number; events_per_s: number; drained: boolean };
+  latency: {
+    requests_per_s: number;
+    events: number;
+    collected: number;
+    ms_p50: number;
+    ms_p99: number;
+    ms_max: number;
+  };
+  emulators: {
+    kinesis_put_records_per_s: number;
+    dynamodb_batch_write_items_per_s: number;
+    dynamodb_conditional_puts_per_s: number;
+    /** Events/s dynalite could store if it did nothing but the consumer's per-event writes (one claim, one log item). */
+    dynamodb_event_ceiling_per_s: number;
+  };
+  /** Our rate as a share of what the emulator allows. */
+  ingest_share_of_kinesis: number;
+  consume_share_of_dynamodb: number;
+}
+
+const require = createRequire(import.meta.url);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Runner {
+  credentials: LocalCredentials;
+  startupSeconds: number;
+  stop(): Promise<void>;
+}
+
+/** `npm start` itself (tsx local/main.ts), on free ports, with its own data directory. */
+async function startRunner(): Promise<Runner> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-bench-'));
+  const t0 = Date.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(ROOT, 'local', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_QUIET: '1',
+        LOG_LEVEL: 'ERROR',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timedOut = await Promise.race([exited.then(() => false), sleep(30_000).then(() => true)]);
+      if (timedOut) child.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const file = join(dataDir, 'credentials.json');
+  const deadline = Date.now() + 90_000;
+  while (!existsSync(file)) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`local runner exited with ${child.exitCode}: ${stderr}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`local runner did not start within 90 s: ${stderr}`);
+    }
+    await sleep(100);
+  }
+  await sleep(50); // written in one call; a moment for the write to complete
+  const credentials = JSON.parse(readFileSync(file, 'utf8')) as LocalCredentials;
+  return { credentials, startupSeconds: (Date.now() - t0) / 1000, stop };
+}
+
+async function token(c: LocalCredentials): Promise<string> {
+  const res = await fetch(c.token_url, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  });
+  if (res.status !== 200) throw new Error(`token: ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+function awsClients(c: LocalCredentials) {
+  const config = {
+    region: c.aws_credentials.region,
+    credentials: {
+      accessKeyId: c.aws_credentials.access_key_id,
+      secretAccessKey: c.aws_credentials.secret_access_key,
+    },
+  };
+  return {
+    ddb: new DynamoDBClient({ ...config, endpoint: c.aws_endpoints.dynamodb }),
+    kinesis: new KinesisClient({
+      ...config,
+      endpoint: c.aws_endpoints.kinesis,
+      requestHandler: new NodeHttpHandler(),
+    }),
+  };
+}
+
+/** Events stored so far: the sum of every shard watermark's per-source counts. */
+async function storedCount(ddb: DynamoDBClient, table: string): Promise<number> {
+  const wms = await listWatermarks(ddb, table);
+  return wms.reduce((a, w) => a + Object.values(w.counts).reduce((x, y) => x + y, 0), 0);
+}
+
+/** Run `workers` loops of `step` until the deadline; returns the elapsed seconds. */
+async function closedLoop(workers: number, seconds: number, step: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < end) await step();
+    }),
+  );
+  return (performance.now() - t0) / 1000;
+}
+
+export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
+  const log = opts.progress ?? (() => undefined);
+  const runner = await startRunner();
+  log(`e2e: local runner up in ${runner.startupSeconds.toFixed(1)} s`);
+  try {
+    const c = runner.credentials;
+    const { ddb, kinesis } = awsClients(c);
+    const auth = { authorization: `Bearer ${await token(c)}`, 'content-type': 'application/json' };
+    const api = `${c.base_url}/activities/v1`;
+    const eventsTable = c.resources.eventsTable;
+
+    // 1. Sustained ingest, closed loop.
+    const before = await storedCount(ddb, eventsTable);
+    const gen = eventGenerator(11, { withIds: 1, idPrefix: 'e2e-load' });
+    let accepted = 0;
+    let requests = 0;
+    let rejected = 0;
+    const requestMs: number[] = [];
+    const t0 = performance.now();
+    const ingestSeconds = await closedLoop(opts.concurrency, opts.seconds, async () => {
+      const body = ingestBody(gen.next(opts.eventsPerRequest));
+      const s = performance.now();
+      const res = await fetch(`${api}/activities`, { method: 'POST', headers: auth, body });
+      const out = (await res.json()) as { accepted?: number };
+      requestMs.push(performance.now() - s);
+      requests++;
+      if (res.status === 202) accepted += out.accepted ?? 0;
+      else rejected++;
+    });
+    log(`e2e: ingest ${Math.round(accepted / ingestSeconds)} events/s`);
+
+    // 2. Until the consumer has stored everything accepted.
+    let stored = 0;
+    let drained = false;
+    const drainDeadline = performance.now() + Math.max(30, opts.seconds * 6) * 1000;
+    while (performance.now() < drainDeadline) {
+      stored = (await storedCount(ddb, eventsTable)) - before;
+      if (stored >= accepted) {
+        drained = true;
+        break;
+      }
+      await sleep(50);
+    }
+    const drainedSeconds = (performance.now() - t0) / 1000;
+    const storedRate = stored / drainedSeconds;
+    log(`e2e: consumer ${Math.round(storedRate)} events/s${drained ? '' : ' (did not drain)'}`);
+
+    // 3. Latency from 202 to collectable, open loop at half the rate the pipeline sustained.
+    const created = await fetch(`${api}/streams`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'bench-latency', type: 'cis', batch_size: 1000 }),
+    });
+    if (created.status !== 201) throw new Error(`create stream: ${created.status} ${await created.text()}`);
+    const streamId = ((await created.json()) as { stream_id: string }).stream_id;
+    const rate = Math.min(
+      20,
+      Math.max(1, (0.5 * Math.min(storedRate, accepted / ingestSeconds)) / opts.eventsPerRequest),
+    );
+    const accepted202 = new Map<string, number>();
+    const seen = new Map<string, number>();
+    const lgen = eventGenerator(12, { withIds: 1, idPrefix: 'e2e-lat' });
+    let sending = true;
+    const collector = (async () => {
+      const deadline = () => !sending && (seen.size >= accepted202.size || performance.now() > tailDeadline);
+      let tailDeadline = Number.POSITIVE_INFINITY;
+      for (;;) {
+        if (!sending && tailDeadline === Number.POSITIVE_INFINITY) tailDeadline = performance.now() + 30_000;
+        if (deadline()) return;
+        const res = await fetch(`${api}/activities/collect?type=cis&stream_id=${streamId}`, {
+          method: 'POST',
+          headers: auth,
+        });
+        const at = performance.now();
+        if (res.status !== 200) throw new Error(`collect: ${res.status} ${await res.text()}`);
+        const batch = (await res.json()) as { data: Array<{ id: string }>; has_more: boolean };
+        for (const e of batch.data) if (!seen.has(e.id)) seen.set(e.id, at);
+        if (batch.data.length === 0) await sleep(10);
+      }
+    })();
+    const sends: Array<Promise<void>> = [];
+    const interval = 1000 / rate;
+    const start = performance.now();
+    for (let i = 0; performance.now() - start < opts.seconds * 1000; i++) {
+      const due = start + i * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const evs = lgen.next(opts.eventsPerRequest);
+      sends.push(
+        (async () => {
+          const res = await fetch(`${api}/activities`, {
+            method: 'POST',
+            headers: auth,
+            body: ingestBody(evs),
+          });
+          const at = performance.now();
+          const out = (await res.json()) as { ids?: string[] };
+          if (res.status === 202) for (const id of out.ids ?? []) accepted202.set(id, at);
+        })(),
+      );
+    }
+    await Promise.all(sends);
+    sending = false;
+    await collector;
+    const latencies = [...accepted202].flatMap(([id, at]) => {
+      const s = seen.get(id);
+      return s === undefined ? [] : [Math.max(0, s - at)];
+    });
+    log(
+      `e2e: latency p50 ${round(percentile(latencies, 50), 1)} ms, p99 ${round(percentile(latencies, 99), 1)} ms`,
+    );
+
+    // 4. The emulators' own ceilings, on the same processes, with the pipeline idle.
+    const sample = gen.next(1)[0];
+    const stored1 = {
+      id: 'x',
+      type: 'user_login',
+      source: 'cis' as const,
+      tenant_id: 'acme',
+      timestamp: new Date().toISOString(),
+      received_at: new Date().toISOString(),
+      ...sample,
+    };
+    const data = Buffer.from(JSON.stringify(stored1));
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'bench-ceiling', ShardCount: 4 }));
+    for (let i = 0; i < 200; i++) {
+      const d = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'bench-ceiling' }));
+      if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+      await sleep(50);
+    }
+    let kRecords = 0;
+    let kKey = 0;
+    const kSeconds = await closedLoop(opts.concurrency, opts.seconds / 2, async () => {
+      const Records = Array.from({ length: opts.eventsPerRequest }, () => ({
+        Data: data,
+        PartitionKey: `k${kKey++}`,
+      }));
+      const res = await kinesis.send(new PutRecordsCommand({ StreamName: 'bench-ceiling', Records }));
+      kRecords += Records.length - (res.FailedRecordCount ?? 0);
+    });
+    const spec = TABLES.find((t) => t.resource === 'eventsTable') ?? TABLES[0];
+    if (!spec) throw new Error('no table spec');
+    await ddb.send(new CreateTableCommand(createTableInput('bench-ceiling', spec)));
+    for (let i = 0; i < 100; i++) {
+      const d = await ddb.send(new DescribeTableCommand({ TableName: 'bench-ceiling' }));
+      if (d.Table?.TableStatus === 'ACTIVE') break;
+      await sleep(50);
+    }
+    const retention = { cis: 90, verify: 90, risk: 90, admin: 90 };
+    let seq = 0;
+    let bItems = 0;
+    const bSeconds = await closedLoop(opts.concurrency, opts.seconds / 2, async () => {
+      const items = Array.from({ length: 25 }, () =>
+        logItem(
+          { event: stored1, shardId: 'shardId-000000000000', seq: padSeq(String(++seq)), n: seq },
+          retention,
+        ),
+      );
+      await ddb.send(
+        new BatchWriteItemCommand({
+          RequestItems: { 'bench-ceiling': items.map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+      bItems += items.length;
+    });
+    let pItems = 0;
+    const pSeconds = await closedLoop(16, opts.seconds / 2, async () => {
+      const n = ++seq;
+      await ddb.send(
+        new PutItemCommand({
+          TableName: 'bench-ceiling',
+          Item: eventItem({ ...stored1, id: `c${n}` }, 'shardId-000000000000', padSeq(String(n)), retention),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      pItems++;
+    });
+    const kRate = kRecords / kSeconds;
+    const bRate = bItems / bSeconds;
+    const pRate = pItems / pSeconds;
+    const ddbCeiling = 1 / (1 / pRate + 1 / bRate);
+    log(
+      `e2e: kinesis-local ${Math.round(kRate)} records/s, dynalite ${Math.round(bRate)} batch items/s, ${Math.round(pRate)} puts/s`,
+    );
+    ddb.destroy();
+    kinesis.destroy();
+
+    const ingestRate = accepted / ingestSeconds;
+    return {
+      events_per_request: opts.eventsPerRequest,
+      concurrency: opts.concurrency,
+      startup_seconds: round(runner.startupSeconds, 1),
+      ingest: {
+        seconds: round(ingestSeconds, 1),
+        requests,
+        accepted_events: accepted,
+        rejected_requests: rejected,
+        events_per_s: round(ingestRate, 0),
+        request_ms_p50: round(percentile(requestMs, 50), 1),
+        request_ms_p99: round(percentile(requestMs, 99), 1),
+      },
+      consume: {
+        stored_events: stored,
+        drained_seconds: round(drainedSeconds, 1),
+        events_per_s: round(storedRate, 0),
+        drained,
+      },
+      latency: {
+        requests_per_s: round(rate, 1),
+        events: accepted202.size,
+        collected: latencies.length,
+        ms_p50: round(percentile(latencies, 50), 1),
+        ms_p99: round(percentile(latencies, 99), 1),
+        ms_max: round(Math.max(...latencies), 1),
+      },
+      emulators: {
+        kinesis_put_records_per_s: round(kRate, 0),
+        dynamodb_batch_write_items_per_s: round(bRate, 0),
+        dynamodb_conditional_puts_per_s: round(pRate, 0),
+        dynamodb_event_ceiling_per_s: round(ddbCeiling, 0),
+      },
+      ingest_share_of_kinesis: round(ingestRate / kRate, 3),
+      consume_share_of_dynamodb: round(storedRate / ddbCeiling, 3),
+    };
+  } finally {
+    await runner.stop();
+  }
+}
