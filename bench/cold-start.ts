@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -28,6 +28,8 @@ export interface BundleResult {
   init_ms: number;
   init_ms_p90: number;
   ratio_to_baseline: number;
+  /** The AWS SDK packages the bundle imports (external: the runtime's copy). */
+  sdk_packages: string[];
 }
 
 export interface ColdStartResult {
@@ -37,6 +39,11 @@ export interface ColdStartResult {
   bundles: BundleResult[];
   max_bundle_kb: number;
   max_init_ratio: number;
+  /**
+   * Init of a module that only imports these SDK packages (nothing constructed), measured in the same rounds:
+   * how much of a bundle's init is loading the SDK.
+   */
+  sdk_import_ms: Record<string, number>;
 }
 
 const BASELINE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -100,6 +107,28 @@ async function initOnce(bundle: string, nodeOptions: string): Promise<number> {
 
 const kb = (bytes: number) => round(bytes / 1024, 1);
 
+/** The bare @aws-sdk/* packages a bundle imports. */
+function sdkPackages(code: string): string[] {
+  return [
+    ...new Set([...code.matchAll(/(?:from|import)\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((m) => m[1] as string)),
+  ].sort();
+}
+
+/** A module that imports exactly these packages, in a directory where they resolve. */
+function importOnlyModule(dir: string, packages: readonly string[]): string {
+  const file = join(
+    dir,
+    'bench-imports',
+    `${packages.map((p) => p.replace(/\W/g, '_')).join('+') || 'none'}.mjs`,
+  );
+  mkdirSync(join(dir, 'bench-imports'), { recursive: true });
+  writeFileSync(
+    file,
+    `${packages.map((p) => `import '${p}';`).join('\n')}\nexport const handler = () => {};\n`,
+  );
+  return file;
+}
+
 export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promise<ColdStartResult> {
   const log = opts.progress ?? (() => undefined);
   const baselinePath = await buildBaseline(synth.dir);
@@ -108,7 +137,23 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
   );
   if (withBundles.length === 0) throw new Error('cdk synth produced no function bundles');
   const nodeOptions = withBundles[0]?.nodeOptions ?? '';
-  const subjects = [{ name: '(baseline)', bundle: baselinePath, nodeOptions }, ...withBundles];
+  const packagesOf = new Map(withBundles.map((f) => [f.bundle, sdkPackages(readFileSync(f.bundle, 'utf8'))]));
+  // Every distinct set of SDK packages a bundle imports, and each package alone.
+  const sets = new Map<string, string[]>();
+  for (const p of packagesOf.values()) {
+    if (p.length > 0) sets.set(p.join(' + '), p);
+    for (const one of p) sets.set(one, [one]);
+  }
+  const importSubjects = [...sets].map(([label, p]) => ({
+    name: label,
+    bundle: importOnlyModule(synth.dir, p),
+    nodeOptions,
+  }));
+  const subjects = [
+    { name: '(baseline)', bundle: baselinePath, nodeOptions },
+    ...withBundles,
+    ...importSubjects,
+  ];
   const times = new Map<string, number[]>(subjects.map((s) => [s.bundle, []]));
   // Interleaved rounds, rotating the order, so drift in machine load spreads over every bundle alike.
   for (let round = 0; round < opts.runs; round++) {
@@ -133,6 +178,7 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
       gzip_kb: kb(gzipSync(code).byteLength),
       ...s,
       ratio_to_baseline: round(s.init_ms / base.init_ms, 2),
+      sdk_packages: packagesOf.get(f.bundle) ?? [],
     };
   });
   return {
@@ -142,5 +188,6 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
     bundles,
     max_bundle_kb: Math.max(...bundles.map((b) => b.bundle_kb)),
     max_init_ratio: Math.max(...bundles.map((b) => b.ratio_to_baseline)),
+    sdk_import_ms: Object.fromEntries(importSubjects.map((i) => [i.name, stats(i.bundle).init_ms])),
   };
 }

@@ -39,6 +39,8 @@ export interface E2eOptions {
   /** Requests in flight during the sustained run and the ceilings. */
   concurrency: number;
   eventsPerRequest: number;
+  /** Open-loop request rate of the latency run (well below the sustained rate, so it measures the path, not a queue). */
+  latencyRequestsPerSecond: number;
   progress?: (line: string) => void;
 }
 
@@ -65,7 +67,9 @@ export interface E2eResult {
     ms_max: number;
   };
   emulators: {
+    /** Mean of the rates measured just before and just after the sustained run. */
     kinesis_put_records_per_s: number;
+    kinesis_put_records_per_s_before_after: [number, number];
     dynamodb_batch_write_items_per_s: number;
     dynamodb_conditional_puts_per_s: number;
     /** Events/s dynalite could store if it did nothing but the consumer's per-event writes (one claim, one log item). */
@@ -185,54 +189,109 @@ async function closedLoop(workers: number, seconds: number, step: () => Promise<
   return (performance.now() - t0) / 1000;
 }
 
+/** The emulators' raw rates for the calls the pipeline makes, on their own resources (no handler in the way). */
+interface Ceilings {
+  kinesis: number;
+  batchItems: number;
+  puts: number;
+}
+
+async function ceilings(
+  c: LocalCredentials,
+  opts: E2eOptions,
+  seconds: number,
+  sample: Record<string, unknown>,
+): Promise<Ceilings> {
+  const { ddb, kinesis } = awsClients(c);
+  try {
+    const stored = {
+      id: 'x',
+      type: 'user_login',
+      source: 'cis' as const,
+      tenant_id: 'acme',
+      timestamp: new Date().toISOString(),
+      received_at: new Date().toISOString(),
+      ...sample,
+    };
+    const data = Buffer.from(JSON.stringify(stored));
+    const name = 'bench-ceiling';
+    try {
+      await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 4 }));
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceInUseException') throw err;
+    }
+    for (let i = 0; i < 200; i++) {
+      const d = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+      if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+      await sleep(50);
+    }
+    let records = 0;
+    const kSeconds = await closedLoop(opts.concurrency, seconds, async () => {
+      const Records = Array.from({ length: opts.eventsPerRequest }, () => ({
+        Data: data,
+        PartitionKey: `k${Math.random()}`,
+      }));
+      const res = await kinesis.send(new PutRecordsCommand({ StreamName: name, Records }));
+      records += Records.length - (res.FailedRecordCount ?? 0);
+    });
+    const spec = TABLES.find((t) => t.resource === 'eventsTable') ?? TABLES[0];
+    if (!spec) throw new Error('no table spec');
+    try {
+      await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceInUseException') throw err;
+    }
+    for (let i = 0; i < 100; i++) {
+      const d = await ddb.send(new DescribeTableCommand({ TableName: name }));
+      if (d.Table?.TableStatus === 'ACTIVE') break;
+      await sleep(50);
+    }
+    const retention = { cis: 90, verify: 90, risk: 90, admin: 90 };
+    const seq = () => padSeq(String(Math.floor(Math.random() * 1e15)));
+    let batchItems = 0;
+    const bSeconds = await closedLoop(opts.concurrency, seconds, async () => {
+      const items = Array.from({ length: 25 }, (_, n) =>
+        logItem({ event: stored, shardId: 'shardId-000000000000', seq: seq(), n }, retention),
+      );
+      await ddb.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [name]: items.map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+      batchItems += items.length;
+    });
+    // The consumer claims ids with conditional puts, 16 at a time.
+    let puts = 0;
+    const pSeconds = await closedLoop(16, seconds, async () => {
+      await ddb.send(
+        new PutItemCommand({
+          TableName: name,
+          Item: eventItem({ ...stored, id: `c${Math.random()}` }, 'shardId-000000000000', seq(), retention),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      puts++;
+    });
+    return { kinesis: records / kSeconds, batchItems: batchItems / bSeconds, puts: puts / pSeconds };
+  } finally {
+    ddb.destroy();
+    kinesis.destroy();
+  }
+}
+
 export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
   const log = opts.progress ?? (() => undefined);
   const runner = await startRunner();
   log(`e2e: local runner up in ${runner.startupSeconds.toFixed(1)} s`);
   try {
     const c = runner.credentials;
-    const { ddb, kinesis } = awsClients(c);
+    const { ddb } = awsClients(c);
     const auth = { authorization: `Bearer ${await token(c)}`, 'content-type': 'application/json' };
     const api = `${c.base_url}/activities/v1`;
     const eventsTable = c.resources.eventsTable;
 
-    // 1. Sustained ingest, closed loop.
-    const before = await storedCount(ddb, eventsTable);
-    const gen = eventGenerator(11, { withIds: 1, idPrefix: 'e2e-load' });
-    let accepted = 0;
-    let requests = 0;
-    let rejected = 0;
-    const requestMs: number[] = [];
-    const t0 = performance.now();
-    const ingestSeconds = await closedLoop(opts.concurrency, opts.seconds, async () => {
-      const body = ingestBody(gen.next(opts.eventsPerRequest));
-      const s = performance.now();
-      const res = await fetch(`${api}/activities`, { method: 'POST', headers: auth, body });
-      const out = (await res.json()) as { accepted?: number };
-      requestMs.push(performance.now() - s);
-      requests++;
-      if (res.status === 202) accepted += out.accepted ?? 0;
-      else rejected++;
-    });
-    log(`e2e: ingest ${Math.round(accepted / ingestSeconds)} events/s`);
-
-    // 2. Until the consumer has stored everything accepted.
-    let stored = 0;
-    let drained = false;
-    const drainDeadline = performance.now() + Math.max(30, opts.seconds * 6) * 1000;
-    while (performance.now() < drainDeadline) {
-      stored = (await storedCount(ddb, eventsTable)) - before;
-      if (stored >= accepted) {
-        drained = true;
-        break;
-      }
-      await sleep(50);
-    }
-    const drainedSeconds = (performance.now() - t0) / 1000;
-    const storedRate = stored / drainedSeconds;
-    log(`e2e: consumer ${Math.round(storedRate)} events/s${drained ? '' : ' (did not drain)'}`);
-
-    // 3. Latency from 202 to collectable, open loop at half the rate the pipeline sustained.
+    // 1. Latency from 202 to collectable, on fresh emulators, open loop at a steady moderate rate: a SIEM
+    // collecting a stream (start_from now) as fast as it likes, polling again 50 ms after an empty batch.
     const created = await fetch(`${api}/streams`, {
       method: 'POST',
       headers: auth,
@@ -240,20 +299,18 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     });
     if (created.status !== 201) throw new Error(`create stream: ${created.status} ${await created.text()}`);
     const streamId = ((await created.json()) as { stream_id: string }).stream_id;
-    const rate = Math.min(
-      20,
-      Math.max(1, (0.5 * Math.min(storedRate, accepted / ingestSeconds)) / opts.eventsPerRequest),
-    );
+    const rate = opts.latencyRequestsPerSecond;
     const accepted202 = new Map<string, number>();
     const seen = new Map<string, number>();
     const lgen = eventGenerator(12, { withIds: 1, idPrefix: 'e2e-lat' });
     let sending = true;
+    let tailDeadline = Number.POSITIVE_INFINITY;
     const collector = (async () => {
-      const deadline = () => !sending && (seen.size >= accepted202.size || performance.now() > tailDeadline);
-      let tailDeadline = Number.POSITIVE_INFINITY;
       for (;;) {
-        if (!sending && tailDeadline === Number.POSITIVE_INFINITY) tailDeadline = performance.now() + 30_000;
-        if (deadline()) return;
+        if (!sending) {
+          if (tailDeadline === Number.POSITIVE_INFINITY) tailDeadline = performance.now() + 30_000;
+          if (seen.size >= accepted202.size || performance.now() > tailDeadline) return;
+        }
         const res = await fetch(`${api}/activities/collect?type=cis&stream_id=${streamId}`, {
           method: 'POST',
           headers: auth,
@@ -262,24 +319,19 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
         if (res.status !== 200) throw new Error(`collect: ${res.status} ${await res.text()}`);
         const batch = (await res.json()) as { data: Array<{ id: string }>; has_more: boolean };
         for (const e of batch.data) if (!seen.has(e.id)) seen.set(e.id, at);
-        if (batch.data.length === 0) await sleep(10);
+        if (!batch.has_more) await sleep(50);
       }
     })();
     const sends: Array<Promise<void>> = [];
     const interval = 1000 / rate;
     const start = performance.now();
     for (let i = 0; performance.now() - start < opts.seconds * 1000; i++) {
-      const due = start + i * interval;
-      const wait = due - performance.now();
+      const wait = start + i * interval - performance.now();
       if (wait > 0) await sleep(wait);
-      const evs = lgen.next(opts.eventsPerRequest);
+      const body = ingestBody(lgen.next(opts.eventsPerRequest));
       sends.push(
         (async () => {
-          const res = await fetch(`${api}/activities`, {
-            method: 'POST',
-            headers: auth,
-            body: ingestBody(evs),
-          });
+          const res = await fetch(`${api}/activities`, { method: 'POST', headers: auth, body });
           const at = performance.now();
           const out = (await res.json()) as { ids?: string[] };
           if (res.status === 202) for (const id of out.ids ?? []) accepted202.set(id, at);
@@ -297,80 +349,56 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
       `e2e: latency p50 ${round(percentile(latencies, 50), 1)} ms, p99 ${round(percentile(latencies, 99), 1)} ms`,
     );
 
-    // 4. The emulators' own ceilings, on the same processes, with the pipeline idle.
-    const sample = gen.next(1)[0];
-    const stored1 = {
-      id: 'x',
-      type: 'user_login',
-      source: 'cis' as const,
-      tenant_id: 'acme',
-      timestamp: new Date().toISOString(),
-      received_at: new Date().toISOString(),
-      ...sample,
-    };
-    const data = Buffer.from(JSON.stringify(stored1));
-    await kinesis.send(new CreateStreamCommand({ StreamName: 'bench-ceiling', ShardCount: 4 }));
-    for (let i = 0; i < 200; i++) {
-      const d = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'bench-ceiling' }));
-      if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+    // 2. The emulators' ceilings just before the sustained run...
+    const gen = eventGenerator(11, { withIds: 1, idPrefix: 'e2e-load' });
+    const sample = gen.next(1)[0] as unknown as Record<string, unknown>;
+    const ceilingSeconds = Math.max(0.5, opts.seconds / 4);
+    const before = await ceilings(c, opts, ceilingSeconds, sample);
+
+    // 3. ...sustained ingest, closed loop, and until the consumer has stored all of it...
+    const storedBefore = await storedCount(ddb, eventsTable);
+    let accepted = 0;
+    let requests = 0;
+    let rejected = 0;
+    const requestMs: number[] = [];
+    const t0 = performance.now();
+    const ingestSeconds = await closedLoop(opts.concurrency, opts.seconds, async () => {
+      const body = ingestBody(gen.next(opts.eventsPerRequest));
+      const s = performance.now();
+      const res = await fetch(`${api}/activities`, { method: 'POST', headers: auth, body });
+      const out = (await res.json()) as { accepted?: number };
+      requestMs.push(performance.now() - s);
+      requests++;
+      if (res.status === 202) accepted += out.accepted ?? 0;
+      else rejected++;
+    });
+    log(`e2e: ingest ${Math.round(accepted / ingestSeconds)} events/s`);
+    let stored = 0;
+    let drained = false;
+    const drainDeadline = performance.now() + Math.max(30, opts.seconds * 6) * 1000;
+    while (performance.now() < drainDeadline) {
+      stored = (await storedCount(ddb, eventsTable)) - storedBefore;
+      if (stored >= accepted) {
+        drained = true;
+        break;
+      }
       await sleep(50);
     }
-    let kRecords = 0;
-    let kKey = 0;
-    const kSeconds = await closedLoop(opts.concurrency, opts.seconds / 2, async () => {
-      const Records = Array.from({ length: opts.eventsPerRequest }, () => ({
-        Data: data,
-        PartitionKey: `k${kKey++}`,
-      }));
-      const res = await kinesis.send(new PutRecordsCommand({ StreamName: 'bench-ceiling', Records }));
-      kRecords += Records.length - (res.FailedRecordCount ?? 0);
-    });
-    const spec = TABLES.find((t) => t.resource === 'eventsTable') ?? TABLES[0];
-    if (!spec) throw new Error('no table spec');
-    await ddb.send(new CreateTableCommand(createTableInput('bench-ceiling', spec)));
-    for (let i = 0; i < 100; i++) {
-      const d = await ddb.send(new DescribeTableCommand({ TableName: 'bench-ceiling' }));
-      if (d.Table?.TableStatus === 'ACTIVE') break;
-      await sleep(50);
-    }
-    const retention = { cis: 90, verify: 90, risk: 90, admin: 90 };
-    let seq = 0;
-    let bItems = 0;
-    const bSeconds = await closedLoop(opts.concurrency, opts.seconds / 2, async () => {
-      const items = Array.from({ length: 25 }, () =>
-        logItem(
-          { event: stored1, shardId: 'shardId-000000000000', seq: padSeq(String(++seq)), n: seq },
-          retention,
-        ),
-      );
-      await ddb.send(
-        new BatchWriteItemCommand({
-          RequestItems: { 'bench-ceiling': items.map((Item) => ({ PutRequest: { Item } })) },
-        }),
-      );
-      bItems += items.length;
-    });
-    let pItems = 0;
-    const pSeconds = await closedLoop(16, opts.seconds / 2, async () => {
-      const n = ++seq;
-      await ddb.send(
-        new PutItemCommand({
-          TableName: 'bench-ceiling',
-          Item: eventItem({ ...stored1, id: `c${n}` }, 'shardId-000000000000', padSeq(String(n)), retention),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      pItems++;
-    });
-    const kRate = kRecords / kSeconds;
-    const bRate = bItems / bSeconds;
-    const pRate = pItems / pSeconds;
-    const ddbCeiling = 1 / (1 / pRate + 1 / bRate);
-    log(
-      `e2e: kinesis-local ${Math.round(kRate)} records/s, dynalite ${Math.round(bRate)} batch items/s, ${Math.round(pRate)} puts/s`,
-    );
+    const drainedSeconds = (performance.now() - t0) / 1000;
+    const storedRate = stored / drainedSeconds;
+    log(`e2e: consumer ${Math.round(storedRate)} events/s${drained ? '' : ' (did not drain)'}`);
     ddb.destroy();
-    kinesis.destroy();
+
+    // 4. ...and just after it: kinesis-local slows down as the data it persists grows, so the ceiling is the
+    // mean of the two, taken over the same growth the pipeline saw.
+    const after = await ceilings(c, opts, ceilingSeconds, sample);
+    const mean = (k: keyof Ceilings) => (before[k] + after[k]) / 2;
+    const ddbCeiling = (x: Ceilings) => 1 / (1 / x.puts + 1 / x.batchItems);
+    const kRate = mean('kinesis');
+    const ddbRate = (ddbCeiling(before) + ddbCeiling(after)) / 2;
+    log(
+      `e2e: kinesis-local ${Math.round(before.kinesis)} → ${Math.round(after.kinesis)} records/s, dynalite ${Math.round(mean('batchItems'))} batch items/s, ${Math.round(mean('puts'))} puts/s`,
+    );
 
     const ingestRate = accepted / ingestSeconds;
     return {
@@ -402,12 +430,13 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
       },
       emulators: {
         kinesis_put_records_per_s: round(kRate, 0),
-        dynamodb_batch_write_items_per_s: round(bRate, 0),
-        dynamodb_conditional_puts_per_s: round(pRate, 0),
-        dynamodb_event_ceiling_per_s: round(ddbCeiling, 0),
+        kinesis_put_records_per_s_before_after: [round(before.kinesis, 0), round(after.kinesis, 0)],
+        dynamodb_batch_write_items_per_s: round(mean('batchItems'), 0),
+        dynamodb_conditional_puts_per_s: round(mean('puts'), 0),
+        dynamodb_event_ceiling_per_s: round(ddbRate, 0),
       },
       ingest_share_of_kinesis: round(ingestRate / kRate, 3),
-      consume_share_of_dynamodb: round(storedRate / ddbCeiling, 3),
+      consume_share_of_dynamodb: round(storedRate / ddbRate, 3),
     };
   } finally {
     await runner.stop();

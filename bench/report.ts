@@ -120,7 +120,16 @@ export function renderReport(r: BenchResults): string {
     );
     out.push(
       table(
-        ['function', 'memory MB', 'minified KB', 'gzip KB', 'init ms', 'p90 ms', '× baseline'],
+        [
+          'function',
+          'memory MB',
+          'minified KB',
+          'gzip KB',
+          'init ms',
+          'p90 ms',
+          '× baseline',
+          'SDK clients imported',
+        ],
         s.bundles.map((b) => [
           b.name,
           b.memory_mb,
@@ -129,8 +138,12 @@ export function renderReport(r: BenchResults): string {
           b.init_ms,
           b.init_ms_p90,
           b.ratio_to_baseline,
+          b.sdk_packages.map((p) => p.replace('@aws-sdk/client-', '')).join(', ') || '–',
         ]),
       ),
+      `importing the SDK alone (nothing constructed): ${Object.entries(s.sdk_import_ms)
+        .map(([k, v]) => `${k.replaceAll('@aws-sdk/client-', '')} ${fmt(v)} ms`)
+        .join('; ')}`,
       '',
     );
   }
@@ -160,7 +173,7 @@ export function renderReport(r: BenchResults): string {
         ],
       ),
       `ingest request p50 ${fmt(e.ingest.request_ms_p50)} ms, p99 ${fmt(e.ingest.request_ms_p99)} ms; latency measured at ${fmt(e.latency.requests_per_s)} requests/s (${e.latency.collected}/${e.latency.events} events collected)`,
-      `emulators: kinesis-local ${fmt(e.emulators.kinesis_put_records_per_s)} PutRecords records/s; dynalite ${fmt(e.emulators.dynamodb_batch_write_items_per_s)} BatchWriteItem items/s, ${fmt(e.emulators.dynamodb_conditional_puts_per_s)} conditional PutItem/s`,
+      `emulators (mean of just before and just after the sustained run): kinesis-local ${fmt(e.emulators.kinesis_put_records_per_s)} PutRecords records/s (${e.emulators.kinesis_put_records_per_s_before_after.join(' → ')}); dynalite ${fmt(e.emulators.dynamodb_batch_write_items_per_s)} BatchWriteItem items/s, ${fmt(e.emulators.dynamodb_conditional_puts_per_s)} conditional PutItem/s`,
       '',
     );
   }

@@ -32,14 +32,14 @@ export interface Settings {
 export const FULL: Settings = {
   cpu: { batchSizes: [1, 10, 100, 500], timing: { samples: 7, minSampleMs: 80, warmupMs: 150 } },
   cold: { runs: 12 },
-  e2e: { seconds: 12, concurrency: 4, eventsPerRequest: 100 },
+  e2e: { seconds: 10, concurrency: 4, eventsPerRequest: 100, latencyRequestsPerSecond: 2 },
   cost: { eventsPerRequest: [1, 10, 100], events: 5000, collectBatchSize: 100 },
 };
 
 export const SMOKE: Settings = {
   cpu: { batchSizes: [1, 10], timing: { samples: 1, minSampleMs: 1, warmupMs: 0 } },
   cold: { runs: 1 },
-  e2e: { seconds: 1, concurrency: 2, eventsPerRequest: 10 },
+  e2e: { seconds: 1, concurrency: 2, eventsPerRequest: 10, latencyRequestsPerSecond: 4 },
   cost: { eventsPerRequest: [1, 10], events: 20, collectBatchSize: 100 },
 };
 
