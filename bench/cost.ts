@@ -43,6 +43,8 @@ export interface CostOptions {
   memoryMB: Record<string, number>;
   /** Handler and SDK CPU, from group 1 of the same run. */
   cpu: CpuResult;
+  /** The HTTP API stage's access log format from the synthesized template (one line per request). */
+  accessLogFormat?: string;
   prices: Prices;
   progress?: (line: string) => void;
 }
@@ -86,6 +88,37 @@ export interface CostResult {
 const FULL_VCPU_MB = 1769;
 const cpuScale = (memoryMB: number) => Math.max(1, FULL_VCPU_MB / memoryMB);
 const GiB = 1024 ** 3;
+/** CloudWatch Logs bills each log event's message plus 26 bytes. */
+const LOG_EVENT_OVERHEAD = 26;
+
+/** Representative values of the $context variables an access log format may use (unknown ones log '-'). */
+const CONTEXT_SAMPLE: Record<string, string> = {
+  requestId: 'fMXgWjQ5IAMEVxA=',
+  'identity.sourceIp': '203.0.113.7',
+  requestTime: '24/Nov/2026:10:00:00 +0000',
+  status: '202',
+  responseLatency: '48',
+  'authorizer.claims.client_id': '4f8n2k1l7q9r3s5t6u0v1w2x3y',
+};
+
+/** Bytes one API request adds to the access log group. */
+export function accessLogBytes(format: string | undefined, routeKey: string): number {
+  if (!format) return 0;
+  const line = format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_m, k: string) =>
+    k === 'routeKey' ? routeKey : (CONTEXT_SAMPLE[k] ?? '-'),
+  );
+  return Buffer.byteLength(line) + LOG_EVENT_OVERHEAD;
+}
+
+/** Bytes of the lines Lambda writes for every invocation (text log format: START, END, REPORT). */
+export function platformLogBytes(memoryMB: number): number {
+  const id = '8f0f6d8a-4a5e-4b7e-9d9a-1c2b3d4e5f60';
+  return [
+    `START RequestId: ${id} Version: $LATEST\n`,
+    `END RequestId: ${id}\n`,
+    `REPORT RequestId: ${id}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: ${memoryMB} MB\tMax Memory Used: 98 MB\t\n`,
+  ].reduce((a, l) => a + Buffer.byteLength(l) + LOG_EVENT_OVERHEAD, 0);
+}
 
 function usd(prices: Prices, key: string, quantity: number): number {
   const p = prices.prices[key];
@@ -117,6 +150,11 @@ function invocationMs(inv: Invocation, path: CpuPath, cpu: CpuResult, memoryMB: 
 interface StageCost {
   components: Map<string, { per: Record<string, number>; usd: number }>;
 }
+
+const ROUTES: Record<string, string> = {
+  ingest: 'POST /activities/v1/activities',
+  collect: 'POST /activities/v1/activities/collect',
+};
 
 function priceStage(u: StageUsage, path: CpuPath, fn: string, opts: CostOptions): StageCost {
   const p = opts.prices;
@@ -155,9 +193,12 @@ function priceStage(u: StageUsage, path: CpuPath, fn: string, opts: CostOptions)
     per: { puts: u.s3.puts, gets: u.s3.gets },
     usd: usd(p, 's3_put_request', u.s3.puts) + usd(p, 's3_get_request', u.s3.gets),
   });
+  const handlerLogs = u.logs.bytes + u.logs.lines * LOG_EVENT_OVERHEAD;
+  const accessLogs = u.api.requests * accessLogBytes(opts.accessLogFormat, ROUTES[fn] ?? fn);
+  const platformLogs = u.invocations.length * platformLogBytes(mem);
   c.set('CloudWatch Logs', {
-    per: { bytes: u.logs.bytes },
-    usd: usd(p, 'cloudwatch_logs_ingested_gb', u.logs.bytes / GiB),
+    per: { handler_bytes: handlerLogs, access_log_bytes: accessLogs, lambda_platform_bytes: platformLogs },
+    usd: usd(p, 'cloudwatch_logs_ingested_gb', (handlerLogs + accessLogs + platformLogs) / GiB),
   });
   return { components: c };
 }

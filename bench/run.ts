@@ -93,6 +93,7 @@ export async function runBench(opts: {
       results.cost = await runCost({
         ...s.cost,
         consumerBatchSize: synth.consumerBatchSize,
+        ...(synth.accessLogFormat ? { accessLogFormat: synth.accessLogFormat } : {}),
         memoryMB,
         cpu,
         prices: loadPrices(),

@@ -47,7 +47,8 @@ export interface StageUsage {
     storedBytes: number;
   };
   s3: { puts: number; gets: number; bytesPut: number };
-  logs: { bytes: number };
+  /** What the handlers wrote to their logs (structured logger), bytes and log events. */
+  logs: { bytes: number; lines: number };
 }
 
 export function emptyUsage(): StageUsage {
@@ -65,7 +66,7 @@ export function emptyUsage(): StageUsage {
     },
     dynamodb: { calls: {}, wru: 0, indexWru: 0, rru: 0, byTable: {}, storedBytes: 0 },
     s3: { puts: 0, gets: 0, bytesPut: 0 },
-    logs: { bytes: 0 },
+    logs: { bytes: 0, lines: 0 },
   };
 }
 
@@ -146,6 +147,7 @@ export class CostMeter {
     } finally {
       out.restore();
       this.current.logs.bytes += out.bytes();
+      this.current.logs.lines += out.lines();
       this.current.invocations.push({
         fn,
         events,

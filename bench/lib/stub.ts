@@ -28,12 +28,15 @@ export function stubSend(client: SendableClass, respond: Responder): () => void 
 }
 
 /** Swallow what the handlers' structured logger writes, counting the bytes (CloudWatch Logs bills them). */
-export function captureOutput(): { bytes(): number; restore(): void } {
+export function captureOutput(): { bytes(): number; lines(): number; restore(): void } {
   let bytes = 0;
+  let lines = 0;
   const out = process.stdout.write;
   const err = process.stderr.write;
   const sink = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    bytes += Buffer.byteLength(text);
+    lines += text.split('\n').length - 1;
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     cb?.();
     return true;
@@ -42,6 +45,7 @@ export function captureOutput(): { bytes(): number; restore(): void } {
   process.stderr.write = sink;
   return {
     bytes: () => bytes,
+    lines: () => lines,
     restore: () => {
       process.stdout.write = out;
       process.stderr.write = err;

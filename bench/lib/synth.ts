@@ -22,6 +22,8 @@ export interface Synth {
   functions: SynthFunction[];
   /** BatchSize of the consumer's event source mapping. */
   consumerBatchSize: number;
+  /** The HTTP API stage's access log format ($context variables), if access logging is on. */
+  accessLogFormat?: string;
   synthSeconds: number;
   cleanup(): void;
 }
@@ -57,7 +59,12 @@ export async function synthesize(): Promise<Synth> {
   };
   const functions: SynthFunction[] = [];
   let consumerBatchSize = 100;
+  let accessLogFormat: string | undefined;
   for (const [logicalId, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::ApiGatewayV2::Stage') {
+      const format = (r.Properties?.AccessLogSettings as { Format?: unknown } | undefined)?.Format;
+      if (typeof format === 'string') accessLogFormat = format;
+    }
     if (r.Type === 'AWS::Lambda::EventSourceMapping')
       consumerBatchSize = Number(r.Properties?.BatchSize ?? 100);
     if (r.Type !== 'AWS::Lambda::Function') continue;
@@ -80,6 +87,7 @@ export async function synthesize(): Promise<Synth> {
     dir,
     functions,
     consumerBatchSize,
+    ...(accessLogFormat ? { accessLogFormat } : {}),
     synthSeconds,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
