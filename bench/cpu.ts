@@ -11,7 +11,7 @@ import { BENCH_NAMES } from './lib/env.js';
 import { APPS, eventGenerator, ingestBody, USERS, userEmail, userId } from './lib/events.js';
 import { call, consume, events, loadHandlers } from './lib/harness.js';
 import { FakeStream, type StreamedRecord } from './lib/kinesis.js';
-import { round, type Timing, type TimingOptions, timeCall } from './lib/stats.js';
+import { round, type Subject, type Timing, type TimingOptions, timeInterleaved } from './lib/stats.js';
 import { captureOutput, stubSend } from './lib/stub.js';
 
 /**
@@ -191,7 +191,7 @@ async function sdkCost(timing: TimingOptions, sample: ActivityEvent): Promise<Sd
     credentials,
     requestHandler: responder(() => '{}') as never,
   });
-  const putT = await timeCall(() => put.send(new PutItemCommand({ TableName: 't', Item: item })), timing);
+  const putCall = () => put.send(new PutItemCommand({ TableName: 't', Item: item }));
   const items = Array.from({ length: 100 }, (_, i) =>
     logItem(
       { event: sample, shardId: 'shardId-000000000000', seq: padSeq(String(1000 + i)), n: i + 1 },
@@ -204,17 +204,14 @@ async function sdkCost(timing: TimingOptions, sample: ActivityEvent): Promise<Sd
     credentials,
     requestHandler: responder(() => queryBody) as never,
   });
-  const queryT = await timeCall(
-    () =>
-      query.send(
-        new QueryCommand({
-          TableName: 't',
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: 'L#cis#shardId-000000000000' } },
-        }),
-      ),
-    timing,
-  );
+  const queryCall = () =>
+    query.send(
+      new QueryCommand({
+        TableName: 't',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'L#cis#shardId-000000000000' } },
+      }),
+    );
   const data = Buffer.from(JSON.stringify(sample));
   const kinesisFor = (n: number) => {
     const body = JSON.stringify({
@@ -232,8 +229,21 @@ async function sdkCost(timing: TimingOptions, sample: ActivityEvent): Promise<Sd
     const records = Array.from({ length: n }, () => ({ Data: data, PartitionKey: sample.id }));
     return () => client.send(new PutRecordsCommand({ StreamName: 's', Records: records }));
   };
-  const k1 = await timeCall(kinesisFor(1), timing);
-  const k100 = await timeCall(kinesisFor(100), timing);
+  const t = await timeInterleaved(
+    [
+      { name: 'put', fn: putCall },
+      { name: 'query', fn: queryCall },
+      { name: 'k1', fn: kinesisFor(1) },
+      { name: 'k100', fn: kinesisFor(100) },
+    ],
+    timing,
+  );
+  const [putT, queryT, k1, k100] = ['put', 'query', 'k1', 'k100'].map((n) => t.get(n) as Timing) as [
+    Timing,
+    Timing,
+    Timing,
+    Timing,
+  ];
   const perRecord = Math.max(0, (k100.us - k1.us) / 99);
   return {
     dynamodb_call_us: round(putT.us),
@@ -259,61 +269,61 @@ export async function runCpu(opts: CpuOptions): Promise<CpuResult> {
     const stored = await storedForm(body);
     eventBytes = stored.reduce((a, s) => a + s.data.byteLength, 0) / stored.length;
     sample ??= JSON.parse(Buffer.from(stored[0]?.data ?? []).toString('utf8')) as ActivityEvent;
-    const out = captureOutput();
-    const undo: Array<() => void> = [];
-    try {
+    const records = shardBatch(stored);
+    const ingestEvent = events.ingest(body);
+    const noKeep = new FakeStream(4, false);
+    const subjects: Subject[] = [
       // Floor: parse the request, serialise each event.
-      const floor = await timeCall(async () => {
-        const parsed = JSON.parse(body) as { events: unknown[] };
-        for (const e of parsed.events) JSON.stringify(e);
-      }, opts.timing);
-      const floorPerEvent = floor.us / batch;
-      cells.push(cell('floor', batch, floor, floorPerEvent));
-
+      {
+        name: 'floor',
+        fn: async () => {
+          const parsed = JSON.parse(body) as { events: unknown[] };
+          for (const e of parsed.events) JSON.stringify(e);
+        },
+      },
       // Ingest: validation and record encoding; PutRecords answered by a stub that accepts everything.
-      const noKeep = new FakeStream(4, false);
-      undo.push(stubSend(KinesisClient, noKeep.respond));
-      undo.push(stubSend(S3Client, () => ({})));
-      const ingestEvent = events.ingest(body);
-      cells.push(
-        cell(
-          'ingest',
-          batch,
-          await timeCall(() => call(h.ingest, ingestEvent, 'ingest', 202), opts.timing),
-          floorPerEvent,
-        ),
-      );
-
+      {
+        name: 'ingest',
+        fn: () => call(h.ingest, ingestEvent, 'ingest', 202),
+        setup: () => stubSend(KinesisClient, noKeep.respond),
+      },
       // Consume: decode and item building; every DynamoDB write succeeds (new ids, no watermark yet).
-      undo.push(stubSend(DynamoDBClient, (op) => (op === 'BatchWriteItem' ? { UnprocessedItems: {} } : {})));
-      const records = shardBatch(stored);
-      cells.push(
-        cell('consume', batch, await timeCall(() => consume(h.consume, records), opts.timing), floorPerEvent),
-      );
-      (undo.pop() as () => void)();
-
-      // Collect: the query results of a real store, replayed; enrichment off and on.
-      for (const enrichment of [false, true]) {
-        const r = replays.get(`${enrichment}:${batch}`);
-        if (!r) throw new Error(`no collect recording for batch ${batch}`);
-        const answers = r.answers;
-        undo.push(
+      {
+        name: 'consume',
+        fn: () => consume(h.consume, records),
+        setup: () =>
+          stubSend(DynamoDBClient, (op) => (op === 'BatchWriteItem' ? { UnprocessedItems: {} } : {})),
+      },
+    ];
+    // Collect: the query results of a real store, replayed; enrichment off and on.
+    for (const enrichment of [false, true]) {
+      const r = replays.get(`${enrichment}:${batch}`);
+      if (!r) throw new Error(`no collect recording for batch ${batch}`);
+      const answers = r.answers;
+      const collectEvent = events.collect(r.streamId);
+      subjects.push({
+        name: enrichment ? 'collect_enriched' : 'collect',
+        fn: () => call(h.collect, collectEvent, 'collect', 200),
+        setup: () =>
           stubSend(DynamoDBClient, (op, input) => {
             const key = replayKey(op, input);
             if (!answers.has(key))
               throw new Error(`collect replay: no recorded answer for ${key.slice(0, 200)}`);
             return answers.get(key);
           }),
-        );
-        const collectEvent = events.collect(r.streamId);
-        const t = await timeCall(() => call(h.collect, collectEvent, 'collect', 200), opts.timing);
-        cells.push(cell(enrichment ? 'collect_enriched' : 'collect', batch, t, floorPerEvent));
-        (undo.pop() as () => void)();
-      }
+      });
+    }
+    const out = captureOutput();
+    const undoS3 = stubSend(S3Client, () => ({}));
+    let timings: Map<string, Timing>;
+    try {
+      timings = await timeInterleaved(subjects, opts.timing);
     } finally {
-      for (const u of undo.reverse()) u();
+      undoS3();
       out.restore();
     }
+    const floorPerEvent = (timings.get('floor') as Timing).us / batch;
+    for (const path of CPU_PATHS) cells.push(cell(path, batch, timings.get(path) as Timing, floorPerEvent));
     const at = cells.filter((c) => c.batch === batch);
     log(`cpu: batch ${batch}: ${at.map((c) => `${c.path} ${c.us_per_event} µs/event`).join(', ')}`);
   }
