@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,8 @@ export interface E2eResult {
     request_ms_p99: number;
   };
   consume: { stored_events: number; drained_seconds: number; events_per_s: number; drained: boolean };
+  /** CPU used per process during the sustained run and its drain, in cores (of the machine's). */
+  cores_used: Record<string, number>;
   latency: {
     requests_per_s: number;
     events: number;
@@ -83,7 +85,50 @@ export interface E2eResult {
 const require = createRequire(import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * CPU time of the runner and its emulators, per process kind, from /proc (Linux; empty elsewhere): with five
+ * processes on two cores, where the CPU goes says what bounds the pipeline.
+ */
+function cpuByProcess(rootPid: number | undefined): Record<string, number> {
+  if (rootPid === undefined || !existsSync('/proc/self/stat')) return {};
+  let ticks = 100;
+  try {
+    ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    /* the usual value */
+  }
+  const stats = new Map<number, { ppid: number; cpu: number; cmd: string }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      stats.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / ticks, cmd });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const out: Record<string, number> = {};
+  const visit = (pid: number) => {
+    const st = stats.get(pid);
+    if (!st) return;
+    const kind = /kinesis-local/.test(st.cmd)
+      ? 'kinesis-local'
+      : /dynalite/.test(st.cmd)
+        ? 'dynalite'
+        : /s3rver/.test(st.cmd)
+          ? 's3rver'
+          : 'runner (gateway, handlers, poller)';
+    out[kind] = (out[kind] ?? 0) + st.cpu;
+    for (const [child, c] of stats) if (c.ppid === pid) visit(child);
+  };
+  visit(rootPid);
+  return out;
+}
+
 interface Runner {
+  pid: number | undefined;
   credentials: LocalCredentials;
   startupSeconds: number;
   stop(): Promise<void>;
@@ -137,7 +182,7 @@ async function startRunner(): Promise<Runner> {
   }
   await sleep(50); // written in one call; a moment for the write to complete
   const credentials = JSON.parse(readFileSync(file, 'utf8')) as LocalCredentials;
-  return { credentials, startupSeconds: (Date.now() - t0) / 1000, stop };
+  return { pid: child.pid, credentials, startupSeconds: (Date.now() - t0) / 1000, stop };
 }
 
 async function token(c: LocalCredentials): Promise<string> {
@@ -361,6 +406,8 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
 
     // 3. ...sustained ingest, closed loop, and until the consumer has stored all of it...
     const storedBefore = await storedCount(ddb, eventsTable);
+    const cpuBefore = cpuByProcess(runner.pid);
+    const benchCpuBefore = process.cpuUsage();
     let accepted = 0;
     let requests = 0;
     let rejected = 0;
@@ -390,6 +437,15 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     }
     const drainedSeconds = (performance.now() - t0) / 1000;
     const storedRate = stored / drainedSeconds;
+    const cpuAfter = cpuByProcess(runner.pid);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const coresUsed: Record<string, number> = {};
+    for (const [kind, s2] of Object.entries(cpuAfter))
+      coresUsed[kind] = round((s2 - (cpuBefore[kind] ?? 0)) / drainedSeconds, 2);
+    coresUsed['load generator (this process)'] = round(
+      (benchCpu.user + benchCpu.system) / 1e6 / drainedSeconds,
+      2,
+    );
     log(`e2e: consumer ${Math.round(storedRate)} events/s${drained ? '' : ' (did not drain)'}`);
     ddb.destroy();
 
@@ -424,6 +480,7 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
         events_per_s: round(storedRate, 0),
         drained,
       },
+      cores_used: coresUsed,
       latency: {
         requests_per_s: round(rate, 1),
         events: accepted202.size,
