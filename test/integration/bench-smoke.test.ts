@@ -33,7 +33,7 @@ describe('npm run bench -- --smoke', () => {
       expect(b.bundle_kb).toBeGreaterThan(1);
       expect(b.init_ms).toBeGreaterThan(0);
       expect(b.ratio_to_baseline).toBeGreaterThan(0);
-      expect([512, 1024]).toContain(b.memory_mb);
+      expect(b.memory_mb).toBeGreaterThanOrEqual(128);
     }
   });
 
