@@ -213,6 +213,13 @@ async function scenario(k: number, opts: CostOptions): Promise<Scenario> {
   const stream = new FakeStream(4, true);
   const meter = new CostMeter(fake, specs, stream);
   const undo = [
+    // Any other AWS client (the base class every SDK client inherits send from) fails the run by name,
+    // rather than reaching for the network: a service the meter does not count cannot be priced.
+    stubSend({ prototype: Object.getPrototypeOf(DynamoDBClient.prototype) as object }, (op) => {
+      throw new Error(
+        `cost meter: a handler called ${op} on a client the meter does not count; add it to bench/lib/meter.ts`,
+      );
+    }),
     stubSend(DynamoDBClient, meter.dynamodb),
     stubSend(KinesisClient, meter.kinesis),
     stubSend(S3Client, meter.s3),
