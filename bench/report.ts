@@ -72,7 +72,13 @@ export function fmt(n: number): string {
   if (!Number.isFinite(n)) return '–';
   if (Number.isInteger(n)) return String(n);
   const a = Math.abs(n);
-  return a >= 100 ? n.toFixed(0) : a >= 10 ? n.toFixed(1) : a >= 1 ? n.toFixed(2) : n.toPrecision(2);
+  return a >= 100
+    ? n.toFixed(0)
+    : a >= 10
+      ? n.toFixed(1)
+      : a >= 1
+        ? n.toFixed(2)
+        : String(Number(n.toPrecision(2)));
 }
 
 const usd = (n: number) =>

@@ -5,7 +5,10 @@
  *   npm run bench -- --smoke           each benchmark once on tiny inputs (what the test suite runs)
  *   npm run bench -- --only cpu,cost   some groups (cpu, cold, e2e, cost)
  *   npm run bench -- --out file.json   write the results elsewhere
+ *   npm run bench -- --doc             also rewrite docs/performance.md and docs/performance-results.json
+ *                                      from this run (a full run of all four groups)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { type ColdStartOptions, runColdStart } from './cold-start.js';
 import { type CostOptions, type Prices, runCost } from './cost.js';
 import { type CpuOptions, type CpuResult, runCpu } from './cpu.js';
+import { renderPerformanceDoc } from './doc.js';
 import { type E2eOptions, runE2e } from './e2e.js';
 import { useBenchEnv } from './lib/env.js';
 import { round } from './lib/stats.js';
@@ -114,6 +118,7 @@ async function main() {
       smoke: { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string' },
+      doc: { type: 'boolean', default: false },
     },
   });
   const groups = values.only ? values.only.split(',').map((g) => g.trim()) : [...GROUPS];
@@ -133,6 +138,18 @@ async function main() {
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(renderReport(results));
   console.log(`\nResults: ${out}`);
+  if (values.doc) {
+    const template = readFileSync(join(ROOT, 'bench', 'performance.template.md'), 'utf8');
+    const page = join(ROOT, 'docs', 'performance.md');
+    const copy = join(ROOT, 'docs', 'performance-results.json');
+    writeFileSync(page, renderPerformanceDoc(results, template));
+    writeFileSync(copy, `${JSON.stringify(results, null, 2)}\n`);
+    // The committed copy follows the repository's formatting, so the lint stays green.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', copy], {
+      stdio: 'ignore',
+    });
+    console.log(`Wrote ${page} and ${copy}`);
+  }
   // Sockets of stubbed SDK clients and fetch keep-alive pools would hold the event loop open for a while.
   process.exit(0);
 }

@@ -98,3 +98,20 @@ describe('bench report', () => {
     ).toEqual(['a      n', '--  ----', 'x   1.50', 'yy    10']);
   });
 });
+
+describe('docs/performance.md', () => {
+  it('is the rendering of docs/performance-results.json by bench/performance.template.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { renderPerformanceDoc } = await import('../../bench/doc.js');
+    const root = join(import.meta.dirname, '../..');
+    const read = (p: string) => readFileSync(join(root, p), 'utf8');
+    const page = renderPerformanceDoc(
+      JSON.parse(read('docs/performance-results.json')),
+      read('bench/performance.template.md'),
+    );
+    expect(page).not.toMatch(/@@[A-Z0-9_]+@@/);
+    // Regenerate both with `npm run bench -- --doc`; edit the prose in bench/performance.template.md.
+    expect(read('docs/performance.md')).toBe(page);
+  });
+});
