@@ -5,7 +5,7 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { destroyClients } from '../functions/shared/clients.js';
+import { destroyClients } from '../functions/shared/clients/registry.js';
 import type { StreamRun } from '../functions/shared/export/exporter.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
 import { logger } from '../functions/shared/logger.js';

@@ -1,4 +1,4 @@
-import { dynamoClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
 import { enrichEvents } from '../shared/directory.js';
 import { readEnv } from '../shared/env.js';
 import { notFound } from '../shared/errors.js';

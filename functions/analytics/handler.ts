@@ -1,4 +1,4 @@
-import { dynamoClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
 import { readEnv } from '../shared/env.js';
 import { httpHandler, json } from '../shared/http.js';
 import { journeyAnalytics } from '../shared/journeys.js';

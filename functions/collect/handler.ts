@@ -1,4 +1,4 @@
-import { dynamoClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
 import { collect } from '../shared/collect.js';
 import { readEnv } from '../shared/env.js';
 import { httpHandler, rawJson } from '../shared/http.js';

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { dynamoClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
 import { consumeRecords } from '../shared/consume.js';
 import { directoryProjection } from '../shared/directory.js';
 import { readEnv } from '../shared/env.js';

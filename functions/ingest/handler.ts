@@ -1,4 +1,4 @@
-import { kinesisClient } from '../shared/clients.js';
+import { kinesisClient } from '../shared/clients/kinesis.js';
 import { readEnv } from '../shared/env.js';
 import { httpHandler, json, readBody } from '../shared/http.js';
 import { ingest, MAX_BODY_BYTES } from '../shared/ingest.js';

@@ -1,7 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoClient, kinesisClient, s3Client } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
+import { kinesisClient } from '../shared/clients/kinesis.js';
+import { s3Client } from '../shared/clients/s3.js';
 import { readEnv } from '../shared/env.js';
 import { logger } from '../shared/logger.js';
 import { failReport, generateReport } from '../shared/reports.js';

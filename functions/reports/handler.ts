@@ -1,4 +1,7 @@
-import { dynamoClient, kinesisClient, s3Client, sqsClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
+import { kinesisClient } from '../shared/clients/kinesis.js';
+import { s3Client } from '../shared/clients/s3.js';
+import { sqsClient } from '../shared/clients/sqs.js';
 import { readEnv } from '../shared/env.js';
 import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
 import { reportView, requestReport } from '../shared/reports.js';

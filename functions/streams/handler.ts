@@ -1,4 +1,5 @@
-import { dynamoClient, kinesisClient } from '../shared/clients.js';
+import { dynamoClient } from '../shared/clients/dynamodb.js';
+import { kinesisClient } from '../shared/clients/kinesis.js';
 import { readEnv } from '../shared/env.js';
 import { caller, httpHandler, json, parseJson, publicBaseUrl, readBody } from '../shared/http.js';
 import { dispatch } from '../shared/route-dispatch.js';

@@ -1,4 +1,7 @@
-import { dynamoClient, kinesisClient, s3Client, secretsClient } from '../clients.js';
+import { dynamoClient } from '../clients/dynamodb.js';
+import { kinesisClient } from '../clients/kinesis.js';
+import { s3Client } from '../clients/s3.js';
+import { secretsClient } from '../clients/secrets-manager.js';
 import { readEnv } from '../env.js';
 
 /** The exporter's (and redrive's) environment and clients, created once at cold start. */

@@ -1,0 +1,21 @@
+/**
+ * SDK client factories live one per service in this folder (dynamodb.ts, kinesis.ts, s3.ts,
+ * secrets-manager.ts, sqs.ts). Handlers call the ones they use once at module scope and inject the clients
+ * into domain code. There is deliberately no module importing them all: the SDK is external to the bundles
+ * (the Lambda runtime provides it) and esbuild keeps every import of an external module, so a handler
+ * importing such a module would load every SDK client at cold start (docs/performance.md). Endpoints come
+ * from the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables (set by the local runner).
+ */
+
+/** Every SDK client the factories made, so the local runner can close their sockets before stopping the emulators. */
+const created: Array<{ destroy(): void }> = [];
+
+export const track = <C extends { destroy(): void }>(c: C): C => {
+  created.push(c);
+  return c;
+};
+
+/** Close the sockets of every client made by the factories (the local runner calls this before stopping emulators). */
+export function destroyClients(): void {
+  for (const c of created) c.destroy();
+}

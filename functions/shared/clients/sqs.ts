@@ -1,0 +1,6 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { track } from './registry.js';
+
+export function sqsClient(): SQSClient {
+  return track(new SQSClient({ maxAttempts: 3 }));
+}

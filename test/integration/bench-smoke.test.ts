@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/report.js';
+import { GROUPS, runBench } from '../../bench/run.js';
+
+/**
+ * Every benchmark of `npm run bench`, once, on tiny inputs (`--smoke`): the code paths run and the results have
+ * their shape. Timings are never asserted; counts that do not depend on time are.
+ */
+describe('npm run bench -- --smoke', () => {
+  let r: BenchResults;
+  beforeAll(async () => {
+    r = await runBench({ mode: 'smoke', groups: GROUPS });
+  }, 240_000);
+
+  it('measures handler CPU for every path and batch size, against the floor', () => {
+    const cpu = r.cpu;
+    expect(cpu).toBeDefined();
+    for (const path of ['floor', 'ingest', 'consume', 'collect', 'collect_enriched']) {
+      for (const batch of cpu?.batch_sizes ?? []) {
+        const c = cpu?.cells.find((x) => x.path === path && x.batch === batch);
+        expect(c?.us_per_event).toBeGreaterThan(0);
+        expect(c?.ratio_to_floor).toBeGreaterThan(0);
+      }
+    }
+    expect(cpu?.sdk.dynamodb_call_us).toBeGreaterThan(0);
+    expect(cpu?.sdk.kinesis_call_us).toBeGreaterThan(0);
+  });
+
+  it('sizes and times every synthesized bundle against the baseline', () => {
+    const names = r.cold_start?.bundles.map((b) => b.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining(['ingest', 'consume', 'collect', 'streams', 'event-types']));
+    for (const b of r.cold_start?.bundles ?? []) {
+      expect(b.bundle_kb).toBeGreaterThan(1);
+      expect(b.init_ms).toBeGreaterThan(0);
+      expect(b.ratio_to_baseline).toBeGreaterThan(0);
+      expect(b.memory_mb).toBeGreaterThanOrEqual(128);
+    }
+  });
+
+  it('drives the local runner end to end and the emulators to their ceilings', () => {
+    const e = r.e2e;
+    expect(e?.ingest.accepted_events).toBeGreaterThan(0);
+    expect(e?.ingest.rejected_requests).toBe(0);
+    expect(e?.consume.drained).toBe(true);
+    expect(e?.consume.stored_events).toBe(e?.ingest.accepted_events);
+    expect(e?.latency.collected).toBe(e?.latency.events);
+    expect(e?.latency.ms_p99).toBeGreaterThanOrEqual(e?.latency.ms_p50 ?? 0);
+    expect(e?.emulators.kinesis_put_records_per_s).toBeGreaterThan(0);
+    expect(e?.emulators.dynamodb_event_ceiling_per_s).toBeGreaterThan(0);
+    if (process.platform === 'linux') expect(Object.keys(e?.cores_used ?? {})).toContain('kinesis-local');
+  });
+
+  it('counts what each event costs, component by component', () => {
+    const scenarios = r.cost?.scenarios ?? [];
+    expect(scenarios.map((s) => s.events_per_request)).toEqual([1, 10]);
+    for (const s of scenarios) {
+      const c = (name: string) => s.components.find((x) => x.name === name);
+      // Each event: one Kinesis record (under 1 KB, billed as 1 KB) in and out, an id item and a log item.
+      expect(c('Kinesis data in')?.per_event).toMatchObject({ records: 1, billed_bytes: 1024 });
+      expect(c('Kinesis data out')?.per_event).toMatchObject({ records: 1, billed_bytes: 1024 });
+      expect(c('DynamoDB writes')?.per_event.wru).toBeGreaterThanOrEqual(2);
+      expect(c('DynamoDB reads')?.per_event.rru).toBeGreaterThan(0);
+      expect(c('API Gateway')?.per_event.requests).toBeGreaterThanOrEqual(1 / s.events_per_request);
+      expect(s.usd_per_million).toBeGreaterThan(s.floor_usd_per_million);
+      expect(s.ratio_to_floor).toBeCloseTo(s.usd_per_million / s.floor_usd_per_million, 1);
+    }
+    expect(r.targets.map((t) => t.name)).toContain('slowest init, × baseline');
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+});
