@@ -76,8 +76,10 @@ export async function synthesize(): Promise<Synth> {
       const format = (r.Properties?.AccessLogSettings as { Format?: unknown } | undefined)?.Format;
       if (typeof format === 'string') accessLogFormat = format;
     }
-    if (r.Type === 'AWS::Lambda::EventSourceMapping')
-      consumerBatchSize = Number(r.Properties?.BatchSize ?? 100);
+    // The consumer's mapping reads the Kinesis stream: only stream sources have a StartingPosition (the reports
+    // queue's SQS mapping has none).
+    if (r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties?.StartingPosition !== undefined)
+      consumerBatchSize = Number(r.Properties.BatchSize ?? 100);
     if (r.Type !== 'AWS::Lambda::Function') continue;
     const path = r.Metadata?.['aws:cdk:path'] ?? logicalId;
     const segment = path.split('/').at(-2) ?? logicalId;

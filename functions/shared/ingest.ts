@@ -1,6 +1,7 @@
 import { ApiError } from './errors.js';
 import {
   type ActivityEvent,
+  fastIngestEvents,
   ingestBodySchema,
   MAX_BODY_BYTES,
   toActivityEvent,
@@ -31,14 +32,15 @@ export { MAX_BODY_BYTES };
  */
 export async function ingest(bodyText: string, deps: IngestDeps): Promise<IngestResult> {
   const now = (deps.now ?? Date.now)();
-  const body = parseWith(ingestBodySchema, parseJson(bodyText), 'request body');
-  const { events: valid, problems } = validateEvents(body.events, now);
+  const body = parseJson(bodyText);
+  const rawEvents = fastIngestEvents(body) ?? parseWith(ingestBodySchema, body, 'request body').events;
+  const { events: valid, problems } = validateEvents(rawEvents, now);
   if (problems.length > 0) {
     const n = new Set(problems.map((p) => p.path.match(/^events\[(\d+)\]/)?.[1])).size;
     throw new ApiError(
       400,
       'validation_failed',
-      `${n} of ${body.events.length} events are invalid; nothing was written`,
+      `${n} of ${rawEvents.length} events are invalid; nothing was written`,
       problems,
     );
   }

@@ -51,6 +51,8 @@ describe('npm run bench -- --smoke', () => {
   });
 
   it('counts what each event costs, component by component', () => {
+    // The consumer's batch size is read from its Kinesis event source mapping (not the reports queue's).
+    expect(r.cost?.consumer_batch_size).toBe(100);
     const scenarios = r.cost?.scenarios ?? [];
     expect(scenarios.map((s) => s.events_per_request)).toEqual([1, 10]);
     for (const s of scenarios) {
