@@ -97,27 +97,29 @@ function shardBatch(stored: Array<{ data: Uint8Array; partitionKey: string }>): 
 /**
  * Record what DynamoDB answers to one collect call of `batch` events on a real (in-process) store, then
  * replay those answers to the handler: the timed loop runs the handler's own code on real query results,
- * without the store's cost. Lookups are keyed by request, so a changed call pattern fails loudly.
+ * without the store's cost. Answers are replayed in the order they were recorded, each checked against a
+ * cheap fingerprint of its request, so a changed call pattern fails loudly without the check costing more
+ * than the code it times.
  */
 async function collectReplays(
   batchSizes: readonly number[],
   maxBatch: number,
-): Promise<Map<string, { streamId: string; answers: Map<string, unknown> }>> {
+): Promise<Map<string, { streamId: string; answers: Recorded[] }>> {
   const h = await loadHandlers();
   const fake = await fakeDynamo({
     eventsTable: BENCH_NAMES.eventsTable,
     controlTable: BENCH_NAMES.controlTable,
   });
   fake.restore();
-  let recording: Map<string, unknown> | undefined;
+  let recording: Recorded[] | undefined;
   const undoDdb = stubSend(DynamoDBClient, async (op, input) => {
     const out = await fake.call(op as never, input);
-    recording?.set(replayKey(op, input), out);
+    recording?.push({ key: replayKey(op, input), answer: out });
     return out;
   });
   const stream = new FakeStream(4, true);
   const undoKinesis = stubSend(KinesisClient, stream.respond);
-  const out = new Map<string, { streamId: string; answers: Map<string, unknown> }>();
+  const out = new Map<string, { streamId: string; answers: Recorded[] }>();
   const logs = captureOutput();
   try {
     // The directory knows every user and app (as after a bulk sync), so enrichment finds what it looks up.
@@ -144,7 +146,7 @@ async function collectReplays(
           201,
         );
         const streamId = (JSON.parse(res.body ?? '{}') as { stream_id: string }).stream_id;
-        recording = new Map();
+        recording = [];
         const got = await call(h.collect, events.collect(streamId), 'collect', 200);
         const n = (JSON.parse(got.body ?? '{}') as { data: unknown[] }).data.length;
         if (n !== batch) throw new Error(`collect returned ${n} events, expected ${batch}`);
@@ -160,13 +162,40 @@ async function collectReplays(
   return out;
 }
 
-/** The part of a request that decides DynamoDB's answer (times such as `now` are excluded). */
+interface Recorded {
+  key: string;
+  answer: unknown;
+}
+
+/** A fingerprint of a request: its operation and what names its target (times such as `now` are excluded). */
 function replayKey(op: string, input: Record<string, unknown>): string {
-  if (op === 'UpdateItem' || op === 'PutItem') return op;
-  if (op === 'GetItem') return `${op}:${JSON.stringify(input.Key)}`;
-  if (op === 'Query')
-    return `${op}:${JSON.stringify(input.ExpressionAttributeValues)}:${String(input.Limit)}:${String(input.IndexName)}`;
-  return `${op}:${JSON.stringify(input.RequestItems)}`;
+  if (op === 'GetItem') return `${op}:${(input.Key as { pk?: { S?: string } }).pk?.S}`;
+  if (op === 'Query') {
+    const values = input.ExpressionAttributeValues as Record<string, { S?: string }>;
+    return `${op}:${values[':pk']?.S}:${String(input.Limit)}`;
+  }
+  if (op === 'BatchGetItem') {
+    const keys = Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>)[0]?.Keys ?? [];
+    return `${op}:${keys.length}`;
+  }
+  return op;
+}
+
+/** A DynamoDB responder replaying `answers` in order; `restart()` before each invocation. */
+function replayer(answers: readonly Recorded[]) {
+  let next = 0;
+  return {
+    restart: () => {
+      next = 0;
+    },
+    respond: (op: string, input: Record<string, unknown>) => {
+      const r = answers[next++];
+      const key = replayKey(op, input);
+      if (r?.key !== key)
+        throw new Error(`collect replay: call ${next} is ${key}, recorded ${r?.key ?? 'none'}`);
+      return r.answer;
+    },
+  };
 }
 
 /** SDK clients with their HTTP layer answered in memory: what the SDK itself costs per call. */
@@ -299,18 +328,15 @@ export async function runCpu(opts: CpuOptions): Promise<CpuResult> {
     for (const enrichment of [false, true]) {
       const r = replays.get(`${enrichment}:${batch}`);
       if (!r) throw new Error(`no collect recording for batch ${batch}`);
-      const answers = r.answers;
+      const replay = replayer(r.answers);
       const collectEvent = events.collect(r.streamId);
       subjects.push({
         name: enrichment ? 'collect_enriched' : 'collect',
-        fn: () => call(h.collect, collectEvent, 'collect', 200),
-        setup: () =>
-          stubSend(DynamoDBClient, (op, input) => {
-            const key = replayKey(op, input);
-            if (!answers.has(key))
-              throw new Error(`collect replay: no recorded answer for ${key.slice(0, 200)}`);
-            return answers.get(key);
-          }),
+        fn: () => {
+          replay.restart();
+          return call(h.collect, collectEvent, 'collect', 200);
+        },
+        setup: () => stubSend(DynamoDBClient, replay.respond),
       });
     }
     const out = captureOutput();

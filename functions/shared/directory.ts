@@ -9,6 +9,7 @@ import { backoff, mapLimit, sleep } from './concurrency.js';
 import type { Projection, StoredEvent } from './consume.js';
 import type { ActivityEvent } from './event-schema.js';
 import { ifCondition } from './store/conditions.js';
+import type { EventRefs } from './store/items.js';
 
 /**
  * The enrichment directory: human-readable values for ids, in the control table.
@@ -174,11 +175,7 @@ export function directoryProjection(deps: DirectoryDeps): Projection {
   };
 }
 
-/** Lookups made while enriching; pass the same cache to several calls of one invocation. */
-export type DirectoryCache = Map<string, DirectoryEntry | null>;
-export const newDirectoryCache = (): DirectoryCache => new Map();
-
-/** The events' fields that enrichment adds. */
+/** The fields enrichment adds. */
 export interface Enrichment {
   user_email?: string;
   app_name?: string;
@@ -186,59 +183,154 @@ export interface Enrichment {
   actor_roles?: string[];
 }
 
+/** A looked-up entry: what it adds to an event, as fields and as the JSON text appended to an event. */
+interface Known {
+  fields: Enrichment;
+  json: string;
+}
+
+/** Lookups made while enriching, per kind and id (null: the directory does not know the id). */
+export type DirectoryCache = Record<DirectoryKind, Map<string, Known | null>>;
+/** A new cache; pass the same one to several calls of one invocation. */
+export const newDirectoryCache = (): DirectoryCache => ({
+  users: new Map(),
+  apps: new Map(),
+  admins: new Map(),
+});
+
+/** What an entry of each kind adds to the events that name its id. */
+function known(kind: DirectoryKind, entry: DirectoryEntry): Known {
+  const fields: Enrichment = {};
+  if (kind === 'users' && entry.email) fields.user_email = entry.email;
+  if (kind === 'apps' && entry.name) fields.app_name = entry.name;
+  if (kind === 'admins') {
+    if (entry.email) fields.actor_email = entry.email;
+    if (entry.roles) fields.actor_roles = entry.roles;
+  }
+  return { fields, json: enrichmentJson(fields) };
+}
+
+/**
+ * Look up the directory entries of these ids that the cache does not hold yet: one BatchGetItem per 100
+ * unknown ids, each id looked up once per cache. Ids the directory does not know are cached as such.
+ */
+export async function lookupRefs(
+  refs: readonly EventRefs[],
+  deps: DirectoryDeps,
+  cache: DirectoryCache,
+): Promise<void> {
+  const pending: Array<{ kind: DirectoryKind; id: string }> = [];
+  const want = (kind: DirectoryKind, id: string | undefined) => {
+    if (!id) return;
+    const seen = cache[kind];
+    if (seen.has(id)) return;
+    // Marked as unknown until the answer says otherwise, so each id is asked for once.
+    seen.set(id, null);
+    pending.push({ kind, id });
+  };
+  for (const r of refs) {
+    want('users', r.user_id);
+    want('apps', r.app_id);
+    want('admins', r.actor_id);
+  }
+  try {
+    for (let i = 0; i < pending.length; i += 100) {
+      const chunk = pending.slice(i, i + 100);
+      // What each key asked for, found again by the pk of the answer.
+      const asked = new Map(chunk.map((w) => [`D#${w.kind}#${w.id}`, w]));
+      let keys: Array<Record<string, AttributeValue>> = [...asked.keys()].map((pk) => ({
+        pk: { S: pk },
+        sk: { S: 'D' },
+      }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoff(attempt, 20));
+        if (attempt >= 6) throw new Error('directory lookups kept being throttled');
+        const res = await deps.ddb.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [deps.controlTable]: {
+                Keys: keys,
+                ProjectionExpression: 'pk, email, #n, #r',
+                ExpressionAttributeNames: { '#n': 'name', '#r': 'roles' },
+              },
+            },
+          }),
+        );
+        for (const item of res.Responses?.[deps.controlTable] ?? []) {
+          const w = asked.get(item.pk?.S ?? '');
+          const entry = entryFromItem(item);
+          if (w && entry) cache[w.kind].set(w.id, known(w.kind, entry));
+        }
+        keys = res.UnprocessedKeys?.[deps.controlTable]?.Keys ?? [];
+      }
+    }
+  } catch (err) {
+    // Ids not answered yet must not stay marked as unknown in a cache the caller may use again.
+    for (const w of pending) if (cache[w.kind].get(w.id) === null) cache[w.kind].delete(w.id);
+    throw err;
+  }
+}
+
+/** The entries of an event's ids, from the cache (filled by lookupRefs). */
+function entriesOf(refs: EventRefs, cache: DirectoryCache): Array<Known | null | undefined> {
+  return [
+    refs.user_id ? cache.users.get(refs.user_id) : undefined,
+    refs.app_id ? cache.apps.get(refs.app_id) : undefined,
+    refs.actor_id ? cache.admins.get(refs.actor_id) : undefined,
+  ];
+}
+
+/** The fields enrichment adds for these ids, from entries already in the cache (lookupRefs). */
+export function enrichmentOf(refs: EventRefs, cache: DirectoryCache): Enrichment {
+  const out: Enrichment = {};
+  for (const k of entriesOf(refs, cache)) if (k) Object.assign(out, k.fields);
+  return out;
+}
+
+/**
+ * An event's stored JSON with what the cache knows of its ids appended (see appendEnrichment): each
+ * entry's text is rendered once per cache, so an event costs three lookups and one concatenation.
+ */
+export function enrichJson(json: string, refs: EventRefs, cache: DirectoryCache): string {
+  const user = refs.user_id ? cache.users.get(refs.user_id) : undefined;
+  const app = refs.app_id ? cache.apps.get(refs.app_id) : undefined;
+  const admin = refs.actor_id ? cache.admins.get(refs.actor_id) : undefined;
+  return spliceJson(json, (user?.json ?? '') + (app?.json ?? '') + (admin?.json ?? ''));
+}
+
 /**
  * Add human-readable values to events: user email for user_id, application name for app_id, admin email
- * and role groups for actor_id. One BatchGetItem per 100 unknown ids, each id looked up once per cache.
- * Ids the directory does not know leave the event unchanged.
+ * and role groups for actor_id. Ids the directory does not know leave the event unchanged.
  */
 export async function enrichEvents(
   events: Array<ActivityEvent & Enrichment>,
   deps: DirectoryDeps,
   cache: DirectoryCache = newDirectoryCache(),
 ): Promise<void> {
-  const wanted = new Map<string, { kind: DirectoryKind; id: string }>();
-  const want = (kind: DirectoryKind, id: string | undefined) => {
-    if (!id) return;
-    const k = `${kind}#${id}`;
-    if (!cache.has(k)) wanted.set(k, { kind, id });
-  };
-  for (const e of events) {
-    want('users', e.user_id);
-    want('apps', e.app_id);
-    want('admins', e.actor_id);
-  }
-  const pending = [...wanted.entries()];
-  for (let i = 0; i < pending.length; i += 100) {
-    let keys: Array<Record<string, AttributeValue>> = pending
-      .slice(i, i + 100)
-      .map(([, w]) => key(w.kind, w.id));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await sleep(backoff(attempt, 20));
-      if (attempt >= 6) throw new Error('directory lookups kept being throttled');
-      const res = await deps.ddb.send(
-        new BatchGetItemCommand({
-          RequestItems: {
-            [deps.controlTable]: {
-              Keys: keys,
-              ProjectionExpression: 'pk, email, #n, #r',
-              ExpressionAttributeNames: { '#n': 'name', '#r': 'roles' },
-            },
-          },
-        }),
-      );
-      for (const item of res.Responses?.[deps.controlTable] ?? [])
-        cache.set((item.pk?.S ?? '').slice(2), entryFromItem(item) ?? null);
-      keys = res.UnprocessedKeys?.[deps.controlTable]?.Keys ?? [];
-    }
-    for (const [k] of pending.slice(i, i + 100)) if (!cache.has(k)) cache.set(k, null);
-  }
-  for (const e of events) {
-    const user = e.user_id ? cache.get(`users#${e.user_id}`) : undefined;
-    const app = e.app_id ? cache.get(`apps#${e.app_id}`) : undefined;
-    const admin = e.actor_id ? cache.get(`admins#${e.actor_id}`) : undefined;
-    if (user?.email) e.user_email = user.email;
-    if (app?.name) e.app_name = app.name;
-    if (admin?.email) e.actor_email = admin.email;
-    if (admin?.roles) e.actor_roles = admin.roles;
-  }
+  await lookupRefs(events, deps, cache);
+  for (const e of events) Object.assign(e, enrichmentOf(e, cache));
+}
+
+/** Enrichment fields as the JSON text that follows an event's last field (`,"user_email":"…"`, …). */
+function enrichmentJson(x: Enrichment): string {
+  let tail = '';
+  if (x.user_email !== undefined) tail += `,"user_email":${JSON.stringify(x.user_email)}`;
+  if (x.app_name !== undefined) tail += `,"app_name":${JSON.stringify(x.app_name)}`;
+  if (x.actor_email !== undefined) tail += `,"actor_email":${JSON.stringify(x.actor_email)}`;
+  if (x.actor_roles !== undefined) tail += `,"actor_roles":${JSON.stringify(x.actor_roles)}`;
+  return tail;
+}
+
+function spliceJson(json: string, tail: string): string {
+  if (tail === '') return json;
+  return json.length <= 2 ? `{${tail.slice(1)}}` : `${json.slice(0, -1)}${tail}}`;
+}
+
+/**
+ * An event's stored JSON with enrichment fields appended, without parsing it: the same text as parsing,
+ * assigning the fields and serialising again (events never carry these fields themselves: the ingest schema
+ * refuses unknown top-level fields), in a fraction of the time.
+ */
+export function appendEnrichment(json: string, x: Enrichment): string {
+  return spliceJson(json, enrichmentJson(x));
 }

@@ -69,10 +69,7 @@ export const inputEventSchema = z.strictObject({
   target_resource_id: ref(REF_MAX.target_resource_id).optional(),
   target_resource_type: ref(REF_MAX.target_resource_type).optional(),
   ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
-  user_agent: z
-    .string()
-    .max(USER_AGENT_MAX, `must be at most ${USER_AGENT_MAX} characters`)
-    .optional(),
+  user_agent: z.string().max(USER_AGENT_MAX, `must be at most ${USER_AGENT_MAX} characters`).optional(),
   timestamp: isoTime.optional(),
   changes: z
     .record(
@@ -189,9 +186,7 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
         ? undefined
         : 'must be an object';
     case 'timestamp':
-      return isIsoTime(value)
-        ? undefined
-        : 'must be an ISO 8601 date-time string';
+      return isIsoTime(value) ? undefined : 'must be an ISO 8601 date-time string';
   }
 }
 
@@ -216,7 +211,8 @@ export function validateEvents(rawEvents: readonly unknown[], now: number): Vali
     if (parsed && !parsed.success) {
       for (const issue of parsed.error.issues) {
         if (issue.code === 'unrecognized_keys') {
-          for (const key of issue.keys) problem(problems, index, [...issue.path, key], 'is not a known event field');
+          for (const key of issue.keys)
+            problem(problems, index, [...issue.path, key], 'is not a known event field');
         } else problem(problems, index, issue.path, issue.message);
       }
     }
@@ -269,7 +265,12 @@ export function validateEvents(rawEvents: readonly unknown[], now: number): Vali
   return { events, problems };
 }
 
-function problem(problems: ErrorDetail[], index: number, path: readonly PropertyKey[], message: string): void {
+function problem(
+  problems: ErrorDetail[],
+  index: number,
+  path: readonly PropertyKey[],
+  message: string,
+): void {
   problems.push({ path: formatPath(['events', index, ...path]), message });
 }
 

@@ -1,5 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Source } from './sources.js';
+import { type EventRefs, refsFromItem } from './store/items.js';
 import { logPk } from './store/keys.js';
 import { listWatermarks, type Watermark } from './store/watermarks.js';
 
@@ -15,6 +16,8 @@ export interface LogEntry {
   /** received_at, epoch ms. */
   t: number;
   json: string;
+  /** The ids enrichment looks up (undefined for log items older than the `r` attribute: parse `json`). */
+  refs?: EventRefs;
 }
 
 export interface StreamFilter {
@@ -180,6 +183,7 @@ function before(a: LogEntry, b: LogEntry): boolean {
 }
 
 function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntry {
+  const refs = refsFromItem(item);
   return {
     shardId,
     seq: item.sk?.S ?? '',
@@ -187,5 +191,6 @@ function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntr
     type: item.type?.S ?? '',
     t: Number(item.t?.N ?? 0),
     json: item.e?.S ?? '{}',
+    ...(refs ? { refs } : {}),
   };
 }

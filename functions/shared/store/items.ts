@@ -56,6 +56,42 @@ export function searchAttributes(e: ActivityEvent, shardId: string): Record<stri
 /** Sort key of the search indexes: event time (ISO, ms, UTC) and id. */
 export const searchSortKey = (timestamp: string, id: string) => `${timestamp}#${id}`;
 
+/** The ids of an event that enrichment looks up in the directory. */
+export interface EventRefs {
+  user_id?: string;
+  app_id?: string;
+  actor_id?: string;
+}
+
+/** Attribute names of the ids inside a log item's `r` map (short: every byte of an item is billed). */
+const REF_KEYS = [
+  ['user_id', 'u'],
+  ['app_id', 'a'],
+  ['actor_id', 'c'],
+] as const;
+
+/** The `r` attribute of a log item: the event's ids, so a read can enrich the JSON without parsing it. */
+export function refsAttribute(e: EventRefs): AttributeValue {
+  const m: Record<string, AttributeValue> = {};
+  for (const [field, attr] of REF_KEYS) {
+    const v = e[field];
+    if (v) m[attr] = { S: v };
+  }
+  return { M: m };
+}
+
+/** The ids stored with a log item; undefined for items written before log items carried them. */
+export function refsFromItem(item: Record<string, AttributeValue>): EventRefs | undefined {
+  const m = item.r?.M;
+  if (!m) return undefined;
+  const refs: EventRefs = {};
+  for (const [field, attr] of REF_KEYS) {
+    const v = m[attr]?.S;
+    if (v) refs[field] = v;
+  }
+  return refs;
+}
+
 /** The event-log item: keyed by (source, shard) and sequence number. */
 export function logItem(
   s: LogPosition,
@@ -70,6 +106,7 @@ export function logItem(
     type: { S: s.event.type },
     t: { N: String(received) },
     e: { S: JSON.stringify(s.event) },
+    r: refsAttribute(s.event),
     expires_at: { N: String(expiresAt(received, retentionDays[s.event.source])) },
   };
 }

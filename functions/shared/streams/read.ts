@@ -1,6 +1,13 @@
-import { type DirectoryCache, type DirectoryDeps, enrichEvents, newDirectoryCache } from '../directory.js';
+import {
+  type DirectoryCache,
+  type DirectoryDeps,
+  enrichJson,
+  lookupRefs,
+  newDirectoryCache,
+} from '../directory.js';
 import type { ActivityEvent } from '../event-schema.js';
 import type { LogEntry, StreamFilter } from '../read-batch.js';
+import type { EventRefs } from '../store/items.js';
 import type { StoredRecord } from './service.js';
 
 /** What a stream reads: its source, its event_types filter, and the start of an ISO start_from. */
@@ -12,14 +19,18 @@ export function streamFilter(s: StoredRecord): StreamFilter {
   };
 }
 
-/** The events of a batch as JSON text, enriched when the stream asks for it. */
+/**
+ * The events of a batch as JSON text, enriched when the stream asks for it. The ids to look up come with the
+ * log items, and the fields are appended to the stored text; only log items older than that are parsed.
+ */
 export async function renderEvents(
   entries: readonly LogEntry[],
   enrich: boolean,
   deps: DirectoryDeps & { directoryCache?: DirectoryCache },
 ): Promise<string[]> {
   if (!enrich || entries.length === 0) return entries.map((e) => e.json);
-  const events = entries.map((e) => JSON.parse(e.json) as ActivityEvent);
-  await enrichEvents(events, deps, deps.directoryCache ?? newDirectoryCache());
-  return events.map((e) => JSON.stringify(e));
+  const cache = deps.directoryCache ?? newDirectoryCache();
+  const refs = entries.map((e) => e.refs ?? (JSON.parse(e.json) as ActivityEvent));
+  await lookupRefs(refs, deps, cache);
+  return entries.map((e, i) => enrichJson(e.json, refs[i] as EventRefs, cache));
 }

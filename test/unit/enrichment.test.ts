@@ -1,0 +1,178 @@
+import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  appendEnrichment,
+  type Enrichment,
+  lookupRefs,
+  newDirectoryCache,
+} from '../../functions/shared/directory.js';
+import { type ActivityEvent, toActivityEvent } from '../../functions/shared/event-schema.js';
+import type { LogEntry } from '../../functions/shared/read-batch.js';
+import { SOURCES, type Source } from '../../functions/shared/sources.js';
+import { logItem, refsFromItem } from '../../functions/shared/store/items.js';
+import { renderEvents } from '../../functions/shared/streams/read.js';
+
+const RETENTION = Object.fromEntries(SOURCES.map((s) => [s, 90])) as Record<Source, number>;
+const ddbMock = mockClient(DynamoDBClient);
+afterEach(() => ddbMock.reset());
+
+/** A directory of one user, one app and one admin, answering BatchGetItem like the control table. */
+function directory(): void {
+  const items: Record<string, Record<string, { S: string } | { L: Array<{ S: string }> }>> = {
+    'D#users#u-1': { email: { S: 'ada@example.com' } },
+    'D#apps#web': { name: { S: 'Web "shop" \u2603' } },
+    'D#admins#adm-1': { email: { S: 'root@example.com' }, roles: { L: [{ S: 'Super Admin' }] } },
+  };
+  ddbMock
+    .on(BatchGetItemCommand)
+    .callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+      const [table, req] = Object.entries(input.RequestItems)[0] as [
+        string,
+        { Keys: Array<{ pk: { S: string } }> },
+      ];
+      const found = req.Keys.flatMap((k) => {
+        const item = items[k.pk.S];
+        return item ? [{ pk: k.pk, ...item }] : [];
+      });
+      return { Responses: { [table]: found }, UnprocessedKeys: {} };
+    });
+}
+
+function event(over: Partial<ActivityEvent> = {}): ActivityEvent {
+  return {
+    ...toActivityEvent(
+      { type: 'user_login', user_id: 'u-1', app_id: 'web', data: { note: 'a "quoted" \u00e9 value' } },
+      'cis',
+      `id-${Math.random().toString(36).slice(2)}`,
+      '2026-11-24T10:00:00.000Z',
+    ),
+    ...over,
+  };
+}
+
+/** A log entry as read-batch reads it back from the log item consume writes. */
+function entryOf(e: ActivityEvent, withRefs: boolean): LogEntry {
+  const item = logItem({ event: e, shardId: 'shardId-0', seq: '1', n: 1 }, RETENTION);
+  const refs = refsFromItem(item);
+  return {
+    shardId: 'shardId-0',
+    seq: '1',
+    id: e.id,
+    type: e.type,
+    t: 0,
+    json: item.e?.S ?? '',
+    ...(withRefs && refs ? { refs } : {}),
+  };
+}
+
+const deps = () => ({ ddb: new DynamoDBClient({ region: 'us-east-1' }), controlTable: 'control' });
+
+describe('enrichment of stored JSON', () => {
+  it('appends the same text as parsing, assigning and serialising again', () => {
+    const str = fc.string({ unit: 'binary', maxLength: 20 });
+    const enrichment = fc.record(
+      { user_email: str, app_name: str, actor_email: str, actor_roles: fc.array(str, { maxLength: 3 }) },
+      { requiredKeys: [] },
+    );
+    const stored = fc
+      .record(
+        {
+          user_id: fc.string({ minLength: 1, maxLength: 10 }),
+          actor_id: fc.string({ minLength: 1, maxLength: 10 }),
+          data: fc.dictionary(str, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+        },
+        { requiredKeys: [] },
+      )
+      .map((input) =>
+        toActivityEvent({ type: 'custom', ...input }, 'cis', 'id-1', '2026-11-24T10:00:00.000Z'),
+      );
+    fc.assert(
+      fc.property(stored, enrichment, (e, x: Enrichment) => {
+        const json = JSON.stringify(e);
+        expect(appendEnrichment(json, x)).toBe(JSON.stringify(Object.assign(JSON.parse(json), x)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps each event id in the log item, so a read enriches without parsing the event', () => {
+    const e = event({ actor_id: 'adm-1' });
+    expect(refsFromItem(logItem({ event: e, shardId: 's', seq: '1', n: 1 }, RETENTION))).toEqual({
+      user_id: 'u-1',
+      app_id: 'web',
+      actor_id: 'adm-1',
+    });
+    const bare = toActivityEvent({ type: 'custom' }, 'cis', 'id-2', '2026-11-24T10:00:00.000Z');
+    expect(refsFromItem(logItem({ event: bare, shardId: 's', seq: '1', n: 1 }, RETENTION))).toEqual({});
+  });
+
+  it('enriches from the ids stored with the log item', async () => {
+    directory();
+    // The ids come from the item's `r` attribute, not from the JSON.
+    const entry: LogEntry = { ...entryOf(event(), true), json: '{"id":"x","type":"user_login"}' };
+    const [out] = await renderEvents([entry], true, deps());
+    expect(JSON.parse(out as string)).toEqual({
+      id: 'x',
+      type: 'user_login',
+      user_email: 'ada@example.com',
+      app_name: 'Web "shop" \u2603',
+    });
+  });
+
+  it('renders log items written before they carried ids exactly as current ones, by parsing them', async () => {
+    directory();
+    const events = [
+      event(),
+      event({ actor_id: 'adm-1', user_id: 'unknown-user' }),
+      event({ app_id: undefined }),
+    ];
+    const current = await renderEvents(
+      events.map((e) => entryOf(e, true)),
+      true,
+      deps(),
+    );
+    const legacy = await renderEvents(
+      events.map((e) => entryOf(e, false)),
+      true,
+      deps(),
+    );
+    expect(legacy).toEqual(current);
+    expect(JSON.parse(current[1] as string)).toMatchObject({
+      actor_email: 'root@example.com',
+      actor_roles: ['Super Admin'],
+      app_name: 'Web "shop" \u2603',
+    });
+    expect(JSON.parse(current[1] as string)).not.toHaveProperty('user_email');
+  });
+
+  it('looks each id up once per batch and returns stored text untouched when enrichment is off', async () => {
+    directory();
+    const entries = [event(), event(), event()].map((e) => entryOf(e, true));
+    await renderEvents(entries, true, deps());
+    const calls = ddbMock.commandCalls(BatchGetItemCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.RequestItems?.control?.Keys).toHaveLength(2);
+    ddbMock.resetHistory();
+    expect(await renderEvents(entries, false, deps())).toEqual(entries.map((e) => e.json));
+    expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(0);
+  });
+
+  it('rejects when lookups stay throttled, and asks again on the next call with the same cache', async () => {
+    ddbMock
+      .on(BatchGetItemCommand)
+      .callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => ({
+        Responses: {},
+        UnprocessedKeys: input.RequestItems,
+      }));
+    const cache = newDirectoryCache();
+    await expect(lookupRefs([{ user_id: 'u-1' }], deps(), cache)).rejects.toThrow(/throttled/);
+    expect(cache.users.has('u-1')).toBe(false);
+    ddbMock.reset();
+    directory();
+    await lookupRefs([{ user_id: 'u-1' }], deps(), cache);
+    expect(cache.users.get('u-1')?.fields).toEqual({ user_email: 'ada@example.com' });
+    expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(1);
+  });
+});
