@@ -10,7 +10,8 @@ import { ROOT, type Synth, type SynthFunction } from './lib/synth.js';
 /**
  * Group 2: cold start. For every Lambda bundle `cdk synth` produced: its minified size, and its module init time
  * (a fresh `node` importing it: module scope reads the environment and constructs the SDK clients), as a ratio to
- * a baseline bundle, built with the same esbuild options, that only constructs a DynamoDB client.
+ * a baseline bundle, built with the same esbuild options, that only constructs a DynamoDB client. SDK packages a
+ * handler loads on first use (`import()`) are timed separately, in the same process right after its init.
  */
 
 export interface ColdStartOptions {
@@ -27,8 +28,13 @@ export interface BundleResult {
   init_ms: number;
   init_ms_p90: number;
   ratio_to_baseline: number;
-  /** The AWS SDK packages the bundle imports (external: the runtime's copy). */
+  /** The AWS SDK packages the bundle imports at init (external: the runtime's copy). */
   sdk_packages: string[];
+  /** The SDK packages it imports on first use (`import()`), and how long loading them takes after init. */
+  sdk_packages_on_use: string[];
+  first_use_ms: number;
+  /** (init + first use) / baseline: a cold start whose first request needs every client. */
+  ratio_with_first_use: number;
 }
 
 export interface ColdStartResult {
@@ -82,26 +88,32 @@ function childEnv(environment: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-async function initOnce(bundle: string, environment: Record<string, string>): Promise<number> {
+async function initOnce(
+  bundle: string,
+  environment: Record<string, string>,
+  onUse: readonly string[],
+): Promise<{ initMs: number; firstUseMs: number }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [join(ROOT, 'bench', 'cold-start-child.mjs'), bundle],
+    [join(ROOT, 'bench', 'cold-start-child.mjs'), bundle, ...onUse],
     {
       cwd: ROOT,
       env: childEnv(environment),
       timeout: 30_000,
     },
   );
-  return (JSON.parse(stdout) as { initMs: number }).initMs;
+  return JSON.parse(stdout) as { initMs: number; firstUseMs: number };
 }
 
 const kb = (bytes: number) => round(bytes / 1024, 1);
 
-/** The bare @aws-sdk/* packages a bundle imports. */
-function sdkPackages(code: string): string[] {
-  return [
-    ...new Set([...code.matchAll(/(?:from|import)\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((m) => m[1] as string)),
-  ].sort();
+/** The bare @aws-sdk/* packages a bundle imports: statically (at init) and with `import()` (on first use). */
+function sdkPackages(code: string): { atInit: string[]; onUse: string[] } {
+  const found = (re: RegExp) => [...new Set([...code.matchAll(re)].map((m) => m[1] as string))].sort();
+  return {
+    atInit: found(/(?:from|import)\s*"(@aws-sdk\/[a-z0-9-]+)"/g),
+    onUse: found(/import\(\s*"(@aws-sdk\/[a-z0-9-]+)"\s*\)/g),
+  };
 }
 
 /** A module that imports exactly these packages, in a directory where they resolve. */
@@ -130,9 +142,10 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
   // (source maps) as the functions.
   const plain = { NODE_OPTIONS: withBundles[0]?.nodeOptions ?? '' };
   const packagesOf = new Map(withBundles.map((f) => [f.bundle, sdkPackages(readFileSync(f.bundle, 'utf8'))]));
-  // Every distinct set of SDK packages a bundle imports, and each package alone.
+  // Every distinct set of SDK packages a bundle imports (at init and on first use together), and each alone.
   const sets = new Map<string, string[]>();
-  for (const p of packagesOf.values()) {
+  for (const { atInit, onUse } of packagesOf.values()) {
+    const p = [...new Set([...atInit, ...onUse])].sort();
     if (p.length > 0) sets.set(p.join(' + '), p);
     for (const one of p) sets.set(one, [one]);
   }
@@ -147,11 +160,14 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
     ...importSubjects,
   ];
   const times = new Map<string, number[]>(subjects.map((s) => [s.bundle, []]));
+  const firstUse = new Map<string, number[]>(subjects.map((s) => [s.bundle, []]));
   // Interleaved rounds, rotating the order, so drift in machine load spreads over every bundle alike.
   for (let round = 0; round < opts.runs; round++) {
     for (let i = 0; i < subjects.length; i++) {
       const s = subjects[(i + round) % subjects.length] as (typeof subjects)[number];
-      times.get(s.bundle)?.push(await initOnce(s.bundle, s.environment));
+      const t = await initOnce(s.bundle, s.environment, packagesOf.get(s.bundle)?.onUse ?? []);
+      times.get(s.bundle)?.push(t.initMs);
+      firstUse.get(s.bundle)?.push(t.firstUseMs);
     }
     log(`cold start: round ${round + 1}/${opts.runs}`);
   }
@@ -163,6 +179,8 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
   const bundles: BundleResult[] = withBundles.map((f) => {
     const code = readFileSync(f.bundle);
     const s = stats(f.bundle);
+    const onUse = packagesOf.get(f.bundle)?.onUse ?? [];
+    const firstUseMs = onUse.length > 0 ? median(firstUse.get(f.bundle) ?? []) : 0;
     return {
       name: f.name,
       memory_mb: f.memoryMB,
@@ -170,7 +188,10 @@ export async function runColdStart(synth: Synth, opts: ColdStartOptions): Promis
       gzip_kb: kb(gzipSync(code).byteLength),
       ...s,
       ratio_to_baseline: round(s.init_ms / base.init_ms, 2),
-      sdk_packages: packagesOf.get(f.bundle) ?? [],
+      sdk_packages: packagesOf.get(f.bundle)?.atInit ?? [],
+      sdk_packages_on_use: onUse,
+      first_use_ms: round(firstUseMs, 2),
+      ratio_with_first_use: round((s.init_ms + firstUseMs) / base.init_ms, 2),
     };
   });
   return {

@@ -1,5 +1,5 @@
 import type { Scenario } from './cost.js';
-import { type BenchResults, fmt } from './report.js';
+import { type BenchResults, fmt, sdkLabel, sdkList } from './report.js';
 
 /**
  * docs/performance.md from bench/performance.template.md and a full run's results: every @@NAME@@ of the
@@ -75,7 +75,10 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       'init ms',
       'p90 ms',
       '× baseline',
-      'SDK clients it imports',
+      'SDK at init',
+      'SDK on first use',
+      'first use ms',
+      '× with first use',
     ],
     cold.bundles.map((b) => [
       b.name,
@@ -85,15 +88,16 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       b.init_ms,
       b.init_ms_p90,
       `${fmt(b.ratio_to_baseline)}×`,
-      b.sdk_packages.map((p) => p.replace('@aws-sdk/client-', '')).join(', ') || '–',
+      sdkList(b.sdk_packages),
+      sdkList(b.sdk_packages_on_use),
+      b.first_use_ms,
+      `${fmt(b.ratio_with_first_use)}×`,
     ]),
-    [0, 7],
+    [0, 7, 8, 9],
   )}`;
   const imports = Object.entries(cold.sdk_import_ms);
   V.SDK_IMPORT = imports
-    .map(
-      ([k, v]) => `${k.replaceAll('@aws-sdk/client-', '')} ${fmt(v)} ms (${fmt(v / cold.baseline.init_ms)}×)`,
-    )
+    .map(([k, v]) => `${sdkLabel(k)} ${fmt(v)} ms (${fmt(v / cold.baseline.init_ms)}×)`)
     .join('; ');
   V.EVENT_TYPES_MS = fmt(bundle('event-types').init_ms);
   const single = ['activities', 'collect', 'consume', 'ingest'].map((n) => bundle(n).ratio_to_baseline);

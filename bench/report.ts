@@ -68,6 +68,12 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
+/** SDK package names, short (`dynamodb, kinesis`), or a dash for none. */
+export const sdkList = (packages: readonly string[]): string =>
+  packages.map((p) => p.replace(/^@aws-sdk\/(client-)?/, '')).join(', ') || '–';
+/** A label of SDK packages joined by ' + ', short. */
+export const sdkLabel = (label: string): string => label.replace(/@aws-sdk\/(client-)?/g, '');
+
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return '–';
   if (Number.isInteger(n)) return String(n);
@@ -134,7 +140,9 @@ export function renderReport(r: BenchResults): string {
           'init ms',
           'p90 ms',
           '× baseline',
-          'SDK clients imported',
+          'SDK at init',
+          'on first use',
+          'first use ms',
         ],
         s.bundles.map((b) => [
           b.name,
@@ -144,11 +152,13 @@ export function renderReport(r: BenchResults): string {
           b.init_ms,
           b.init_ms_p90,
           b.ratio_to_baseline,
-          b.sdk_packages.map((p) => p.replace('@aws-sdk/client-', '')).join(', ') || '–',
+          sdkList(b.sdk_packages),
+          sdkList(b.sdk_packages_on_use),
+          b.first_use_ms,
         ]),
       ),
       `importing the SDK alone (nothing constructed): ${Object.entries(s.sdk_import_ms)
-        .map(([k, v]) => `${k.replaceAll('@aws-sdk/client-', '')} ${fmt(v)} ms`)
+        .map(([k, v]) => `${sdkLabel(k)} ${fmt(v)} ms`)
         .join('; ')}`,
       '',
     );

@@ -79,13 +79,16 @@ async function emulatorPorts(
   given: Partial<EmulatorPorts & { secrets: number; sqs: number }> = {},
 ) {
   const pick = async (offset: number, v?: number) => v ?? (port === 0 ? await freePort() : port + offset);
+  // The in-process servers listen on port 0 themselves when asked for any port: no window in which another
+  // socket can take a port picked for them.
+  const inProcess = (offset: number, v?: number) => v ?? (port === 0 ? 0 : port + offset);
   return {
     dynamodb: await pick(1, given.dynamodb),
     kinesis: await pick(2, given.kinesis),
     kinesisTls: await pick(3, given.kinesisTls),
     s3: await pick(4, given.s3),
-    secrets: await pick(5, given.secrets),
-    sqs: await pick(6, given.sqs),
+    secrets: inProcess(5, given.secrets),
+    sqs: inProcess(6, given.sqs),
   };
 }
 

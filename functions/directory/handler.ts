@@ -5,9 +5,12 @@ import { readEnv } from '../shared/env.js';
 import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
 
 const env = readEnv(['controlTable', 'eventStream']);
+const kinesis = kinesisClient();
+// Every directory write records an audit event on the stream: made at cold start.
+await kinesis();
 const deps = {
   ddb: dynamoClient(),
-  kinesis: kinesisClient(),
+  kinesis,
   controlTable: env.controlTable,
   streamName: env.eventStream,
 };

@@ -5,6 +5,8 @@ import { ingest, MAX_BODY_BYTES } from '../shared/ingest.js';
 
 const env = readEnv(['eventStream']);
 const kinesis = kinesisClient();
+// Every request puts records: the client is made at cold start, not by the first request.
+await kinesis();
 
 /** POST /activities/v1/activities */
 export const handler = httpHandler(async (event) => {

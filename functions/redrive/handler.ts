@@ -3,6 +3,8 @@ import { redriveStream } from '../shared/export/redrive.js';
 import { httpHandler, json } from '../shared/http.js';
 
 const deps = exportEnvironment();
+// Every redrive reads the failed-batch bucket: S3 is made at cold start (the destination's clients on use).
+await deps.s3();
 
 /** POST /activities/v1/streams/{stream_id}/redrive */
 export const handler = httpHandler(async (event, context) => {

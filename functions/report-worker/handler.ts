@@ -9,10 +9,14 @@ import { logger } from '../shared/logger.js';
 import { failReport, generateReport } from '../shared/reports.js';
 
 const env = readEnv(['eventsTable', 'controlTable', 'eventStream', 'reportsBucket', 's3ForcePathStyle']);
+const s3 = s3Client(env.s3ForcePathStyle);
+const kinesis = kinesisClient();
+// Every report is written to S3 and recorded by an audit event: both clients are made at cold start.
+await Promise.all([s3(), kinesis()]);
 const deps = {
   ddb: dynamoClient(),
-  s3: s3Client(env.s3ForcePathStyle),
-  kinesis: kinesisClient(),
+  s3,
+  kinesis,
   eventsTable: env.eventsTable,
   controlTable: env.controlTable,
   streamName: env.eventStream,

@@ -20,6 +20,7 @@ const env = readEnv([
 ]);
 const deps = {
   ddb: dynamoClient(),
+  // Loaded on first use: SQS and Kinesis by POST, S3 (with the presigner) by GET of a ready report.
   s3: s3Client(env.s3ForcePathStyle),
   sqs: sqsClient(),
   kinesis: kinesisClient(),

@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as z from 'zod';
 import { auditEvent, diff, recordAudit } from './audit.js';
+import type { Lazy } from './clients/lazy.js';
 import {
   DIRECTORY_KINDS,
   type DirectoryDeps,
@@ -30,7 +31,7 @@ const BODY: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {
 };
 
 export interface DirectoryApiDeps extends DirectoryDeps {
-  kinesis: KinesisClient;
+  kinesis: Lazy<KinesisClient>;
   streamName: string;
   now?: () => number;
 }

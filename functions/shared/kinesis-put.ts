@@ -1,4 +1,5 @@
-import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { kinesisSdk } from './clients/kinesis.js';
 import { logger } from './logger.js';
 
 export const MAX_RECORDS_PER_CALL = 500;
@@ -59,6 +60,8 @@ export async function putRecords(
   records: readonly OutRecord[],
   opts: PutOptions = {},
 ): Promise<PutOutcome> {
+  // Loaded with the client (see clients/registry.ts): no static import of a lazily loaded SDK package.
+  const { PutRecordsCommand } = await kinesisSdk();
   const attempts = opts.attempts ?? 4;
   const base = opts.baseDelayMs ?? 50;
   const sleep = opts.sleep ?? defaultSleep;

@@ -1,9 +1,10 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Lazy } from './clients/lazy.js';
 import type { ActivityEvent } from './event-schema.js';
 import { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';
 
 export interface PublishDeps {
-  kinesis: KinesisClient;
+  kinesis: Lazy<KinesisClient>;
   streamName: string;
   putOptions?: PutOptions;
 }
@@ -14,6 +15,9 @@ export function encodeEvents(events: readonly ActivityEvent[]) {
 }
 
 /** Put events on the event stream. Used by ingest and by the service's own audit events. */
-export function publishEvents(events: readonly ActivityEvent[], deps: PublishDeps): Promise<PutOutcome> {
-  return putRecords(deps.kinesis, deps.streamName, encodeEvents(events), deps.putOptions);
+export async function publishEvents(
+  events: readonly ActivityEvent[],
+  deps: PublishDeps,
+): Promise<PutOutcome> {
+  return putRecords(await deps.kinesis(), deps.streamName, encodeEvents(events), deps.putOptions);
 }

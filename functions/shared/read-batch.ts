@@ -1,6 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Source } from './sources.js';
-import { type EventRefs, refsFromItem } from './store/items.js';
 import { logPk } from './store/keys.js';
 import { listWatermarks, type Watermark } from './store/watermarks.js';
 
@@ -16,8 +15,11 @@ export interface LogEntry {
   /** received_at, epoch ms. */
   t: number;
   json: string;
-  /** The ids enrichment looks up (undefined for log items older than the `r` attribute: parse `json`). */
-  refs?: EventRefs;
+  /**
+   * The item's `r` attribute: the ids enrichment looks up, decoded only when a stream enriches (undefined
+   * for log items older than it: parse `json`).
+   */
+  r?: AttributeValue;
 }
 
 export interface StreamFilter {
@@ -183,7 +185,6 @@ function before(a: LogEntry, b: LogEntry): boolean {
 }
 
 function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntry {
-  const refs = refsFromItem(item);
   return {
     shardId,
     seq: item.sk?.S ?? '',
@@ -191,6 +192,6 @@ function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntr
     type: item.type?.S ?? '',
     t: Number(item.t?.N ?? 0),
     json: item.e?.S ?? '{}',
-    ...(refs ? { refs } : {}),
+    ...(item.r ? { r: item.r } : {}),
   };
 }

@@ -9,11 +9,14 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { auditEvent, recordAudit } from './audit.js';
+import type { Lazy } from './clients/lazy.js';
+import { presignerSdk } from './clients/presigner.js';
+import { s3Sdk } from './clients/s3.js';
+import { sqsSdk } from './clients/sqs.js';
 import { enrichEvents, newDirectoryCache } from './directory.js';
 import { notFound } from './errors.js';
 import type { ActivityEvent } from './event-schema.js';
@@ -72,9 +75,9 @@ export interface ReportDeps {
   ddb: DynamoDBClient;
   eventsTable: string;
   controlTable: string;
-  s3: S3Client;
+  s3: Lazy<S3Client>;
   bucket: string;
-  kinesis: KinesisClient;
+  kinesis: Lazy<KinesisClient>;
   streamName: string;
   now?: () => number;
 }
@@ -108,7 +111,7 @@ export async function loadReport(
 
 /** POST /reports: validate the filters like a search, record the request, queue the work. */
 export async function requestReport(
-  deps: ReportDeps & { sqs: SQSClient; queueUrl: string; retentionDays: number },
+  deps: ReportDeps & { sqs: Lazy<SQSClient>; queueUrl: string; retentionDays: number },
   body: unknown,
   actor: string,
 ): Promise<Report> {
@@ -145,7 +148,8 @@ export async function requestReport(
       },
     }),
   );
-  await deps.sqs.send(
+  const { SendMessageCommand } = await sqsSdk();
+  await (await deps.sqs()).send(
     new SendMessageCommand({
       QueueUrl: deps.queueUrl,
       MessageBody: JSON.stringify({ report_id: report.report_id }),
@@ -173,8 +177,9 @@ export async function reportView(deps: ReportDeps & { urlTtlSeconds: number }, i
   if (!r) throw notFound(`no report with id '${id}' (unknown or expired)`);
   const { key, ...view } = r;
   if (r.status !== 'ready' || !key) return view;
+  const [{ GetObjectCommand }, { getSignedUrl }] = await Promise.all([s3Sdk(), presignerSdk()]);
   const url = await getSignedUrl(
-    deps.s3,
+    await deps.s3(),
     new GetObjectCommand({
       Bucket: deps.bucket,
       Key: key,
@@ -270,7 +275,8 @@ export async function generateReport(
     out.end();
     await once(out, 'finish');
     const key = `reports/${r.created_at.slice(0, 10)}/${id}.${r.format}`;
-    await deps.s3.send(
+    const { PutObjectCommand } = await s3Sdk();
+    await (await deps.s3()).send(
       new PutObjectCommand({
         Bucket: deps.bucket,
         Key: key,

@@ -1,4 +1,6 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Lazy } from './clients/lazy.js';
+import { secretsSdk } from './clients/secrets-manager.js';
 import { DeliveryError } from './destinations/types.js';
 
 const TTL_MS = 5 * 60 * 1000;
@@ -8,11 +10,16 @@ const cache = new Map<string, { value: string; at: number }>();
  * A secret's string value, cached for 5 minutes (a rotated secret is picked up within that). A secret that
  * cannot be read is a configuration problem of the stream, not a transient one, unless the service failed.
  */
-export async function readSecret(sm: SecretsManagerClient, arn: string, now = Date.now()): Promise<string> {
+export async function readSecret(
+  sm: Lazy<SecretsManagerClient>,
+  arn: string,
+  now = Date.now(),
+): Promise<string> {
   const hit = cache.get(arn);
   if (hit && now - hit.at < TTL_MS) return hit.value;
   try {
-    const res = await sm.send(new GetSecretValueCommand({ SecretId: arn }));
+    const { GetSecretValueCommand } = await secretsSdk();
+    const res = await (await sm()).send(new GetSecretValueCommand({ SecretId: arn }));
     const value =
       res.SecretString ?? (res.SecretBinary ? Buffer.from(res.SecretBinary).toString('utf8') : '');
     if (!value) throw new DeliveryError('config', `secret ${arn} is empty`);

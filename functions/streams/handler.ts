@@ -22,6 +22,7 @@ const env = readEnv([
 ]);
 const deps = {
   ddb: dynamoClient(),
+  // Only changes use Kinesis (audit events, `start_from: now` markers): loaded by the first one.
   kinesis: kinesisClient(),
   eventsTable: env.eventsTable,
   controlTable: env.controlTable,

@@ -9,6 +9,7 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DuckDBInstance } from '@duckdb/node-api';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ready } from '../../functions/shared/clients/lazy.js';
 import type { ActivityEvent } from '../../functions/shared/event-schema.js';
 import { exportStream } from '../../functions/shared/export/exporter.js';
 import { HecReceiver } from '../support/hec-receiver.js';
@@ -204,13 +205,15 @@ describe('exporters on the local runner', () => {
       exportStream(
         {
           ddb: dying,
-          s3,
-          sm,
-          kinesis: new KinesisClient({
-            ...aws,
-            endpoint: c.aws_endpoints.kinesis,
-            requestHandler: new NodeHttpHandler(),
-          }),
+          s3: ready(s3),
+          sm: ready(sm),
+          kinesis: ready(
+            new KinesisClient({
+              ...aws,
+              endpoint: c.aws_endpoints.kinesis,
+              requestHandler: new NodeHttpHandler(),
+            }),
+          ),
           eventsTable: 'local-events',
           controlTable: 'local-control',
           streamName: 'local-events',

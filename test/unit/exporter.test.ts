@@ -4,6 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ready } from '../../functions/shared/clients/lazy.js';
 import { gcsClient, objectKey } from '../../functions/shared/destinations/object-store.js';
 import type { ActivityEvent } from '../../functions/shared/event-schema.js';
 import { type ExportDeps, exportStream, runExports } from '../../functions/shared/export/exporter.js';
@@ -70,9 +71,9 @@ function deps(over: Partial<ExportDeps> = {}): ExportDeps {
     ddb: ddb.client,
     eventsTable: EVENTS,
     controlTable: CONTROL,
-    s3: new S3Client({}),
-    sm: new SecretsManagerClient({}),
-    kinesis: new KinesisClient({}),
+    s3: ready(new S3Client({})),
+    sm: ready(new SecretsManagerClient({})),
+    kinesis: ready(new KinesisClient({})),
     streamName: 'x-stream',
     defaultBucket: 'exports',
     failedBucket: 'failed',
@@ -126,7 +127,11 @@ describe('object keys', () => {
     sm.on(GetSecretValueCommand).resolves({
       SecretString: '{"access_key_id":"GOOG1E","secret_access_key":"s3cr3t"}',
     });
-    const client = await gcsClient(new SecretsManagerClient({}), SECRET, 'https://storage.googleapis.com');
+    const client = await gcsClient(
+      ready(new SecretsManagerClient({})),
+      SECRET,
+      'https://storage.googleapis.com',
+    );
     expect(await client.config.region()).toBe('auto');
     expect(client.config.forcePathStyle).toBe(true);
     expect(await client.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
@@ -135,7 +140,7 @@ describe('object keys', () => {
     forgetSecret();
     sm.on(GetSecretValueCommand).resolves({ SecretString: 'not json' });
     await expect(
-      gcsClient(new SecretsManagerClient({}), `${SECRET}x`, 'https://storage.googleapis.com'),
+      gcsClient(ready(new SecretsManagerClient({})), `${SECRET}x`, 'https://storage.googleapis.com'),
     ).rejects.toMatchObject({ kind: 'config' });
   });
 });

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ready } from '../../functions/shared/clients/lazy.js';
 import {
   channelFor,
   chunkHec,
@@ -60,7 +61,7 @@ function fakeHec(script: Array<[number, unknown] | Error>) {
 }
 
 const deps = (fetchImpl: typeof fetch, extra: Partial<Parameters<typeof deliverToSplunk>[3]> = {}) => ({
-  sm: new SecretsManagerClient({}),
+  sm: ready(new SecretsManagerClient({})),
   fetch: fetchImpl,
   maxBatchBytes: 1_000_000,
   timeLeft: () => 60_000,

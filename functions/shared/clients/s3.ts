@@ -1,6 +1,13 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
-export function s3Client(forcePathStyle = false): S3Client {
-  return track(new S3Client({ forcePathStyle }));
+/** The S3 SDK package (client and command classes), imported on first use. */
+export const s3Sdk = lazy(() => import('@aws-sdk/client-s3'));
+
+export function s3Client(forcePathStyle = false): Lazy<S3Client> {
+  return lazy(async () => {
+    const { S3Client } = await s3Sdk();
+    return track(new S3Client({ forcePathStyle }));
+  });
 }

@@ -1,6 +1,13 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
-export function secretsClient(): SecretsManagerClient {
-  return track(new SecretsManagerClient({ maxAttempts: 3 }));
+/** The Secrets Manager SDK package (client and command classes), imported on first use. */
+export const secretsSdk = lazy(() => import('@aws-sdk/client-secrets-manager'));
+
+export function secretsClient(): Lazy<SecretsManagerClient> {
+  return lazy(async () => {
+    const { SecretsManagerClient } = await secretsSdk();
+    return track(new SecretsManagerClient({ maxAttempts: 3 }));
+  });
 }

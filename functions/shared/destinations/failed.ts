@@ -1,11 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../clients/s3.js';
 import { gzipLines } from './object-store.js';
 import type { OutBatch } from './types.js';
 
@@ -25,6 +20,7 @@ export async function putFailedBatch(
   destination: string,
 ): Promise<string> {
   const key = failedKey(b);
+  const { PutObjectCommand } = await s3Sdk();
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -44,6 +40,7 @@ export async function putFailedBatch(
 }
 
 export async function listFailedBatches(s3: S3Client, bucket: string, streamId: string): Promise<string[]> {
+  const { ListObjectsV2Command } = await s3Sdk();
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -63,6 +60,7 @@ export async function readFailedBatch(
   key: string,
   source: string,
 ): Promise<OutBatch> {
+  const { GetObjectCommand } = await s3Sdk();
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = Buffer.from(
     await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
@@ -82,5 +80,6 @@ export async function readFailedBatch(
 }
 
 export async function deleteFailedBatch(s3: S3Client, bucket: string, key: string): Promise<void> {
+  const { DeleteObjectCommand } = await s3Sdk();
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }

@@ -1,13 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Lazy } from '../clients/lazy.js';
 import type { StoredRecord } from '../streams/service.js';
 import { gcsClient, objectKey, putBatchObject } from './object-store.js';
 import { deliverToSplunk } from './splunk.js';
 import { type Delivered, DeliveryError, type OutBatch } from './types.js';
 
 export interface DeliverDeps {
-  s3: S3Client;
-  sm: SecretsManagerClient;
+  s3: Lazy<S3Client>;
+  sm: Lazy<SecretsManagerClient>;
   defaultBucket: string;
   gcsEndpoint: string;
   hecMaxBatchBytes: number;
@@ -21,7 +22,12 @@ export async function deliverBatch(s: StoredRecord, batch: OutBatch, deps: Deliv
   const d = s.destination;
   switch (d.kind) {
     case 's3':
-      return putBatchObject(deps.s3, d.bucket ?? deps.defaultBucket, objectKey(d.prefix, batch), batch.lines);
+      return putBatchObject(
+        await deps.s3(),
+        d.bucket ?? deps.defaultBucket,
+        objectKey(d.prefix, batch),
+        batch.lines,
+      );
     case 'gcs':
       return putBatchObject(
         await gcsClient(deps.sm, d.hmac_secret_arn, deps.gcsEndpoint),

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Lazy } from '../clients/lazy.js';
+import { s3Sdk } from '../clients/s3.js';
 import { readSecret } from '../secrets.js';
 import { type Delivered, DeliveryError, type OutBatch } from './types.js';
 
@@ -68,6 +70,7 @@ export async function putBatchObject(
   lines: readonly string[],
 ): Promise<Delivered> {
   try {
+    const { PutObjectCommand } = await s3Sdk();
     await client.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -91,7 +94,7 @@ const gcsClients = new Map<string, { client: S3Client; secret: string }>();
  * uploads by default, which the XML API does not accept.
  */
 export async function gcsClient(
-  sm: SecretsManagerClient,
+  sm: Lazy<SecretsManagerClient>,
   secretArn: string,
   endpoint: string,
 ): Promise<S3Client> {
@@ -114,6 +117,7 @@ export async function gcsClient(
       `secret ${secretArn} must be JSON {"access_key_id": "...", "secret_access_key": "..."} (a GCS HMAC key)`,
     );
   }
+  const { S3Client } = await s3Sdk();
   const client = new S3Client({
     endpoint,
     region: 'auto',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Lazy } from '../clients/lazy.js';
 import { backoff, sleep } from '../concurrency.js';
 import type { ActivityEvent } from '../event-schema.js';
 import { forgetSecret, readSecret } from '../secrets.js';
@@ -69,7 +70,7 @@ export function classifyHec(status: number, code: number | undefined): 'ok' | 't
 }
 
 export interface HecDeps {
-  sm: SecretsManagerClient;
+  sm: Lazy<SecretsManagerClient>;
   fetch?: typeof fetch;
   maxBatchBytes: number;
   /** Milliseconds left to spend on this batch (retries stop when it runs out). */

@@ -4,7 +4,10 @@ import { s3Client } from '../clients/s3.js';
 import { secretsClient } from '../clients/secrets-manager.js';
 import { readEnv } from '../env.js';
 
-/** The exporter's (and redrive's) environment and clients, created once at cold start. */
+/**
+ * The exporter's (and redrive's) environment and clients. Only DynamoDB is made at cold start: S3, Secrets
+ * Manager and Kinesis load on first use, as the streams' destinations (and audit events) need them.
+ */
 export function exportEnvironment() {
   const env = readEnv([
     'eventsTable',

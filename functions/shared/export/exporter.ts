@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Lazy } from '../clients/lazy.js';
 import { mapLimit } from '../concurrency.js';
 import { putFailedBatch } from '../destinations/failed.js';
 import { deliverBatch } from '../destinations/index.js';
@@ -25,9 +26,9 @@ import {
 } from '../streams/store.js';
 
 export interface ExportDeps extends ControlDeps, ReadDeps {
-  s3: S3Client;
-  sm: SecretsManagerClient;
-  kinesis: KinesisClient;
+  s3: Lazy<S3Client>;
+  sm: Lazy<SecretsManagerClient>;
+  kinesis: Lazy<KinesisClient>;
   streamName: string;
   defaultBucket: string;
   failedBucket: string;
@@ -250,7 +251,7 @@ async function handleFailure(
   if (failure.kind === 'invalid') {
     // The destination rejected the data: keep it in the failed-batch bucket and move on.
     const key = await putFailedBatch(
-      deps.s3,
+      await deps.s3(),
       deps.failedBucket,
       { ...batch, sent: 0 },
       failure.message,

@@ -27,7 +27,8 @@ export async function redriveStream(
   const stored = await getStream(deps, streamId);
   if (!stored) throw notFound(`no stream with id '${streamId}'`);
   const s = stored.config as StoredRecord;
-  const keys = await listFailedBatches(deps.s3, deps.failedBucket, streamId);
+  const s3 = await deps.s3();
+  const keys = await listFailedBatches(s3, deps.failedBucket, streamId);
   const result: RedriveResult = {
     stream_id: streamId,
     redriven_batches: 0,
@@ -41,10 +42,10 @@ export async function redriveStream(
       result.remaining = keys.length - i;
       break;
     }
-    const batch = await readFailedBatch(deps.s3, deps.failedBucket, key, s.type);
+    const batch = await readFailedBatch(s3, deps.failedBucket, key, s.type);
     try {
       await deliverBatch(s, batch, deps);
-      await deleteFailedBatch(deps.s3, deps.failedBucket, key);
+      await deleteFailedBatch(s3, deps.failedBucket, key);
       result.redriven_batches++;
       result.redriven_events += batch.lines.length;
     } catch (err) {

@@ -82,7 +82,12 @@ export function refsAttribute(e: EventRefs): AttributeValue {
 
 /** The ids stored with a log item; undefined for items written before log items carried them. */
 export function refsFromItem(item: Record<string, AttributeValue>): EventRefs | undefined {
-  const m = item.r?.M;
+  return refsFromAttribute(item.r);
+}
+
+/** The ids in a log item's `r` attribute (undefined when there is none). */
+export function refsFromAttribute(r: AttributeValue | undefined): EventRefs | undefined {
+  const m = r?.M;
   if (!m) return undefined;
   const refs: EventRefs = {};
   for (const [field, attr] of REF_KEYS) {

@@ -7,7 +7,7 @@ import {
 } from '../directory.js';
 import type { ActivityEvent } from '../event-schema.js';
 import type { LogEntry, StreamFilter } from '../read-batch.js';
-import type { EventRefs } from '../store/items.js';
+import { type EventRefs, refsFromAttribute } from '../store/items.js';
 import type { StoredRecord } from './service.js';
 
 /** What a stream reads: its source, its event_types filter, and the start of an ISO start_from. */
@@ -30,7 +30,7 @@ export async function renderEvents(
 ): Promise<string[]> {
   if (!enrich || entries.length === 0) return entries.map((e) => e.json);
   const cache = deps.directoryCache ?? newDirectoryCache();
-  const refs = entries.map((e) => e.refs ?? (JSON.parse(e.json) as ActivityEvent));
+  const refs = entries.map((e) => refsFromAttribute(e.r) ?? (JSON.parse(e.json) as ActivityEvent));
   await lookupRefs(refs, deps, cache);
   return entries.map((e, i) => enrichJson(e.json, refs[i] as EventRefs, cache));
 }

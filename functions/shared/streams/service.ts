@@ -1,5 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { auditEvent, type Changes, diff, recordAudit } from '../audit.js';
+import type { Lazy } from '../clients/lazy.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { parseWith } from '../http.js';
 import { newId } from '../ids.js';
@@ -28,7 +29,7 @@ import {
 } from './store.js';
 
 export interface StreamsDeps extends ControlDeps, ReadDeps {
-  kinesis: KinesisClient;
+  kinesis: Lazy<KinesisClient>;
   streamName: string;
   /** What pushed destinations may use: the exporter is only granted these buckets and secrets. */
   destinations?: { defaultBucket: string; buckets: readonly string[]; secretsPrefix: string };
@@ -116,7 +117,8 @@ export async function createStream(deps: StreamsDeps, body: unknown, actor: stri
   const streamId = newId();
   let positions: Positions = {};
   let startAt: number | undefined;
-  if (input.start_from === 'now') positions = await positionsNow(deps.kinesis, deps.streamName, streamId);
+  if (input.start_from === 'now')
+    positions = await positionsNow(await deps.kinesis(), deps.streamName, streamId);
   else if (input.start_from !== 'earliest') startAt = Date.parse(input.start_from);
   const record: StoredRecord = {
     stream_id: streamId,

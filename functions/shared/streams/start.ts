@@ -1,10 +1,12 @@
-import { type KinesisClient, ListShardsCommand, type Shard } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import { kinesisSdk } from '../clients/kinesis.js';
 import { MARKER_KEY } from '../consume.js';
 import { putRecords } from '../kinesis-put.js';
 import type { Positions } from '../read-batch.js';
 import { padSeq } from '../store/keys.js';
 
 export async function listShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {
+  const { ListShardsCommand } = await kinesisSdk();
   const shards: Shard[] = [];
   let token: string | undefined;
   do {

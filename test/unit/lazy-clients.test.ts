@@ -1,0 +1,75 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { lazy } from '../../functions/shared/clients/lazy.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A handler bundled as lib/service-function.ts bundles it (the SDK external), and the SDK packages it imports. */
+async function sdkImports(name: string): Promise<{ atInit: string[]; onUse: string[] }> {
+  const out = await build({
+    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    logLevel: 'silent',
+  });
+  const code = out.outputFiles[0]?.text ?? '';
+  const found = (re: RegExp) => [...new Set([...code.matchAll(re)].map((m) => m[1] as string))].sort();
+  return {
+    atInit: found(/(?:^|\n)import\s+(?:[^'"]*?\s+from\s+)?["'](@aws-sdk\/[a-z0-9-]+)["']/g),
+    onUse: found(/import\(\s*["'](@aws-sdk\/[a-z0-9-]+)["']\s*\)/g),
+  };
+}
+
+describe('lazily loaded SDK clients', () => {
+  it('makes a client once and hands every caller the same one', async () => {
+    let made = 0;
+    const client = lazy(async () => ({ n: ++made }));
+    const [a, b] = await Promise.all([client(), client()]);
+    expect(a).toBe(b);
+    expect(await client()).toBe(a);
+    expect(made).toBe(1);
+  });
+
+  it('tries again on the next call after a failed attempt', async () => {
+    let calls = 0;
+    const client = lazy(async () => {
+      if (++calls === 1) throw new Error('package failed to load');
+      return { ok: true };
+    });
+    await expect(client()).rejects.toThrow('package failed to load');
+    expect(await client()).toEqual({ ok: true });
+    expect(calls).toBe(2);
+  });
+
+  it('no handler bundle imports an SDK package other than DynamoDB at cold start', async () => {
+    const handlers = readdirSync(join(ROOT, 'functions')).filter((d) => d !== 'shared');
+    const imports = Object.fromEntries(
+      await Promise.all(handlers.map(async (h) => [h, await sdkImports(h)])),
+    );
+    const ddbOnly = ['@aws-sdk/client-dynamodb'];
+    expect(Object.fromEntries(handlers.map((h) => [h, imports[h].atInit]))).toEqual(
+      Object.fromEntries(handlers.map((h) => [h, h === 'ingest' || h === 'event-types' ? [] : ddbOnly])),
+    );
+    // What each loads on first use, and only then.
+    expect(imports.streams.onUse).toEqual(['@aws-sdk/client-kinesis']);
+    expect(imports.reports.onUse).toEqual([
+      '@aws-sdk/client-kinesis',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/s3-request-presigner',
+    ]);
+    expect(imports.export.onUse).toEqual([
+      '@aws-sdk/client-kinesis',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-secrets-manager',
+    ]);
+    expect(imports.collect).toEqual({ atInit: ['@aws-sdk/client-dynamodb'], onUse: [] });
+  }, 60_000);
+});
