@@ -140,8 +140,8 @@ export function renderReport(r: BenchResults): string {
           'init ms',
           'p90 ms',
           '× baseline',
-          'SDK at init',
-          'on first use',
+          'SDK, static import',
+          'SDK, import()',
           'first use ms',
         ],
         s.bundles.map((b) => [

@@ -70,6 +70,8 @@ describe('lazily loaded SDK clients', () => {
       '@aws-sdk/client-s3',
       '@aws-sdk/client-secrets-manager',
     ]);
+    // The worker imports the reports module but never requests or presigns: those packages are dropped.
+    expect(imports['report-worker'].onUse).toEqual(['@aws-sdk/client-kinesis', '@aws-sdk/client-s3']);
     expect(imports.collect).toEqual({ atInit: ['@aws-sdk/client-dynamodb'], onUse: [] });
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
 /** The Kinesis SDK package (client and command classes), imported on first use. */
-export const kinesisSdk = lazy(() => import('@aws-sdk/client-kinesis'));
+export const kinesisSdk = /* @__PURE__ */ lazy(() => import('@aws-sdk/client-kinesis'));
 
 /** Kinesis over HTTP/1.1: the SDK's default HTTP/2 handler is only needed for SubscribeToShard. */
 export function kinesisClient(): Lazy<KinesisClient> {

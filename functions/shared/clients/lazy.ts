@@ -3,7 +3,8 @@
  * dynamic import of the external package, so the package is loaded by the first call, not at cold start.
  * A handler that needs the client on every request makes it at cold start instead (`await client()` at
  * module scope); a handler that needs it only on some requests (an audit event, one destination kind)
- * leaves it to the first request that does.
+ * leaves it to the first request that does. Module-scope `lazy()` calls carry esbuild's `@__PURE__`
+ * annotation so a bundle that never uses one drops it, with its `import()`.
  */
 export type Lazy<T> = () => Promise<T>;
 

@@ -3,7 +3,7 @@ import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
 /** The S3 SDK package (client and command classes), imported on first use. */
-export const s3Sdk = lazy(() => import('@aws-sdk/client-s3'));
+export const s3Sdk = /* @__PURE__ */ lazy(() => import('@aws-sdk/client-s3'));
 
 export function s3Client(forcePathStyle = false): Lazy<S3Client> {
   return lazy(async () => {

@@ -3,7 +3,7 @@ import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
 /** The Secrets Manager SDK package (client and command classes), imported on first use. */
-export const secretsSdk = lazy(() => import('@aws-sdk/client-secrets-manager'));
+export const secretsSdk = /* @__PURE__ */ lazy(() => import('@aws-sdk/client-secrets-manager'));
 
 export function secretsClient(): Lazy<SecretsManagerClient> {
   return lazy(async () => {

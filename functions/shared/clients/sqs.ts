@@ -3,7 +3,7 @@ import { type Lazy, lazy } from './lazy.js';
 import { track } from './registry.js';
 
 /** The SQS SDK package (client and command classes), imported on first use. */
-export const sqsSdk = lazy(() => import('@aws-sdk/client-sqs'));
+export const sqsSdk = /* @__PURE__ */ lazy(() => import('@aws-sdk/client-sqs'));
 
 export function sqsClient(): Lazy<SQSClient> {
   return lazy(async () => {
