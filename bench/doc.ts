@@ -1,5 +1,5 @@
 import type { Scenario } from './cost.js';
-import { type BenchResults, fmt, sdkLabel, sdkList } from './report.js';
+import { type BenchResults, coldStartColumns, fmt, sdkLabel } from './report.js';
 
 /**
  * docs/performance.md from bench/performance.template.md and a full run's results: every @@NAME@@ of the
@@ -67,33 +67,8 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
 
   V.RUNS = String(cold.runs);
   V.COLD_TABLE = `Baseline: ${fmt(cold.baseline.init_ms)} ms.\n\n${mdTable(
-    [
-      'function',
-      'memory',
-      'minified KB',
-      'gzip KB',
-      'init ms',
-      'p90 ms',
-      '× baseline',
-      'SDK, static import',
-      'SDK, import()',
-      'first use ms',
-      '× with first use',
-    ],
-    cold.bundles.map((b) => [
-      b.name,
-      `${b.memory_mb} MB`,
-      b.bundle_kb,
-      b.gzip_kb,
-      b.init_ms,
-      b.init_ms_p90,
-      `${fmt(b.ratio_to_baseline)}×`,
-      sdkList(b.sdk_packages),
-      sdkList(b.sdk_packages_on_use),
-      b.first_use_ms,
-      `${fmt(b.ratio_with_first_use)}×`,
-    ]),
-    [0, 7, 8, 9],
+    ...coldStartColumns(cold.bundles),
+    [0, 7, 8],
   )}`;
   const imports = Object.entries(cold.sdk_import_ms);
   V.SDK_IMPORT = imports
