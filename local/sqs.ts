@@ -19,6 +19,7 @@ export class LocalQueues {
   private readonly consumers = new Map<string, { name: string; fn: Consumer; functionName: string }>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly dlqFile: string,
@@ -130,14 +131,17 @@ export class LocalQueues {
     });
   }
 
-  /** Stop accepting messages and wait for deliveries in progress. */
-  async close(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.inFlight]);
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  /** Stop accepting messages and wait for deliveries in progress. Calling it again waits for the first call. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopped = true;
+      await Promise.allSettled([...this.inFlight]);
+      await new Promise<void>((resolve) => {
+        if (!this.server) return resolve();
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+    })();
+    return this.closing;
   }
 }

@@ -6,7 +6,7 @@ import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.j
 
 const env = readEnv(['controlTable', 'eventStream']);
 const kinesis = kinesisClient();
-// Every directory write records an audit event on the stream: made at cold start.
+// A directory write that changes an entry (nearly every one) records an audit event: made at cold start.
 await kinesis();
 const deps = {
   ddb: dynamoClient(),

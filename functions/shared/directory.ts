@@ -210,11 +210,33 @@ function known(kind: DirectoryKind, entry: DirectoryEntry): Known {
   return { fields, json: enrichmentJson(fields) };
 }
 
+/** The lookup in progress on each cache: calls sharing a cache take turns (see lookupRefs). */
+const inFlight = new WeakMap<DirectoryCache, Promise<void>>();
+
 /**
  * Look up the directory entries of these ids that the cache does not hold yet: one BatchGetItem per 100
  * unknown ids, each id looked up once per cache. Ids the directory does not know are cached as such.
+ * Calls sharing a cache run one after the other, so none reads an id another call is still looking up.
  */
 export async function lookupRefs(
+  refs: readonly EventRefs[],
+  deps: DirectoryDeps,
+  cache: DirectoryCache,
+): Promise<void> {
+  const before = inFlight.get(cache);
+  const run = (async () => {
+    if (before) await before.catch(() => undefined);
+    await lookupMissing(refs, deps, cache);
+  })();
+  inFlight.set(cache, run);
+  try {
+    await run;
+  } finally {
+    if (inFlight.get(cache) === run) inFlight.delete(cache);
+  }
+}
+
+async function lookupMissing(
   refs: readonly EventRefs[],
   deps: DirectoryDeps,
   cache: DirectoryCache,

@@ -278,6 +278,19 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** `changes` with each entry's keys in the stored order, `prev` then `current`, as the request gave them or not. */
+function orderedChanges(changes: NonNullable<InputEvent['changes']>): NonNullable<ActivityEvent['changes']> {
+  // fromEntries defines own properties, so a field named `__proto__` stays a field.
+  return Object.fromEntries(
+    Object.entries(changes).map(([field, c]) => {
+      const entry: { prev?: unknown; current?: unknown } = {};
+      if ('prev' in c) entry.prev = c.prev;
+      if ('current' in c) entry.current = c.current;
+      return [field, entry];
+    }),
+  );
+}
+
 /** A timestamp already in the stored form (UTC, milliseconds) needs no Date round trip. */
 const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -308,7 +321,7 @@ export function toActivityEvent(
   if (input.target_resource_type !== undefined) e.target_resource_type = input.target_resource_type;
   if (input.ip !== undefined) e.ip = input.ip;
   if (input.user_agent !== undefined) e.user_agent = input.user_agent;
-  if (input.changes !== undefined) e.changes = input.changes;
+  if (input.changes !== undefined) e.changes = orderedChanges(input.changes);
   if (input.data !== undefined) e.data = input.data;
   return e;
 }

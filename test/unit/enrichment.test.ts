@@ -19,7 +19,7 @@ const ddbMock = mockClient(DynamoDBClient);
 afterEach(() => ddbMock.reset());
 
 /** A directory of one user, one app and one admin, answering BatchGetItem like the control table. */
-function directory(): void {
+function directory(answerAfterMs = 0): void {
   const items: Record<string, Record<string, { S: string } | { L: Array<{ S: string }> }>> = {
     'D#users#u-1': { email: { S: 'ada@example.com' } },
     'D#apps#web': { name: { S: 'Web "shop" \u2603' } },
@@ -27,7 +27,8 @@ function directory(): void {
   };
   ddbMock
     .on(BatchGetItemCommand)
-    .callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+    .callsFake(async (input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+      if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
       const [table, req] = Object.entries(input.RequestItems)[0] as [
         string,
         { Keys: Array<{ pk: { S: string } }> },
@@ -173,5 +174,23 @@ describe('enrichment of stored JSON', () => {
     await lookupRefs([{ user_id: 'u-1' }], deps(), cache);
     expect(cache.users.get('u-1')?.fields).toEqual({ user_email: 'ada@example.com' });
     expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(1);
+  });
+
+  it('gives two renders sharing a cache the same enrichment when they run at once', async () => {
+    // The answer takes a while, as over the network: the second render starts while the first waits for it.
+    directory(20);
+    const cache = newDirectoryCache();
+    const entries = [event(), event()].map((e) => entryOf(e, true));
+    const [a, b] = await Promise.all([
+      renderEvents(entries.slice(0, 1), true, { ...deps(), directoryCache: cache }),
+      renderEvents(entries.slice(1), true, { ...deps(), directoryCache: cache }),
+    ]);
+    const enriched = { user_email: 'ada@example.com', app_name: 'Web "shop" \u2603' };
+    expect(JSON.parse(a?.[0] as string)).toMatchObject(enriched);
+    expect(JSON.parse(b?.[0] as string)).toMatchObject(enriched);
+    // The second waited for the first's answer instead of reading its placeholder, and asked nothing again.
+    const calls = ddbMock.commandCalls(BatchGetItemCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.RequestItems?.control?.Keys).toHaveLength(2);
   });
 });

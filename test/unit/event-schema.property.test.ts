@@ -86,7 +86,13 @@ const fields = {
   user_agent: mostly(text, fc.oneof(fc.constantFrom('u'.repeat(1024), 'u'.repeat(1025)), fc.boolean())),
   timestamp,
   changes: mostly(
-    dictionary(fc.record({ prev: json, current: json }, { requiredKeys: [] })),
+    // Either key order: the stored event has one.
+    dictionary(
+      fc.oneof(
+        fc.record({ prev: json, current: json }, { requiredKeys: [] }),
+        fc.record({ current: json, prev: json }, { requiredKeys: [] }),
+      ),
+    ),
     fc.oneof(dictionary(fc.oneof(dictionary(json), json)), json),
   ),
   data: mostly(dictionary(json), json),

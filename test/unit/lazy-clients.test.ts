@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ describe('lazily loaded SDK clients', () => {
     expect(calls).toBe(2);
   });
 
-  it('no handler bundle imports an SDK package other than DynamoDB at cold start', async () => {
+  it('no handler bundle statically imports an SDK package other than DynamoDB', async () => {
     const handlers = readdirSync(join(ROOT, 'functions')).filter((d) => d !== 'shared');
     const imports = Object.fromEntries(
       await Promise.all(handlers.map(async (h) => [h, await sdkImports(h)])),
@@ -74,4 +74,13 @@ describe('lazily loaded SDK clients', () => {
     expect(imports['report-worker'].onUse).toEqual(['@aws-sdk/client-kinesis', '@aws-sdk/client-s3']);
     expect(imports.collect).toEqual({ atInit: ['@aws-sdk/client-dynamodb'], onUse: [] });
   }, 60_000);
+
+  it('makes lazy clients at cold start only in the handlers whose every request needs them', () => {
+    const handlers = readdirSync(join(ROOT, 'functions')).filter((d) => d !== 'shared');
+    const eager = handlers.filter((h) =>
+      /^await /m.test(readFileSync(join(ROOT, 'functions', h, 'handler.ts'), 'utf8')),
+    );
+    // ingest and directory put records on every request; redrive reads S3, the report worker S3 and Kinesis.
+    expect(eager.sort()).toEqual(['directory', 'ingest', 'redrive', 'report-worker']);
+  });
 });

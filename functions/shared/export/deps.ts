@@ -5,8 +5,9 @@ import { secretsClient } from '../clients/secrets-manager.js';
 import { readEnv } from '../env.js';
 
 /**
- * The exporter's (and redrive's) environment and clients. Only DynamoDB is made at cold start: S3, Secrets
- * Manager and Kinesis load on first use, as the streams' destinations (and audit events) need them.
+ * The exporter's (and redrive's) environment and clients. Only DynamoDB is made here: S3, Secrets Manager
+ * and Kinesis are lazy and load on first use, as the streams' destinations (and audit events) need them
+ * (the redrive handler makes S3 at cold start: every call reads the failed-batch bucket).
  */
 export function exportEnvironment() {
   const env = readEnv([
