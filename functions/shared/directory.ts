@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
@@ -8,6 +7,7 @@ import {
 import { backoff, mapLimit, sleep } from './concurrency.js';
 import type { Projection, StoredEvent } from './consume.js';
 import type { ActivityEvent } from './event-schema.js';
+import { batchGetAll } from './store/batch-get.js';
 import { ifCondition } from './store/conditions.js';
 import type { EventRefs } from './store/items.js';
 
@@ -256,35 +256,18 @@ async function lookupMissing(
     want('admins', r.actor_id);
   }
   try {
-    for (let i = 0; i < pending.length; i += 100) {
-      const chunk = pending.slice(i, i + 100);
-      // What each key asked for, found again by the pk of the answer.
-      const asked = new Map(chunk.map((w) => [`D#${w.kind}#${w.id}`, w]));
-      let keys: Array<Record<string, AttributeValue>> = [...asked.keys()].map((pk) => ({
-        pk: { S: pk },
-        sk: { S: 'D' },
-      }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await sleep(backoff(attempt, 20));
-        if (attempt >= 6) throw new Error('directory lookups kept being throttled');
-        const res = await deps.ddb.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [deps.controlTable]: {
-                Keys: keys,
-                ProjectionExpression: 'pk, email, #n, #r',
-                ExpressionAttributeNames: { '#n': 'name', '#r': 'roles' },
-              },
-            },
-          }),
-        );
-        for (const item of res.Responses?.[deps.controlTable] ?? []) {
-          const w = asked.get(item.pk?.S ?? '');
-          const entry = entryFromItem(item);
-          if (w && entry) cache[w.kind].set(w.id, known(w.kind, entry));
-        }
-        keys = res.UnprocessedKeys?.[deps.controlTable]?.Keys ?? [];
-      }
+    // What each key asked for, found again by the pk of the answer.
+    const asked = new Map(pending.map((w) => [`D#${w.kind}#${w.id}`, w]));
+    const items = await batchGetAll(
+      deps.ddb,
+      deps.controlTable,
+      pending.map((w) => key(w.kind, w.id)),
+      { projection: 'pk, email, #n, #r', names: { '#n': 'name', '#r': 'roles' } },
+    );
+    for (const item of items) {
+      const w = asked.get(item.pk?.S ?? '');
+      const entry = entryFromItem(item);
+      if (w && entry) cache[w.kind].set(w.id, known(w.kind, entry));
     }
   } catch (err) {
     // Ids not answered yet must not stay marked as unknown in a cache the caller may use again.

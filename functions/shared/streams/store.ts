@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -8,6 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Positions, StreamFilter } from '../read-batch.js';
+import { batchGetAll } from '../store/batch-get.js';
 import { ifCondition, queryAll } from '../store/conditions.js';
 import type { StreamHealthState, StreamRecord } from './model.js';
 
@@ -127,22 +127,13 @@ export async function listStreams(deps: ControlDeps): Promise<StoredStream[]> {
     })
   ).map(configFromItem);
   const states = new Map<string, StreamState>();
-  for (let i = 0; i < configs.length; i += 100) {
-    let keys: Array<Record<string, AttributeValue>> = configs
-      .slice(i, i + 100)
-      .map((c) => stateKey(c.config.stream_id));
-    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
-      const res = await deps.ddb.send(
-        new BatchGetItemCommand({
-          RequestItems: { [deps.controlTable]: { Keys: keys, ConsistentRead: true } },
-        }),
-      );
-      for (const item of res.Responses?.[deps.controlTable] ?? []) {
-        states.set((item.pk?.S ?? '').slice(2), stateFromItem(item));
-      }
-      keys = res.UnprocessedKeys?.[deps.controlTable]?.Keys ?? [];
-    }
-  }
+  const items = await batchGetAll(
+    deps.ddb,
+    deps.controlTable,
+    configs.map((c) => stateKey(c.config.stream_id)),
+    { consistent: true },
+  );
+  for (const item of items) states.set((item.pk?.S ?? '').slice(2), stateFromItem(item));
   return configs.flatMap((c) => {
     const state = states.get(c.config.stream_id);
     return state ? [{ ...c, state }] : [];
