@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { HANDLER_BUNDLING } from '../lib/service-function.js';
 import { median, percentile, round } from './lib/stats.js';
 import { ROOT, type Synth, type SynthFunction } from './lib/synth.js';
 
@@ -65,13 +66,13 @@ async function buildBaseline(dir: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
+    target: HANDLER_BUNDLING.target,
+    minify: HANDLER_BUNDLING.minify,
+    sourcemap: HANDLER_BUNDLING.sourceMap,
+    sourcesContent: HANDLER_BUNDLING.sourcesContent,
+    mainFields: HANDLER_BUNDLING.mainFields,
+    external: HANDLER_BUNDLING.externalModules,
+    banner: { js: HANDLER_BUNDLING.banner },
     outfile: out,
     logLevel: 'silent',
   });

@@ -1,5 +1,5 @@
 import type { Scenario } from './cost.js';
-import { type BenchResults, coldStartColumns, fmt, sdkLabel } from './report.js';
+import { type BenchResults, coldStartColumns, cpuCells, fmt, sdkLabel } from './report.js';
 
 /**
  * docs/performance.md from bench/performance.template.md and a full run's results: every @@NAME@@ of the
@@ -42,19 +42,11 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
   const V: Record<string, string> = {};
   V.RUN = `${r.generated_at.slice(0, 16).replace('T', ' ')} UTC, ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), Node ${m.node}, ${fmt(Math.round(r.duration_seconds))} s for all four groups`;
   V.BYTES = String(cpu.mean_event_bytes);
-  const paths = ['floor', 'ingest', 'consume', 'collect', 'collect_enriched'];
   V.CPU_TABLE = `Microseconds per event, and in brackets the ratio to the floor:\n\n${mdTable(
     ['batch', 'floor', 'ingest', 'consume', 'collect', 'collect, enriched', 'enrichment adds'],
     cpu.batch_sizes.map((b) => {
       const o = cpu.enrichment_overhead[String(b)] ?? Number.NaN;
-      return [
-        String(b),
-        ...paths.map((p) => {
-          const c = cell(p, b);
-          return p === 'floor' ? fmt(c.us_per_event) : `${fmt(c.us_per_event)} (${fmt(c.ratio_to_floor)}×)`;
-        }),
-        `${o >= 0 ? '+' : '−'}${pct(Math.abs(o))}`,
-      ];
+      return [String(b), ...cpuCells(cpu, b), `${o >= 0 ? '+' : '−'}${pct(Math.abs(o))}`];
     }),
   )}`;
   V.INGEST_RATIO = `${fmt(cell('ingest', 100).ratio_to_floor)}×`;

@@ -1,6 +1,6 @@
 import type { ColdStartResult } from './cold-start.js';
 import type { CostResult } from './cost.js';
-import type { CpuResult } from './cpu.js';
+import { CPU_PATHS, type CpuResult } from './cpu.js';
 import type { E2eResult } from './e2e.js';
 
 export interface Target {
@@ -71,6 +71,15 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 /** SDK package names, short (`dynamodb, kinesis`), or a dash for none. */
 export const sdkList = (packages: readonly string[]): string =>
   packages.map((p) => p.replace(/^@aws-sdk\/(client-)?/, '')).join(', ') || '–';
+/** One batch size's figures, a cell per path in CPU_PATHS order: µs per event and, but for the floor, × floor. */
+export function cpuCells(cpu: CpuResult, batch: number): string[] {
+  return CPU_PATHS.map((p) => {
+    const x = cpu.cells.find((y) => y.path === p && y.batch === batch);
+    if (!x) return '–';
+    return p === 'floor' ? fmt(x.us_per_event) : `${fmt(x.us_per_event)} (${fmt(x.ratio_to_floor)}×)`;
+  });
+}
+
 /** The cold-start table of the report and of docs/performance.md: header and one row per bundle. */
 export function coldStartColumns(
   bundles: ColdStartResult['bundles'],
@@ -136,21 +145,10 @@ export function renderReport(r: BenchResults): string {
     out.push(
       `1. Handler CPU per event (µs/event; ×floor in brackets; events average ${c.mean_event_bytes} bytes)`,
     );
-    const paths = ['floor', 'ingest', 'consume', 'collect', 'collect_enriched'] as const;
     out.push(
       table(
-        ['batch', ...paths],
-        c.batch_sizes.map((b) => [
-          String(b),
-          ...paths.map((p) => {
-            const x = c.cells.find((y) => y.path === p && y.batch === b);
-            return x
-              ? p === 'floor'
-                ? fmt(x.us_per_event)
-                : `${fmt(x.us_per_event)} (${fmt(x.ratio_to_floor)}×)`
-              : '–';
-          }),
-        ]),
+        ['batch', ...CPU_PATHS],
+        c.batch_sizes.map((b) => [String(b), ...cpuCells(c, b)]),
       ),
     );
     out.push(

@@ -40,7 +40,7 @@ export interface ActivityEventsStackProps extends StackProps {
   config?: ActivityEventsConfig;
 }
 
-export function retentionSetting(r: ActivityEventsConfig['retentionDays']): string {
+function retentionSetting(r: ActivityEventsConfig['retentionDays']): string {
   if (r === undefined) return '90';
   return typeof r === 'number' ? String(r) : JSON.stringify(r);
 }

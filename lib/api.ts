@@ -10,10 +10,7 @@ import { HTTP_HANDLERS, type HttpHandlerName, ROUTES } from '../functions/shared
 import { type Needs, type SharedResources, serviceFunction, wire } from './service-function.js';
 
 /** What each HTTP handler may touch (least privilege); the route table says which routes it serves. */
-export const HANDLER_NEEDS: Record<
-  HttpHandlerName,
-  { needs: Needs; description: string; memorySize?: number }
-> = {
+const HANDLER_NEEDS: Record<HttpHandlerName, { needs: Needs; description: string; memorySize?: number }> = {
   ingest: {
     needs: { eventStream: 'write' },
     description: 'POST /activities: validate and put events on the stream',

@@ -13,6 +13,21 @@ import { ENV } from '../functions/shared/names.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * How every handler is bundled (esbuild, through NodejsFunction): ESM for node22, minified with source maps,
+ * the AWS SDK left to the runtime. The cold-start benchmark builds its baseline with the same options.
+ */
+export const HANDLER_BUNDLING = {
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only grow cold starts.
+  externalModules: ['@aws-sdk/*'],
+  banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+};
+
 export interface ServiceFunctionProps {
   /** functions/<name>/handler.ts */
   name: string;
@@ -50,17 +65,7 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...props.environment,
     },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only grow cold starts.
-      externalModules: ['@aws-sdk/*'],
-      banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
-    },
+    bundling: { format: OutputFormat.ESM, ...HANDLER_BUNDLING },
   });
   Validations.of(fn).acknowledge(
     {

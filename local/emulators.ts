@@ -14,8 +14,7 @@ export interface EmulatorPorts {
 
 export interface Emulators {
   endpoints: { dynamodb: string; kinesis: string; s3: string };
-  /** How often kinesis-local writes its data file; shutdown waits for one flush. */
-  kinesisPersistMs: number;
+  /** Stop every emulator; kinesis-local is given time to write its data file first. */
   stop(): Promise<void>;
 }
 
@@ -99,7 +98,6 @@ export async function startEmulators(dataDir: string, ports: EmulatorPorts): Pro
   const url = (p: number) => `http://127.0.0.1:${p}`;
   return {
     endpoints: { dynamodb: url(dynamo.port), kinesis: url(kinesis.port), s3: url(s3.port) },
-    kinesisPersistMs,
     async stop() {
       // Let kinesis-local flush its data file before it goes.
       await new Promise((r) => setTimeout(r, kinesisPersistMs * 3));

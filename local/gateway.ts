@@ -71,7 +71,7 @@ async function readRequestBody(req: http.IncomingMessage): Promise<Buffer | 'too
 }
 
 /** Build the API Gateway HTTP API payload 2.0 event the Lambda would receive. */
-export function toHttpEvent(args: {
+function toHttpEvent(args: {
   req: http.IncomingMessage;
   url: URL;
   body: Buffer;

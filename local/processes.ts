@@ -32,7 +32,7 @@ export function assertPortFree(port: number, what: string): Promise<void> {
 }
 
 /** Resolve once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, timeoutMs = 30_000, child?: ChildProcess): Promise<void> {
+async function waitForPort(port: number, timeoutMs = 30_000, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child && child.exitCode !== null)

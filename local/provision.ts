@@ -53,7 +53,6 @@ export function createTableInput(name: string, spec: TableSpec) {
   };
 }
 
-/** Create the tables of TABLES (same key schema and indexes as the CDK Store) unless they exist. */
 /**
  * Create the tables of TABLES (same key schema and indexes as the CDK Store) unless they exist. A table from
  * an earlier version that lacks indexes the spec now has is rebuilt with them, its items copied over (id

@@ -23,7 +23,7 @@ import { Schedule } from './schedule.js';
 import { LocalSecretsManager } from './secrets-manager.js';
 import { LocalQueues } from './sqs.js';
 
-export const LOCAL_PREFIX = 'local';
+const LOCAL_PREFIX = 'local';
 /** s3rver's built-in account; dynalite and kinesis-local accept any credentials. */
 const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';

@@ -19,12 +19,10 @@ export interface Invocation {
   events: number;
   dynamodbCalls: number;
   kinesisCalls: number;
-  s3Calls: number;
-  logBytes: number;
 }
 
 export interface StageUsage {
-  api: { requests: number; meteredRequests: number; requestBytes: number };
+  api: { requests: number; meteredRequests: number };
   invocations: Invocation[];
   kinesis: {
     putCalls: number;
@@ -32,7 +30,6 @@ export interface StageUsage {
     bytesIn: number;
     billedBytesIn: number;
     recordsOut: number;
-    bytesOut: number;
     billedBytesOut: number;
   };
   dynamodb: {
@@ -42,18 +39,17 @@ export interface StageUsage {
     /** Of which index writes. */
     indexWru: number;
     rru: number;
-    byTable: Record<string, { wru: number; rru: number; indexWru: number }>;
     /** Bytes DynamoDB stores for the items written in this stage (net of overwrites), indexes included. */
     storedBytes: number;
   };
-  s3: { puts: number; gets: number; bytesPut: number };
+  s3: { puts: number; gets: number };
   /** What the handlers wrote to their logs (structured logger), bytes and log events. */
   logs: { bytes: number; lines: number };
 }
 
 export function emptyUsage(): StageUsage {
   return {
-    api: { requests: 0, meteredRequests: 0, requestBytes: 0 },
+    api: { requests: 0, meteredRequests: 0 },
     invocations: [],
     kinesis: {
       putCalls: 0,
@@ -61,11 +57,10 @@ export function emptyUsage(): StageUsage {
       bytesIn: 0,
       billedBytesIn: 0,
       recordsOut: 0,
-      bytesOut: 0,
       billedBytesOut: 0,
     },
-    dynamodb: { calls: {}, wru: 0, indexWru: 0, rru: 0, byTable: {}, storedBytes: 0 },
-    s3: { puts: 0, gets: 0, bytesPut: 0 },
+    dynamodb: { calls: {}, wru: 0, indexWru: 0, rru: 0, storedBytes: 0 },
+    s3: { puts: 0, gets: 0 },
     logs: { bytes: 0, lines: 0 },
   };
 }
@@ -96,7 +91,6 @@ export class CostMeter {
   private current = emptyUsage();
   private ddbCalls = 0;
   private kinesisCalls = 0;
-  private s3Calls = 0;
 
   constructor(
     private readonly fake: FakeDynamo,
@@ -125,22 +119,21 @@ export class CostMeter {
   apiRequest(bodyBytes: number): void {
     this.current.api.requests++;
     this.current.api.meteredRequests += Math.max(1, Math.ceil(bodyBytes / HTTP_API_METERING_BYTES));
-    this.current.api.requestBytes += bodyBytes;
   }
 
   /** Records the event source mapping reads from the stream for one consumer batch. */
   kinesisRead(records: readonly StreamedRecord[]): void {
     for (const r of records) {
-      const bytes = recordBytes(r.data.byteLength, r.partitionKey);
       this.current.kinesis.recordsOut++;
-      this.current.kinesis.bytesOut += bytes;
-      this.current.kinesis.billedBytesOut += billedRecordBytes(bytes);
+      this.current.kinesis.billedBytesOut += billedRecordBytes(
+        recordBytes(r.data.byteLength, r.partitionKey),
+      );
     }
   }
 
   /** Run one Lambda invocation, attributing its SDK calls and log output to it. */
   async invoke<T>(fn: string, events: number, call: () => Promise<T>): Promise<T> {
-    const before = { d: this.ddbCalls, k: this.kinesisCalls, s: this.s3Calls };
+    const before = { d: this.ddbCalls, k: this.kinesisCalls };
     const out = captureOutput();
     try {
       return await call();
@@ -153,8 +146,6 @@ export class CostMeter {
         events,
         dynamodbCalls: this.ddbCalls - before.d,
         kinesisCalls: this.kinesisCalls - before.k,
-        s3Calls: this.s3Calls - before.s,
-        logBytes: out.bytes(),
       });
     }
   }
@@ -178,13 +169,9 @@ export class CostMeter {
 
   // ---- S3 (the exporters' destination; counted as soon as a handler calls it)
 
-  readonly s3 = (op: string, input: Record<string, unknown>): unknown => {
-    this.s3Calls++;
+  readonly s3 = (op: string): unknown => {
     if (op === 'PutObject') {
       this.current.s3.puts++;
-      const body = input.Body;
-      this.current.s3.bytesPut +=
-        typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
       return { ETag: '"bench"' };
     }
     if (op === 'GetObject' || op === 'HeadObject' || op === 'HeadBucket') {
@@ -212,31 +199,19 @@ export class CostMeter {
     return out.Item as Item | undefined;
   }
 
-  private tableUsage(table: string): { wru: number; rru: number; indexWru: number } {
-    const byTable = this.current.dynamodb.byTable;
-    byTable[table] ??= { wru: 0, rru: 0, indexWru: 0 };
-    return byTable[table];
-  }
-
   private chargeWrite(table: string, before: Item | undefined, after: Item | undefined): void {
     const spec = this.spec(table);
     const d = this.current.dynamodb;
-    const t = this.tableUsage(table);
     const base = writeUnits(Math.max(itemSize(before), itemSize(after)));
     let idx = 0;
     for (const index of spec.indexes) idx += indexWriteUnits(before, after, spec, index);
     d.wru += base + idx;
     d.indexWru += idx;
-    t.wru += base + idx;
-    t.indexWru += idx;
     d.storedBytes += storedBytes(after, spec) - storedBytes(before, spec);
   }
 
-  private chargeRead(table: string, units: number): void {
-    const d = this.current.dynamodb;
-    const t = this.tableUsage(table);
-    d.rru += units;
-    t.rru += units;
+  private chargeRead(units: number): void {
+    this.current.dynamodb.rru += units;
   }
 
   readonly dynamodb = async (op: string, input: Record<string, unknown>): Promise<unknown> => {
@@ -289,7 +264,7 @@ export class CostMeter {
       const out = (await this.fake.call(o, input)) as { Item?: Item };
       // Reads are billed on the whole item, whatever the projection.
       const full = await this.read(table, input.Key as Item);
-      this.chargeRead(table, readUnits(itemSize(full), input.ConsistentRead === true));
+      this.chargeRead(readUnits(itemSize(full), input.ConsistentRead === true));
       return out;
     }
 
@@ -303,7 +278,7 @@ export class CostMeter {
         for (const key of r.Keys) {
           if (unprocessed.has(JSON.stringify(key))) continue;
           // Each item is its own read, rounded up separately; a missing item costs the minimum.
-          this.chargeRead(t, readUnits(itemSize(await this.read(t, key)), r.ConsistentRead === true));
+          this.chargeRead(readUnits(itemSize(await this.read(t, key)), r.ConsistentRead === true));
         }
       }
       return out;
@@ -331,7 +306,7 @@ export class CostMeter {
       ...(keptValues && Object.keys(keptValues).length > 0 ? { ExpressionAttributeValues: keptValues } : {}),
     })) as { Items?: Item[] };
     const bytes = (evaluated.Items ?? []).reduce((a, it) => a + itemSize(it), 0);
-    this.chargeRead(table, readUnits(bytes, input.ConsistentRead === true && !input.IndexName));
+    this.chargeRead(readUnits(bytes, input.ConsistentRead === true && !input.IndexName));
     return out;
   };
 }

@@ -123,6 +123,8 @@ async function consumeShard(
   if (todo.length === 0) return { stored: 0, duplicates: 0 };
 
   const decoded = todo.map((x) => decodeRecord(x.r.data));
+  // Each event's JSON, made once for both of its items (the id item and the event-log item).
+  const json = decoded.map((d) => (d.kind === 'event' ? JSON.stringify(d.event) : ''));
   let cut = decoded.findIndex((d) => d.kind === 'poison');
   if (cut === -1) cut = todo.length;
   else {
@@ -146,7 +148,7 @@ async function consumeShard(
   const claims: Claim[] = await mapLimit(decoded.slice(0, cut), deps.claimConcurrency ?? 16, async (d, i) => {
     if (d.kind !== 'event') return 'new';
     if (repeats.has(i)) return 'duplicate';
-    return claimId(deps, d.event, shardId, (todo[i] as { seq: string }).seq, now);
+    return claimId(deps, d.event, json[i] as string, shardId, (todo[i] as { seq: string }).seq, now);
   });
   const firstFailedClaim = claims.indexOf('failed');
   if (firstFailedClaim !== -1) cut = firstFailedClaim;
@@ -162,7 +164,14 @@ async function consumeShard(
       if (claims[i] === 'duplicate') duplicates++;
       else {
         const n = ++counts[d.event.source];
-        stored.push({ event: d.event, shardId, seq: (todo[i] as { seq: string }).seq, n, index: i });
+        stored.push({
+          event: d.event,
+          json: json[i] as string,
+          shardId,
+          seq: (todo[i] as { seq: string }).seq,
+          n,
+          index: i,
+        });
       }
     }
     countsAfter.push({ ...counts });
@@ -221,6 +230,7 @@ async function consumeShard(
 async function claimId(
   deps: ConsumeDeps,
   event: ActivityEvent,
+  json: string,
   shardId: string,
   seq: string,
   now: number,
@@ -229,7 +239,7 @@ async function claimId(
     await deps.ddb.send(
       new PutItemCommand({
         TableName: deps.eventsTable,
-        Item: eventItem(event, shardId, seq, deps.retentionDays),
+        Item: eventItem(event, shardId, seq, deps.retentionDays, json),
         ConditionExpression: 'attribute_not_exists(#pk) OR (#shard = :shard AND #seq = :seq) OR #exp < :now',
         ExpressionAttributeNames: { '#pk': 'pk', '#shard': 'shard', '#seq': 'seq', '#exp': 'expires_at' },
         ExpressionAttributeValues: {

@@ -12,6 +12,7 @@ import { badRequest } from './errors.js';
 import { parseWith } from './http.js';
 import type { Source } from './sources.js';
 import { isConditionFailed, queryAll } from './store/conditions.js';
+import { expiresAt } from './store/keys.js';
 import { listWatermarks } from './store/watermarks.js';
 
 /**
@@ -79,11 +80,7 @@ async function addCounts(
   const values: Record<string, AttributeValue> = {
     ':max': { S: (parts[parts.length - 1] as Group['parts'][number]).seq },
     ':j': { S: g.journey },
-    ':exp': {
-      N: String(
-        Math.floor((Date.parse(`${g.hour}:00:00Z`) + HOUR_MS) / 1000) + deps.retentionDays.cis * 86_400,
-      ),
-    },
+    ':exp': { N: String(expiresAt(Date.parse(`${g.hour}:00:00Z`) + HOUR_MS, deps.retentionDays.cis)) },
   };
   const adds: string[] = [];
   [...totals].forEach(([counter, n], i) => {

@@ -1,5 +1,6 @@
 import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { kinesisSdk } from './clients/kinesis.js';
+import { backoff, sleep } from './concurrency.js';
 import { logger } from './logger.js';
 
 export const MAX_RECORDS_PER_CALL = 500;
@@ -48,8 +49,6 @@ export function chunkRecords(records: readonly OutRecord[]): OutRecord[][] {
   return chunks;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * PutRecords with chunking; after a partial failure only the failed records are retried, with exponential
  * backoff and full jitter. Records still failing are returned, never dropped silently.
@@ -64,12 +63,12 @@ export async function putRecords(
   const { PutRecordsCommand } = await kinesisSdk();
   const attempts = opts.attempts ?? 4;
   const base = opts.baseDelayMs ?? 50;
-  const sleep = opts.sleep ?? defaultSleep;
+  const wait = opts.sleep ?? sleep;
   const outcome: PutOutcome = { ok: [], failed: [] };
   let pending: OutRecord[] = [...records];
   let lastError = new Map<string, { code: string; message: string }>();
   for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
-    if (attempt > 1) await sleep(Math.random() * base * 2 ** (attempt - 1));
+    if (attempt > 1) await wait(backoff(attempt - 1, base, Number.POSITIVE_INFINITY));
     const retry: OutRecord[] = [];
     const errors = new Map<string, { code: string; message: string }>();
     for (const chunk of chunkRecords(pending)) {

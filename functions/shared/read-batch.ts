@@ -42,7 +42,6 @@ export interface ReadResult {
   positions: Positions;
   /** More matching events may be waiting now. */
   hasMore: boolean;
-  watermarks: Watermark[];
 }
 
 interface ShardState {
@@ -71,13 +70,12 @@ export async function readBatch(
   positions: Positions,
   limit: number,
   opts: {
-    watermarks?: Watermark[];
     /** Read no further than these positions (a recorded batch's end); shards absent from it are not read. */
     until?: Positions;
   } = {},
 ): Promise<ReadResult> {
   const now = (deps.now ?? Date.now)();
-  const wms = opts.watermarks ?? (await listWatermarks(deps.ddb, deps.eventsTable));
+  const wms = await listWatermarks(deps.ddb, deps.eventsTable);
   const types = filter.eventTypes ? new Set(filter.eventTypes) : undefined;
   const nowSec = Math.floor(now / 1000);
   const upTo = (w: Watermark) => {
@@ -174,7 +172,7 @@ export async function readBatch(
       if (!s.exhausted) hasMore = true;
     }
   });
-  return { entries, positions: next, hasMore, watermarks: wms };
+  return { entries, positions: next, hasMore };
 }
 
 /** Merge order across shards: receipt time, then id (ULIDs of one request are increasing), then shard. */

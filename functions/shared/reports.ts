@@ -24,6 +24,7 @@ import { parseWith } from './http.js';
 import { newId } from './ids.js';
 import { logger } from './logger.js';
 import { parseSearch, search, searchQuerySchema } from './search.js';
+import { expiresAt } from './store/keys.js';
 
 /**
  * Reports (seed 004's "generate and download report"): a search written to an S3 object, asynchronously.
@@ -144,7 +145,7 @@ export async function requestReport(
         created_at: { S: report.created_at },
         created_by: { S: actor },
         number_of_records: { N: '0' },
-        expires_at: { N: String(Math.floor(now / 1000) + deps.retentionDays * 86_400) },
+        expires_at: { N: String(expiresAt(now, deps.retentionDays)) },
       },
     }),
   );

@@ -184,11 +184,11 @@ export async function search(
 ): Promise<SearchPage> {
   const { filters: f, limit, cursor } = parseSearch(query);
   const boundary = cursor ? decodeSearchCursor(f, cursor) : undefined;
+  // Only a search over the source index without a tenant filter needs the list of tenants.
+  const needsTenants = !f.tenant_id && planSearch(f, []).index === 'by_source';
   const [wms, tenants] = await Promise.all([
     listWatermarks(deps.ddb, deps.eventsTable),
-    !f.tenant_id && !f.user_id && !f.actor_id && !f.ip && !f.app_id && !f.types
-      ? listTenants(deps.ddb, deps.eventsTable)
-      : [],
+    needsTenants ? listTenants(deps.ddb, deps.eventsTable) : [],
   ]);
   const plan = planSearch(f, tenants);
   const index = SEARCH_INDEXES.find((i) => i.name === plan.index) as (typeof SEARCH_INDEXES)[number];

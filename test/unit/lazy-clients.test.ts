@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { lazy } from '../../functions/shared/clients/lazy.js';
+import { HANDLER_BUNDLING } from '../../lib/service-function.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -14,9 +15,9 @@ async function sdkImports(name: string): Promise<{ atInit: string[]; onUse: stri
     write: false,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
+    target: HANDLER_BUNDLING.target,
+    mainFields: HANDLER_BUNDLING.mainFields,
+    external: HANDLER_BUNDLING.externalModules,
     logLevel: 'silent',
   });
   const code = out.outputFiles[0]?.text ?? '';

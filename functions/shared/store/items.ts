@@ -12,6 +12,8 @@ export interface LogPosition {
   seq: string;
   /** Ordinal among its source's events in this shard (1-based). */
   n: number;
+  /** The event as JSON, when the caller already has it (consume serialises each event once for both items). */
+  json?: string;
 }
 
 /** The id item: the event itself, keyed by id (de-duplication and GET by id). */
@@ -20,6 +22,7 @@ export function eventItem(
   shardId: string,
   seq: string,
   retentionDays: Record<Source, number>,
+  json = JSON.stringify(e),
 ) {
   const received = Date.parse(e.received_at);
   return {
@@ -30,7 +33,7 @@ export function eventItem(
     source: { S: e.source },
     type: { S: e.type },
     t: { N: String(received) },
-    e: { S: JSON.stringify(e) },
+    e: { S: json },
     expires_at: { N: String(expiresAt(received, retentionDays[e.source])) },
     ...searchAttributes(e, shardId),
   } satisfies Record<string, AttributeValue>;
@@ -110,7 +113,7 @@ export function logItem(
     id: { S: s.event.id },
     type: { S: s.event.type },
     t: { N: String(received) },
-    e: { S: JSON.stringify(s.event) },
+    e: { S: s.json ?? JSON.stringify(s.event) },
     r: refsAttribute(s.event),
     expires_at: { N: String(expiresAt(received, retentionDays[s.event.source])) },
   };

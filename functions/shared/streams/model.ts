@@ -99,7 +99,6 @@ export const createStreamSchema = z.strictObject({
   event_types: eventTypes.optional(),
   start_from: startFrom.default('now'),
 });
-export type CreateStreamInput = z.output<typeof createStreamSchema>;
 
 export const patchStreamSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
@@ -109,7 +108,6 @@ export const patchStreamSchema = z.strictObject({
   event_types: eventTypes.nullable().optional(),
   status: z.enum(['active', 'paused'], { error: "must be 'active' or 'paused'" }).optional(),
 });
-export type PatchStreamInput = z.output<typeof patchStreamSchema>;
 
 /** Fields fixed at creation; a PATCH naming them is rejected. */
 export const IMMUTABLE_FIELDS = ['type', 'start_from', 'stream_id'] as const;
