@@ -24,6 +24,13 @@ export function rawJson(statusCode: number, body: string): HttpResult {
   return { statusCode, headers: { ...JSON_HEADERS }, body };
 }
 
+/** A limit in KiB or MiB for people, when it is a whole number of them (` (1 MiB)`), else nothing. */
+function sizeLabel(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return ` (${bytes / (1024 * 1024)} MiB)`;
+  if (bytes % 1024 === 0) return ` (${bytes / 1024} KiB)`;
+  return '';
+}
+
 /** The raw request body as UTF-8, enforcing a byte limit (413 beyond it). */
 export function readBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, maxBytes: number): string {
   if (event.body === undefined || event.body === null || event.body === '') return '';
@@ -32,7 +39,7 @@ export function readBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, max
     throw new ApiError(
       413,
       'payload_too_large',
-      `request body is ${buf.byteLength} bytes; the limit is ${maxBytes} bytes (1 MiB)`,
+      `request body is ${buf.byteLength} bytes; the limit is ${maxBytes} bytes${sizeLabel(maxBytes)}`,
     );
   }
   return buf.toString('utf8');

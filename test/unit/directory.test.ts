@@ -128,6 +128,14 @@ describe('enrichment directory', () => {
     expect((await put('admins', 'a7', { roles: ['viewer'] })).status).toBe(200);
   });
 
+  it('rejects a body over its 16 KiB limit with 413 saying that limit', async () => {
+    const res = await put('users', 'u1', { email: 'a@b.co', pad: 'x'.repeat(16 * 1024) });
+    expect(res.status).toBe(413);
+    expect((res.body as unknown as { error: { message: string } }).error.message).toMatch(
+      /the limit is 16384 bytes \(16 KiB\)$/,
+    );
+  });
+
   it.each([
     ['an unknown kind', 'groups', 'g1', { name: 'x' }, 'kind', /users, apps, admins/],
     ['a bad email', 'users', 'u1', { email: 'not-an-email' }, 'email', /email address/],

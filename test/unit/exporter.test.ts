@@ -10,6 +10,7 @@ import type { ActivityEvent } from '../../functions/shared/event-schema.js';
 import { type ExportDeps, exportStream, runExports } from '../../functions/shared/export/exporter.js';
 import { redriveStream } from '../../functions/shared/export/redrive.js';
 import { forgetSecret } from '../../functions/shared/secrets.js';
+import { setStreamStatus } from '../../functions/shared/streams/service.js';
 import { acquireLease, getStream, releaseLease } from '../../functions/shared/streams/store.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
@@ -297,6 +298,16 @@ describe('exporter', () => {
     const after = await getStream({ ddb: ddb.client, controlTable: CONTROL }, id);
     expect(after?.state).toMatchObject({ consecutive_failures: 0 });
     expect(after?.state.failing_since).toBeUndefined();
+  });
+
+  it('treats the same long status reason given again as no change (no rewrite, no audit event)', async () => {
+    const id = await newStream({ type: 'cis', destination: { kind: 's3', prefix: 'reason' } });
+    const reason = `HEC refused the token: ${'x'.repeat(600)}`;
+    expect(await setStreamStatus(deps(), id, 'error', reason)).toBe(true);
+    const first = await getStream({ ddb: ddb.client, controlTable: CONTROL }, id);
+    expect(first?.config.status_reason).toHaveLength(500);
+    expect(await setStreamStatus(deps(), id, 'error', reason)).toBe(true);
+    expect((await getStream({ ddb: ddb.client, controlTable: CONTROL }, id))?.ver).toBe(first?.ver);
   });
 
   it('keeps retrying a destination that is down, then pauses the stream after the pause window', async () => {

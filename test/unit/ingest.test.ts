@@ -174,6 +174,7 @@ describe('POST /activities (ingest handler)', () => {
     const res = await postRaw(big);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
+    expect(res.body.error.message).toMatch(/the limit is 1048576 bytes \(1 MiB\)$/);
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 

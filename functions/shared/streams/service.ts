@@ -217,15 +217,17 @@ export async function setStreamStatus(
   reason: string,
   actor = 'activity-events-exporter',
 ): Promise<boolean> {
+  // Stored at most 500 characters long; compared as stored, so a long reason repeated is no change.
+  const statusReason = reason.slice(0, 500);
   for (let attempt = 0; attempt < 5; attempt++) {
     const stored = await getStream(deps, id);
     if (!stored) return false;
     const prev = stored.config;
-    if (prev.status === status && prev.status_reason === reason) return true;
+    if (prev.status === status && prev.status_reason === statusReason) return true;
     const next: StoredRecord = {
       ...prev,
       status,
-      status_reason: reason.slice(0, 500),
+      status_reason: statusReason,
       updated_at: new Date((deps.now ?? Date.now)()).toISOString(),
     };
     if (await updateConfig(deps, next, stored.ver)) {
