@@ -57,6 +57,7 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
   V.SDK_DDB = fmt(sdk.dynamodb_call_us);
   V.SDK_ITEM = fmt(sdk.dynamodb_item_us);
   V.CONSUME_US = fmt(cell('consume', 100).us_per_event);
+  V.CONSUME_RATIO = `${fmt(cell('consume', 100).ratio_to_floor)}×`;
 
   V.RUNS = String(cold.runs);
   V.COLD_TABLE = `Baseline: ${fmt(cold.baseline.init_ms)} ms.\n\n${mdTable(
