@@ -5,7 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { Source } from '../functions/shared/sources.js';
+import type { Source } from '../functions/shared/model/sources.js';
 import { Api } from './api.js';
 import { Auth, type AuthConfig } from './auth.js';
 import { Exporters, type ExportersConfig } from './exporters.js';

@@ -17,7 +17,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names.js';
+import { ENV } from '../functions/shared/model/names.js';
 import { privateBucket } from './building-blocks.js';
 import { serviceFunction, wire } from './service-function.js';
 

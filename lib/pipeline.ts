@@ -9,7 +9,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, physicalName } from '../functions/shared/names.js';
+import { ENV, physicalName } from '../functions/shared/model/names.js';
 import { queueNotEmptyAlarm } from './building-blocks.js';
 import { serviceFunction, wire } from './service-function.js';
 

@@ -10,7 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names.js';
+import { ENV } from '../functions/shared/model/names.js';
 import { privateBucket, queueNotEmptyAlarm } from './building-blocks.js';
 import { grantObjects, serviceFunction, wire } from './service-function.js';
 

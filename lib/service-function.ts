@@ -9,7 +9,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names.js';
+import { ENV } from '../functions/shared/model/names.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { errorBody } from '../functions/shared/errors.js';
-import type { HttpEvent, HttpResult } from '../functions/shared/http.js';
+import { errorBody } from '../functions/shared/model/errors.js';
+import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
 import { AuthFailure, type LocalAuth, OAuthError, TOKEN_TTL_SECONDS } from './auth.js';
 

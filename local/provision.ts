@@ -17,10 +17,10 @@ import {
   ResourceNotFoundException as KinesisNotFound,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ActivityEvent } from '../functions/shared/event-schema.js';
-import { batchPut } from '../functions/shared/store/batch-write.js';
-import { searchAttributes } from '../functions/shared/store/items.js';
-import { TABLES, type TableSpec } from '../functions/shared/tables.js';
+import { searchAttributes } from '../functions/shared/log/items.js';
+import type { ActivityEvent } from '../functions/shared/model/event-schema.js';
+import { TABLES, type TableSpec } from '../functions/shared/model/tables.js';
+import { batchPut } from '../functions/shared/platform/dynamo/batch-write.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

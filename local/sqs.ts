@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../functions/shared/logger.js';
+import { logger } from '../functions/shared/platform/logger.js';
 import { lambdaContext } from './gateway.js';
 
 type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;

@@ -1,5 +1,5 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
 import { API_PREFIX } from '../../functions/shared/routes.js';
 import { lambdaContext } from '../../local/gateway.js';
 import { apiEvent } from '../../test/support/http.js';

@@ -1,12 +1,12 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { enrichEvents } from '../shared/directory.js';
-import { readEnv } from '../shared/env.js';
-import { notFound } from '../shared/errors.js';
-import { httpHandler, json } from '../shared/http.js';
-import { dispatch } from '../shared/route-dispatch.js';
+import { enrichEvents } from '../shared/directory/directory.js';
+import { getEvent } from '../shared/log/items.js';
+import { notFound } from '../shared/model/errors.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { readEnv } from '../shared/platform/env.js';
+import { httpHandler, json } from '../shared/platform/http.js';
+import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
-import { search } from '../shared/search.js';
-import { getEvent } from '../shared/store/items.js';
+import { search } from '../shared/search/search.js';
 
 const env = readEnv(['eventsTable', 'controlTable']);
 const ddb = dynamoClient();

@@ -1,7 +1,7 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { readEnv } from '../shared/env.js';
-import { httpHandler, json } from '../shared/http.js';
-import { journeyAnalytics } from '../shared/journeys.js';
+import { journeyAnalytics } from '../shared/journeys/journeys.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { readEnv } from '../shared/platform/env.js';
+import { httpHandler, json } from '../shared/platform/http.js';
 
 const env = readEnv(['eventsTable']);
 const ddb = dynamoClient();

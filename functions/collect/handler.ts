@@ -1,7 +1,7 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { collect } from '../shared/collect.js';
-import { readEnv } from '../shared/env.js';
-import { httpHandler, rawJson } from '../shared/http.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { readEnv } from '../shared/platform/env.js';
+import { httpHandler, rawJson } from '../shared/platform/http.js';
+import { collect } from '../shared/streams/collect.js';
 
 const env = readEnv(['eventsTable', 'controlTable']);
 const deps = { ddb: dynamoClient(), eventsTable: env.eventsTable, controlTable: env.controlTable };

@@ -1,14 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { consumeRecords } from '../shared/consume.js';
-import { directoryProjection } from '../shared/directory.js';
-import { readEnv } from '../shared/env.js';
-import { journeyProjection } from '../shared/journeys.js';
-import { logger } from '../shared/logger.js';
-import { shardOfEventId } from '../shared/store/keys.js';
-import { tenantsProjection } from '../shared/tenants.js';
+import { directoryProjection } from '../shared/directory/directory.js';
+import { journeyProjection } from '../shared/journeys/journeys.js';
+import { consumeRecords } from '../shared/log/consume.js';
+import { shardOfEventId } from '../shared/log/keys.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { readEnv } from '../shared/platform/env.js';
+import { logger } from '../shared/platform/logger.js';
+import { tenantsProjection } from '../shared/search/tenants.js';
 
 const env = readEnv(['eventsTable', 'controlTable', 'retentionDays']);
 const ddb = dynamoClient();

@@ -1,8 +1,8 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { kinesisClient } from '../shared/clients/kinesis.js';
-import { putDirectoryEntry } from '../shared/directory-api.js';
-import { readEnv } from '../shared/env.js';
-import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
+import { putDirectoryEntry } from '../shared/directory/api.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { kinesisClient } from '../shared/platform/clients/kinesis.js';
+import { readEnv } from '../shared/platform/env.js';
+import { caller, httpHandler, json, parseJson, readBody } from '../shared/platform/http.js';
 
 const env = readEnv(['controlTable', 'eventStream']);
 const kinesis = kinesisClient();

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { catalogFor } from '../shared/catalog/index.js';
-import { httpHandler, json, parseWith } from '../shared/http.js';
-import { SOURCES } from '../shared/sources.js';
+import { catalogFor } from '../shared/model/catalog.js';
+import { SOURCES } from '../shared/model/sources.js';
+import { httpHandler, json, parseWith } from '../shared/platform/http.js';
 
 const query = z.strictObject({
   source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),

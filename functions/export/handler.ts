@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { exportEnvironment } from '../shared/export/deps.js';
 import { runExports, type StreamRun } from '../shared/export/exporter.js';
-import { logger } from '../shared/logger.js';
+import { logger } from '../shared/platform/logger.js';
 
 const deps = exportEnvironment();
 const metrics = new Metrics({ namespace: 'ActivityEvents', serviceName: 'activity-events' });

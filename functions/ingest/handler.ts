@@ -1,7 +1,7 @@
-import { kinesisClient } from '../shared/clients/kinesis.js';
-import { readEnv } from '../shared/env.js';
-import { httpHandler, json, readBody } from '../shared/http.js';
-import { ingest, MAX_BODY_BYTES } from '../shared/ingest.js';
+import { ingest, MAX_BODY_BYTES } from '../shared/ingest/ingest.js';
+import { kinesisClient } from '../shared/platform/clients/kinesis.js';
+import { readEnv } from '../shared/platform/env.js';
+import { httpHandler, json, readBody } from '../shared/platform/http.js';
 
 const env = readEnv(['eventStream']);
 const kinesis = kinesisClient();

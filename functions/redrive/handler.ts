@@ -1,6 +1,6 @@
 import { exportEnvironment } from '../shared/export/deps.js';
 import { redriveStream } from '../shared/export/redrive.js';
-import { httpHandler, json } from '../shared/http.js';
+import { httpHandler, json } from '../shared/platform/http.js';
 
 const deps = exportEnvironment();
 // Every redrive reads the failed-batch bucket: S3 is made at cold start (the destination's clients on use).

@@ -1,12 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { kinesisClient } from '../shared/clients/kinesis.js';
-import { s3Client } from '../shared/clients/s3.js';
-import { readEnv } from '../shared/env.js';
-import { logger } from '../shared/logger.js';
-import { failReport, generateReport } from '../shared/reports.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { kinesisClient } from '../shared/platform/clients/kinesis.js';
+import { s3Client } from '../shared/platform/clients/s3.js';
+import { readEnv } from '../shared/platform/env.js';
+import { logger } from '../shared/platform/logger.js';
+import { failReport, generateReport } from '../shared/reports/reports.js';
 
 const env = readEnv(['eventsTable', 'controlTable', 'eventStream', 'reportsBucket', 's3ForcePathStyle']);
 const s3 = s3Client(env.s3ForcePathStyle);

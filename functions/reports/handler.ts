@@ -1,11 +1,11 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { kinesisClient } from '../shared/clients/kinesis.js';
-import { s3Client } from '../shared/clients/s3.js';
-import { sqsClient } from '../shared/clients/sqs.js';
-import { readEnv } from '../shared/env.js';
-import { caller, httpHandler, json, parseJson, readBody } from '../shared/http.js';
-import { reportView, requestReport } from '../shared/reports.js';
-import { dispatch } from '../shared/route-dispatch.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { kinesisClient } from '../shared/platform/clients/kinesis.js';
+import { s3Client } from '../shared/platform/clients/s3.js';
+import { sqsClient } from '../shared/platform/clients/sqs.js';
+import { readEnv } from '../shared/platform/env.js';
+import { caller, httpHandler, json, parseJson, readBody } from '../shared/platform/http.js';
+import { dispatch } from '../shared/platform/route-dispatch.js';
+import { reportView, requestReport } from '../shared/reports/reports.js';
 import { API_PREFIX } from '../shared/routes.js';
 
 const env = readEnv([

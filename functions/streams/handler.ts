@@ -1,8 +1,8 @@
-import { dynamoClient } from '../shared/clients/dynamodb.js';
-import { kinesisClient } from '../shared/clients/kinesis.js';
-import { readEnv } from '../shared/env.js';
-import { caller, httpHandler, json, parseJson, publicBaseUrl, readBody } from '../shared/http.js';
-import { dispatch } from '../shared/route-dispatch.js';
+import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
+import { kinesisClient } from '../shared/platform/clients/kinesis.js';
+import { readEnv } from '../shared/platform/env.js';
+import { caller, httpHandler, json, parseJson, publicBaseUrl, readBody } from '../shared/platform/http.js';
+import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
 import {
   createStream,

@@ -2,8 +2,8 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_INDEXES } from '../../functions/shared/model/tables.js';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
-import { SEARCH_INDEXES } from '../../functions/shared/tables.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
 import { testApp } from '../support/cdk-app.js';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
 import { lambdaContext } from '../../local/gateway.js';
 
 /** An API Gateway HTTP API (payload 2.0) event, as the JWT authorizer would pass it. */

@@ -1,6 +1,6 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
-import type { ActivityEvent } from '../../functions/shared/event-schema.js';
-import type { Source } from '../../functions/shared/sources.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import type { Source } from '../../functions/shared/model/sources.js';
 
 let counter = 0;
 

@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '../../functions/shared/collect.js';
-import { consumeRecords, type StreamRecord as KRecord } from '../../functions/shared/consume.js';
-import type { ActivityEvent } from '../../functions/shared/event-schema.js';
-import { SOURCES, type Source } from '../../functions/shared/sources.js';
+import { consumeRecords, type StreamRecord as KRecord } from '../../functions/shared/log/consume.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
+import { collect } from '../../functions/shared/streams/collect.js';
 import type { StreamRecord } from '../../functions/shared/streams/model.js';
 import { putNewStream } from '../../functions/shared/streams/store.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';

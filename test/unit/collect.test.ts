@@ -1,9 +1,9 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '../../functions/shared/collect.js';
-import { decodeCursor, encodeCursor } from '../../functions/shared/cursor.js';
-import type { ActivityEvent } from '../../functions/shared/event-schema.js';
-import { padSeq } from '../../functions/shared/store/keys.js';
+import { padSeq } from '../../functions/shared/log/keys.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { collect } from '../../functions/shared/streams/collect.js';
+import { decodeCursor, encodeCursor } from '../../functions/shared/streams/cursor.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';

@@ -7,12 +7,12 @@ import {
   type Enrichment,
   lookupRefs,
   newDirectoryCache,
-} from '../../functions/shared/directory.js';
-import { type ActivityEvent, toActivityEvent } from '../../functions/shared/event-schema.js';
-import type { LogEntry } from '../../functions/shared/read-batch.js';
-import { SOURCES, type Source } from '../../functions/shared/sources.js';
-import { logItem, refsFromItem } from '../../functions/shared/store/items.js';
+} from '../../functions/shared/directory/directory.js';
+import { logItem, refsFromItem } from '../../functions/shared/log/items.js';
+import { type ActivityEvent, toActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
 import { renderEvents } from '../../functions/shared/streams/read.js';
+import type { LogEntry } from '../../functions/shared/streams/read-batch.js';
 
 const RETENTION = Object.fromEntries(SOURCES.map((s) => [s, 90])) as Record<Source, number>;
 const ddbMock = mockClient(DynamoDBClient);

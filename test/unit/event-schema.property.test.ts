@@ -6,7 +6,7 @@ import {
   ingestBodySchema,
   inputEventSchema,
   toActivityEvent,
-} from '../../functions/shared/event-schema.js';
+} from '../../functions/shared/model/event-schema.js';
 
 /**
  * The ingest fast path (a hand-written check of the common case) must agree with the zod schema that

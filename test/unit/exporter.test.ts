@@ -4,12 +4,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready } from '../../functions/shared/clients/lazy.js';
 import { gcsClient, objectKey } from '../../functions/shared/destinations/object-store.js';
-import type { ActivityEvent } from '../../functions/shared/event-schema.js';
+import { forgetSecret } from '../../functions/shared/destinations/secrets.js';
 import { type ExportDeps, exportStream, runExports } from '../../functions/shared/export/exporter.js';
 import { redriveStream } from '../../functions/shared/export/redrive.js';
-import { forgetSecret } from '../../functions/shared/secrets.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { setStreamStatus } from '../../functions/shared/streams/service.js';
 import { acquireLease, getStream, releaseLease } from '../../functions/shared/streams/store.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';

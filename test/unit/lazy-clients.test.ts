@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { lazy } from '../../functions/shared/clients/lazy.js';
+import { lazy } from '../../functions/shared/platform/clients/lazy.js';
 import { HANDLER_BUNDLING } from '../../lib/service-function.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

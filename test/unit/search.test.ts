@@ -1,12 +1,12 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../functions/shared/event-schema.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
 import {
   decodeSearchCursor,
   encodeSearchCursor,
   parseSearch,
   planSearch,
-} from '../../functions/shared/search.js';
+} from '../../functions/shared/search/search.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';

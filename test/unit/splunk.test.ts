@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ready } from '../../functions/shared/clients/lazy.js';
+import { forgetSecret } from '../../functions/shared/destinations/secrets.js';
 import {
   channelFor,
   chunkHec,
@@ -11,7 +11,7 @@ import {
   type SplunkDestination,
 } from '../../functions/shared/destinations/splunk.js';
 import { DeliveryError, type OutBatch } from '../../functions/shared/destinations/types.js';
-import { forgetSecret } from '../../functions/shared/secrets.js';
+import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { makeEvent } from '../support/kinesis-records.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-AbCdEf';

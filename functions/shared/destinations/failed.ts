@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3Sdk } from '../clients/s3.js';
+import { s3Sdk } from '../platform/clients/s3.js';
 import { gzipLines } from './object-store.js';
 import type { OutBatch } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from '../clients/lazy.js';
+import type { Lazy } from '../platform/clients/lazy.js';
 import type { StoredRecord } from '../streams/service.js';
 import { gcsClient, objectKey, putBatchObject } from './object-store.js';
 import { deliverToSplunk } from './splunk.js';

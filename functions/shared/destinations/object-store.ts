@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from '../clients/lazy.js';
-import { s3Sdk } from '../clients/s3.js';
-import { readSecret } from '../secrets.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { s3Sdk } from '../platform/clients/s3.js';
+import { readSecret } from './secrets.js';
 import { type Delivered, DeliveryError, type OutBatch } from './types.js';
 
 /**

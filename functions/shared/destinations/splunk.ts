@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from '../clients/lazy.js';
-import { backoff, sleep } from '../concurrency.js';
-import type { ActivityEvent } from '../event-schema.js';
-import { forgetSecret, readSecret } from '../secrets.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { backoff, sleep } from '../platform/concurrency.js';
 import type { Destination } from '../streams/model.js';
+import { forgetSecret, readSecret } from './secrets.js';
 import { type Delivered, DeliveryError, type FailureKind, type OutBatch } from './types.js';
 
 export type SplunkDestination = Extract<Destination, { kind: 'splunk' }>;

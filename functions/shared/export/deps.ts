@@ -1,8 +1,8 @@
-import { dynamoClient } from '../clients/dynamodb.js';
-import { kinesisClient } from '../clients/kinesis.js';
-import { s3Client } from '../clients/s3.js';
-import { secretsClient } from '../clients/secrets-manager.js';
-import { readEnv } from '../env.js';
+import { dynamoClient } from '../platform/clients/dynamodb.js';
+import { kinesisClient } from '../platform/clients/kinesis.js';
+import { s3Client } from '../platform/clients/s3.js';
+import { secretsClient } from '../platform/clients/secrets-manager.js';
+import { readEnv } from '../platform/env.js';
 
 /**
  * The exporter's (and redrive's) environment and clients. Only DynamoDB is made here: S3, Secrets Manager

@@ -1,17 +1,17 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from '../clients/lazy.js';
-import { mapLimit } from '../concurrency.js';
 import { putFailedBatch } from '../destinations/failed.js';
 import { deliverBatch } from '../destinations/index.js';
 import { DeliveryError, type OutBatch } from '../destinations/types.js';
-import { newDirectoryCache } from '../directory.js';
-import { logger } from '../logger.js';
-import { type LogEntry, type Positions, type ReadDeps, readBatch } from '../read-batch.js';
-import { listWatermarks } from '../store/watermarks.js';
+import { newDirectoryCache } from '../directory/directory.js';
+import { listWatermarks } from '../log/watermarks.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { mapLimit } from '../platform/concurrency.js';
+import { logger } from '../platform/logger.js';
 import { streamLag } from '../streams/lag.js';
 import { renderEvents, streamFilter } from '../streams/read.js';
+import { type LogEntry, type Positions, type ReadDeps, readBatch } from '../streams/read-batch.js';
 import { type StoredRecord, setStreamStatus } from '../streams/service.js';
 import {
   acquireLease,

@@ -1,7 +1,7 @@
 import { deleteFailedBatch, listFailedBatches, readFailedBatch } from '../destinations/failed.js';
 import { deliverBatch } from '../destinations/index.js';
 import { DeliveryError } from '../destinations/types.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../model/errors.js';
 import type { StoredRecord } from '../streams/service.js';
 import { getStream } from '../streams/store.js';
 import type { ExportDeps } from './exporter.js';

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { Positions, ReadDeps } from '../read-batch.js';
-import type { Source } from '../sources.js';
-import { logPk } from '../store/keys.js';
-import { listWatermarks, type Watermark } from '../store/watermarks.js';
+import { logPk } from '../log/keys.js';
+import { listWatermarks, type Watermark } from '../log/watermarks.js';
+import type { Source } from '../model/sources.js';
+import type { Positions, ReadDeps } from './read-batch.js';
 
 /**
  * Events of `source` committed to the log but not yet passed by `positions`: per shard, the watermark's

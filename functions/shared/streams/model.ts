@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { lookupType } from '../catalog/index.js';
+import { lookupType } from '../model/catalog.js';
+import { SOURCES, type Source } from '../model/sources.js';
 import { API_PREFIX } from '../routes.js';
-import { SOURCES, type Source } from '../sources.js';
 
 export const MIN_BATCH = 1;
 export const MAX_BATCH = 1000;

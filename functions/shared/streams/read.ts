@@ -4,10 +4,10 @@ import {
   enrichJson,
   lookupRefs,
   newDirectoryCache,
-} from '../directory.js';
-import type { ActivityEvent } from '../event-schema.js';
-import type { LogEntry, StreamFilter } from '../read-batch.js';
-import { type EventRefs, refsFromAttribute } from '../store/items.js';
+} from '../directory/directory.js';
+import { type EventRefs, refsFromAttribute } from '../log/items.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import type { LogEntry, StreamFilter } from './read-batch.js';
 import type { StoredRecord } from './service.js';
 
 /** What a stream reads: its source, its event_types filter, and the start of an ISO start_from. */

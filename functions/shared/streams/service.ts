@@ -1,11 +1,10 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { auditEvent, type Changes, diff, recordAudit } from '../audit.js';
-import type { Lazy } from '../clients/lazy.js';
-import { ApiError, badRequest, notFound } from '../errors.js';
-import { parseWith } from '../http.js';
-import { newId } from '../ids.js';
-import type { Positions, ReadDeps } from '../read-batch.js';
-import { listWatermarks, type Watermark } from '../store/watermarks.js';
+import { auditEvent, type Changes, diff, recordAudit } from '../ingest/audit.js';
+import { listWatermarks, type Watermark } from '../log/watermarks.js';
+import { ApiError, badRequest, notFound } from '../model/errors.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { parseWith } from '../platform/http.js';
+import { newId } from '../platform/ids.js';
 import { streamLag } from './lag.js';
 import {
   createStreamSchema,
@@ -16,6 +15,7 @@ import {
   type StreamRecord,
   streamView,
 } from './model.js';
+import type { Positions, ReadDeps } from './read-batch.js';
 import { positionsNow } from './start.js';
 import {
   type ControlDeps,

@@ -1,9 +1,9 @@
 import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
-import { kinesisSdk } from '../clients/kinesis.js';
-import { MARKER_KEY } from '../consume.js';
-import { putRecords } from '../kinesis-put.js';
-import type { Positions } from '../read-batch.js';
-import { padSeq } from '../store/keys.js';
+import { MARKER_KEY } from '../log/consume.js';
+import { padSeq } from '../log/keys.js';
+import { kinesisSdk } from '../platform/clients/kinesis.js';
+import { putRecords } from '../platform/kinesis-put.js';
+import type { Positions } from './read-batch.js';
 
 export async function listShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {
   const { ListShardsCommand } = await kinesisSdk();

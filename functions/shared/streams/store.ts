@@ -6,10 +6,10 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Positions, StreamFilter } from '../read-batch.js';
-import { batchGetAll } from '../store/batch-get.js';
-import { ifCondition, queryAll } from '../store/conditions.js';
+import { batchGetAll } from '../platform/dynamo/batch-get.js';
+import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
 import type { StreamHealthState, StreamRecord } from './model.js';
+import type { Positions, StreamFilter } from './read-batch.js';
 
 /**
  * Control-table items of a stream:

@@ -1,15 +1,15 @@
 import * as z from 'zod';
-import { backoff, sleep } from './concurrency.js';
+import { type DirectoryCache, newDirectoryCache } from '../directory/directory.js';
+import { ApiError, notFound } from '../model/errors.js';
+import { SOURCES } from '../model/sources.js';
+import { backoff, sleep } from '../platform/concurrency.js';
+import { parseWith } from '../platform/http.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { type DirectoryCache, newDirectoryCache } from './directory.js';
-import { ApiError, notFound } from './errors.js';
-import { parseWith } from './http.js';
+import { batchSize } from './model.js';
+import { renderEvents, streamFilter } from './read.js';
 import { type ReadDeps, readBatch } from './read-batch.js';
-import { SOURCES } from './sources.js';
-import { batchSize } from './streams/model.js';
-import { renderEvents, streamFilter } from './streams/read.js';
-import type { StoredRecord } from './streams/service.js';
-import { type ControlDeps, commitCursor, getStream } from './streams/store.js';
+import type { StoredRecord } from './service.js';
+import { type ControlDeps, commitCursor, getStream } from './store.js';
 
 export interface CollectDeps extends ControlDeps, ReadDeps {
   /** Commit attempts before giving up with 409 (each attempt re-reads the stream). */

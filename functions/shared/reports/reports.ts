@@ -12,19 +12,19 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { auditEvent, recordAudit } from './audit.js';
-import type { Lazy } from './clients/lazy.js';
-import { presignerSdk } from './clients/presigner.js';
-import { s3Sdk } from './clients/s3.js';
-import { sqsSdk } from './clients/sqs.js';
-import { enrichEvents, newDirectoryCache } from './directory.js';
-import { notFound } from './errors.js';
-import type { ActivityEvent } from './event-schema.js';
-import { parseWith } from './http.js';
-import { newId } from './ids.js';
-import { logger } from './logger.js';
-import { parseSearch, search, searchQuerySchema } from './search.js';
-import { expiresAt } from './store/keys.js';
+import { enrichEvents, newDirectoryCache } from '../directory/directory.js';
+import { auditEvent, recordAudit } from '../ingest/audit.js';
+import { expiresAt } from '../log/keys.js';
+import { notFound } from '../model/errors.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { presignerSdk } from '../platform/clients/presigner.js';
+import { s3Sdk } from '../platform/clients/s3.js';
+import { sqsSdk } from '../platform/clients/sqs.js';
+import { parseWith } from '../platform/http.js';
+import { newId } from '../platform/ids.js';
+import { logger } from '../platform/logger.js';
+import { parseSearch, search, searchQuerySchema } from '../search/search.js';
 
 /**
  * Reports (seed 004's "generate and download report"): a search written to an S3 object, asynchronously.

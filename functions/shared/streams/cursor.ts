@@ -1,6 +1,6 @@
-import { ApiError } from './errors.js';
+import { padSeq, unpadSeq } from '../log/keys.js';
+import { ApiError } from '../model/errors.js';
 import type { Positions } from './read-batch.js';
-import { padSeq, unpadSeq } from './store/keys.js';
 
 /**
  * Collect cursors: opaque to clients, a base64url JSON of the stream id and per-shard positions

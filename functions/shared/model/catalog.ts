@@ -1,8 +1,8 @@
-import type { Source } from '../sources.js';
-import type { FieldSpec } from './fields.js';
-import * as F from './fields.js';
+import type { FieldSpec } from './catalog-fields.js';
+import * as F from './catalog-fields.js';
+import type { Source } from './sources.js';
 
-export type { FieldSpec, FieldType } from './fields.js';
+export type { FieldSpec, FieldType } from './catalog-fields.js';
 
 export type Category =
   | 'journeys'

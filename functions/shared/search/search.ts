@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { lookupType } from './catalog/index.js';
-import { mapLimit } from './concurrency.js';
-import { ApiError, badRequest, type ErrorDetail } from './errors.js';
-import type { ActivityEvent } from './event-schema.js';
-import { parseWith } from './http.js';
-import { SOURCES, type Source } from './sources.js';
-import { listWatermarks } from './store/watermarks.js';
-import { SEARCH_INDEXES, SEARCH_SK } from './tables.js';
+import { listWatermarks } from '../log/watermarks.js';
+import { lookupType } from '../model/catalog.js';
+import { ApiError, badRequest, type ErrorDetail } from '../model/errors.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import { SOURCES, type Source } from '../model/sources.js';
+import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
+import { mapLimit } from '../platform/concurrency.js';
+import { parseWith } from '../platform/http.js';
 import { listTenants } from './tenants.js';
 
 export const MAX_LIMIT = 1000;

@@ -1,13 +1,13 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { mapLimit } from './concurrency.js';
-import type { ActivityEvent } from './event-schema.js';
-import { logger } from './logger.js';
-import { isSource, type Source } from './sources.js';
-import { batchPut, type PutRequestItem } from './store/batch-write.js';
-import { isConditionFailed } from './store/conditions.js';
-import { eventItem, type LogPosition, logItem } from './store/items.js';
-import { padSeq } from './store/keys.js';
-import { advanceWatermark, getWatermark } from './store/watermarks.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import { isSource, type Source } from '../model/sources.js';
+import { mapLimit } from '../platform/concurrency.js';
+import { batchPut, type PutRequestItem } from '../platform/dynamo/batch-write.js';
+import { isConditionFailed } from '../platform/dynamo/conditions.js';
+import { logger } from '../platform/logger.js';
+import { eventItem, type LogPosition, logItem } from './items.js';
+import { padSeq } from './keys.js';
+import { advanceWatermark, getWatermark } from './watermarks.js';
 
 /** One Kinesis record as the consumer sees it. */
 export interface StreamRecord {

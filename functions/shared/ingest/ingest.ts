@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { ApiError } from '../model/errors.js';
 import {
   type ActivityEvent,
   fastIngestEvents,
@@ -6,9 +6,9 @@ import {
   MAX_BODY_BYTES,
   toActivityEvent,
   validateEvents,
-} from './event-schema.js';
-import { parseJson, parseWith } from './http.js';
-import { newId } from './ids.js';
+} from '../model/event-schema.js';
+import { parseJson, parseWith } from '../platform/http.js';
+import { newId } from '../platform/ids.js';
 import { type PublishDeps, publishEvents } from './publish.js';
 
 export interface IngestDeps extends PublishDeps {

@@ -6,7 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod';
-import { ApiError, type ErrorDetail, errorBody, formatPath } from './errors.js';
+import { ApiError, type ErrorDetail, errorBody, formatPath } from '../model/errors.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

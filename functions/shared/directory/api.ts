@@ -1,7 +1,9 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as z from 'zod';
-import { auditEvent, diff, recordAudit } from './audit.js';
-import type { Lazy } from './clients/lazy.js';
+import { auditEvent, diff, recordAudit } from '../ingest/audit.js';
+import { ApiError, badRequest } from '../model/errors.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { parseWith } from '../platform/http.js';
 import {
   DIRECTORY_KINDS,
   type DirectoryDeps,
@@ -10,8 +12,6 @@ import {
   readStamped,
   writeEntry,
 } from './directory.js';
-import { ApiError, badRequest } from './errors.js';
-import { parseWith } from './http.js';
 
 const email = z.email({ error: 'must be an email address' }).max(320, 'must be at most 320 characters');
 const BODY: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {

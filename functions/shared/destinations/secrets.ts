@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from './clients/lazy.js';
-import { secretsSdk } from './clients/secrets-manager.js';
-import { DeliveryError } from './destinations/types.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { secretsSdk } from '../platform/clients/secrets-manager.js';
+import { DeliveryError } from './types.js';
 
 const TTL_MS = 5 * 60 * 1000;
 const cache = new Map<string, { value: string; at: number }>();

@@ -5,15 +5,15 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { JOURNEY_TYPES } from './catalog/index.js';
-import { mapLimit } from './concurrency.js';
-import type { Projection, StoredEvent } from './consume.js';
-import { badRequest } from './errors.js';
-import { parseWith } from './http.js';
-import type { Source } from './sources.js';
-import { isConditionFailed, queryAll } from './store/conditions.js';
-import { expiresAt } from './store/keys.js';
-import { listWatermarks } from './store/watermarks.js';
+import type { Projection, StoredEvent } from '../log/consume.js';
+import { expiresAt } from '../log/keys.js';
+import { listWatermarks } from '../log/watermarks.js';
+import { JOURNEY_TYPES } from '../model/catalog.js';
+import { badRequest } from '../model/errors.js';
+import type { Source } from '../model/sources.js';
+import { mapLimit } from '../platform/concurrency.js';
+import { isConditionFailed, queryAll } from '../platform/dynamo/conditions.js';
+import { parseWith } from '../platform/http.js';
 
 /**
  * Journey analytics counters, kept by the consumer (never computed by scanning events).

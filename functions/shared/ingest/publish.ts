@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { Lazy } from './clients/lazy.js';
-import type { ActivityEvent } from './event-schema.js';
-import { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+import { type PutOptions, type PutOutcome, putRecords } from '../platform/kinesis-put.js';
 
 export interface PublishDeps {
   kinesis: Lazy<KinesisClient>;

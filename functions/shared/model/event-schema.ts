@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type FieldSpec, lookupType } from './catalog/index.js';
+import { type FieldSpec, lookupType } from './catalog.js';
 import { type ErrorDetail, formatPath } from './errors.js';
 import type { Source } from './sources.js';
 

@@ -1,4 +1,4 @@
-import type { Source } from '../sources.js';
+import type { Source } from '../model/sources.js';
 
 /**
  * Item keys of the events table.

@@ -1,7 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ActivityEvent } from '../event-schema.js';
-import type { Source } from '../sources.js';
-import { SEARCH_INDEXES, SEARCH_SK } from '../tables.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import type { Source } from '../model/sources.js';
+import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
 import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
 
 /** Where a committed event sits in the event log. */

@@ -1,7 +1,7 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { mapLimit } from './concurrency.js';
-import type { Projection, StoredEvent } from './consume.js';
-import { ifCondition, queryAll } from './store/conditions.js';
+import type { Projection, StoredEvent } from '../log/consume.js';
+import { mapLimit } from '../platform/concurrency.js';
+import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
 
 /**
  * The tenants seen in events (events table, pk = T, sk = tenant id): searches that do not name a tenant

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { ApiError } from './errors.js';
+import { ApiError } from '../model/errors.js';
+import { type Method, ROUTES, routeKey } from '../routes.js';
 import type { HttpEvent, HttpResult } from './http.js';
-import { type Method, ROUTES, routeKey } from './routes.js';
 
 /**
  * For handlers that serve several routes: pick the function for the event's route key. Keys are checked

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ENV, type EnvKey } from './names.js';
-import { SOURCES, type Source } from './sources.js';
+import { ENV, type EnvKey } from '../model/names.js';
+import { SOURCES, type Source } from '../model/sources.js';
 
 const retention = z.string().transform((raw, ctx): Record<Source, number> => {
   const days = (v: unknown) => z.number().int().min(1).max(3650).safeParse(v);

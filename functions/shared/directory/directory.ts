@@ -4,12 +4,12 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { backoff, mapLimit, sleep } from './concurrency.js';
-import type { Projection, StoredEvent } from './consume.js';
-import type { ActivityEvent } from './event-schema.js';
-import { batchGetAll } from './store/batch-get.js';
-import { ifCondition } from './store/conditions.js';
-import type { EventRefs } from './store/items.js';
+import type { Projection, StoredEvent } from '../log/consume.js';
+import type { EventRefs } from '../log/items.js';
+import type { ActivityEvent } from '../model/event-schema.js';
+import { backoff, mapLimit, sleep } from '../platform/concurrency.js';
+import { batchGetAll } from '../platform/dynamo/batch-get.js';
+import { ifCondition } from '../platform/dynamo/conditions.js';
 
 /**
  * The enrichment directory: human-readable values for ids, in the control table.
