@@ -1,8 +1,9 @@
 import { putDirectoryEntry } from '../shared/directory/api.js';
+import { parseJson } from '../shared/model/validation.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { readEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, parseJson, readBody } from '../shared/platform/http.js';
+import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
 
 const env = readEnv(['controlTable', 'eventStream']);
 const kinesis = kinesisClient();

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { catalogFor } from '../shared/model/catalog.js';
 import { SOURCES } from '../shared/model/sources.js';
-import { httpHandler, json, parseWith } from '../shared/platform/http.js';
+import { parseWith } from '../shared/model/validation.js';
+import { httpHandler, json } from '../shared/platform/http.js';
 
 const query = z.strictObject({
   source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),

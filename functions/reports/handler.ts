@@ -1,9 +1,10 @@
+import { parseJson } from '../shared/model/validation.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
 import { sqsClient } from '../shared/platform/clients/sqs.js';
 import { readEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, parseJson, readBody } from '../shared/platform/http.js';
+import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { reportView, requestReport } from '../shared/reports/reports.js';
 import { API_PREFIX } from '../shared/routes.js';

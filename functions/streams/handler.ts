@@ -1,7 +1,8 @@
+import { parseJson } from '../shared/model/validation.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { readEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, parseJson, publicBaseUrl, readBody } from '../shared/platform/http.js';
+import { caller, httpHandler, json, publicBaseUrl, readBody } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
 import {

@@ -6,11 +6,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumeRecords, type StreamRecord as KRecord } from '../../functions/shared/log/consume.js';
+import { consumeRecords, type ShardRecord as KRecord } from '../../functions/shared/log/consume.js';
 import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
 import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
 import { collect } from '../../functions/shared/streams/collect.js';
-import type { StreamRecord } from '../../functions/shared/streams/model.js';
+import type { StreamConfig } from '../../functions/shared/streams/model.js';
 import { putNewStream } from '../../functions/shared/streams/store.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 
@@ -102,7 +102,7 @@ describe('collect (property)', () => {
           await fake.createTables({ eventsTable: events, controlTable: control });
           const ddb = scheduledClient(s, new Set(throttle));
           const streamId = `stream-${run}`;
-          const config: StreamRecord = {
+          const config: StreamConfig = {
             stream_id: streamId,
             name: 'p',
             type: SOURCE,

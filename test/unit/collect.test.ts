@@ -2,6 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { padSeq } from '../../functions/shared/log/keys.js';
 import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { errorResponse } from '../../functions/shared/platform/http.js';
 import { collect } from '../../functions/shared/streams/collect.js';
 import { decodeCursor, encodeCursor } from '../../functions/shared/streams/cursor.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
@@ -223,13 +224,12 @@ describe('collect', () => {
         });
       }
     });
-    await expect(
-      collect({ type: 'cis', stream_id: id }, { ...deps(), maxAttempts: 3 }),
-    ).rejects.toMatchObject({
-      status: 409,
-      code: 'conflict',
+    const err = await collect({ type: 'cis', stream_id: id }, { ...deps(), maxAttempts: 3 }).catch((e) => e);
+    expect(errorResponse(err)).toMatchObject({
+      statusCode: 409,
       headers: { 'retry-after': '1' },
     });
+    expect(JSON.parse(String(errorResponse(err).body)).error.code).toBe('conflict');
     ddb.setFault(undefined);
   });
 

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Lazy } from '../platform/clients/lazy.js';
-import type { StoredRecord } from '../streams/service.js';
+import type { StreamConfig } from '../streams/model.js';
 import { gcsClient, objectKey, putBatchObject } from './object-store.js';
 import { deliverToSplunk } from './splunk.js';
 import { type Delivered, DeliveryError, type OutBatch } from './types.js';
@@ -18,7 +18,7 @@ export interface DeliverDeps {
 }
 
 /** Deliver a batch to the stream's destination. Throws a DeliveryError saying what to do on failure. */
-export async function deliverBatch(s: StoredRecord, batch: OutBatch, deps: DeliverDeps): Promise<Delivered> {
+export async function deliverBatch(s: StreamConfig, batch: OutBatch, deps: DeliverDeps): Promise<Delivered> {
   const d = s.destination;
   switch (d.kind) {
     case 's3':

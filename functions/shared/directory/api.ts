@@ -1,9 +1,9 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as z from 'zod';
 import { auditEvent, diff, recordAudit } from '../ingest/audit.js';
-import { ApiError, badRequest } from '../model/errors.js';
+import { conflict, invalid } from '../model/errors.js';
+import { parseWith } from '../model/validation.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { parseWith } from '../platform/http.js';
 import {
   DIRECTORY_KINDS,
   type DirectoryDeps,
@@ -45,12 +45,12 @@ export async function putDirectoryEntry(
   actor: string,
 ) {
   if (!(DIRECTORY_KINDS as readonly string[]).includes(kind)) {
-    throw badRequest('invalid directory kind', [
+    throw invalid('invalid directory kind', [
       { path: 'kind', message: `must be one of ${DIRECTORY_KINDS.join(', ')}` },
     ]);
   }
   if (!/^[\w.:@|+=-]{1,256}$/.test(id)) {
-    throw badRequest('invalid directory id', [
+    throw invalid('invalid directory id', [
       { path: 'id', message: 'must be 1-256 characters without spaces or slashes' },
     ]);
   }
@@ -63,10 +63,7 @@ export async function putDirectoryEntry(
     const stored = await readStamped(deps, k, id);
     prev = stored?.entry ?? {};
     if (await writeEntry(deps, k, id, entry, Math.max(now, (stored?.ts ?? 0) + 1))) break;
-    if (attempt === 4)
-      throw new ApiError(409, 'conflict', 'the entry kept changing; retry', undefined, {
-        'retry-after': '1',
-      });
+    if (attempt === 4) throw conflict('the entry kept changing; retry', { retryAfter: 1 });
   }
   const current = { ...prev, ...entry };
   const changes = diff(prev as Record<string, unknown>, current as Record<string, unknown>);

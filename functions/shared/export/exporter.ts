@@ -10,9 +10,10 @@ import type { Lazy } from '../platform/clients/lazy.js';
 import { mapLimit } from '../platform/concurrency.js';
 import { logger } from '../platform/logger.js';
 import { streamLag } from '../streams/lag.js';
+import type { StreamConfig } from '../streams/model.js';
 import { renderEvents, streamFilter } from '../streams/read.js';
 import { type LogEntry, type Positions, type ReadDeps, readBatch } from '../streams/read-batch.js';
-import { type StoredRecord, setStreamStatus } from '../streams/service.js';
+import { setStreamStatus } from '../streams/service.js';
 import {
   acquireLease,
   type ControlDeps,
@@ -68,14 +69,14 @@ export interface StreamRun {
 }
 
 const PUSH_KINDS = new Set(['s3', 'gcs', 'splunk']);
-const isPush = (s: StoredRecord) => PUSH_KINDS.has(s.destination.kind);
+const isPush = (s: StreamConfig) => PUSH_KINDS.has(s.destination.kind);
 
 function samePositions(a: Positions, b: Positions): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => a[k] === b[k]);
 }
 
-function toBatch(s: StoredRecord, entries: readonly LogEntry[], lines: string[], sent: number): OutBatch {
+function toBatch(s: StreamConfig, entries: readonly LogEntry[], lines: string[], sent: number): OutBatch {
   const first = entries[0] as LogEntry;
   const last = entries[entries.length - 1] as LogEntry;
   return {
@@ -145,7 +146,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
       const stored = await getStream(deps, streamId);
       if (stored?.config.status !== 'active' || !isPush(stored.config))
         return { ...run, outcome: 'inactive' };
-      const s = stored.config as StoredRecord;
+      const s = stored.config;
       const filter = streamFilter(s);
       // A pending batch only stands if it starts where the cursor is (the stream was not collected, re-pointed
       // or rewound since); otherwise it is stale and the next batch is read afresh.
@@ -240,7 +241,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
 
 async function handleFailure(
   deps: ExportDeps,
-  s: StoredRecord,
+  s: StreamConfig,
   cv: number,
   pending: PendingBatch,
   batch: OutBatch,

@@ -2,7 +2,6 @@ import { deleteFailedBatch, listFailedBatches, readFailedBatch } from '../destin
 import { deliverBatch } from '../destinations/index.js';
 import { DeliveryError } from '../destinations/types.js';
 import { notFound } from '../model/errors.js';
-import type { StoredRecord } from '../streams/service.js';
 import { getStream } from '../streams/store.js';
 import type { ExportDeps } from './exporter.js';
 
@@ -26,7 +25,7 @@ export async function redriveStream(
 ): Promise<RedriveResult> {
   const stored = await getStream(deps, streamId);
   if (!stored) throw notFound(`no stream with id '${streamId}'`);
-  const s = stored.config as StoredRecord;
+  const s = stored.config;
   const s3 = await deps.s3();
   const keys = await listFailedBatches(s3, deps.failedBucket, streamId);
   const result: RedriveResult = {

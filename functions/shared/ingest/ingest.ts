@@ -1,4 +1,4 @@
-import { ApiError } from '../model/errors.js';
+import { invalid, unavailable } from '../model/errors.js';
 import {
   type ActivityEvent,
   fastIngestEvents,
@@ -7,7 +7,7 @@ import {
   toActivityEvent,
   validateEvents,
 } from '../model/event-schema.js';
-import { parseJson, parseWith } from '../platform/http.js';
+import { parseJson, parseWith } from '../model/validation.js';
 import { newId } from '../platform/ids.js';
 import { type PublishDeps, publishEvents } from './publish.js';
 
@@ -37,12 +37,7 @@ export async function ingest(bodyText: string, deps: IngestDeps): Promise<Ingest
   const { events: valid, problems } = validateEvents(rawEvents, now);
   if (problems.length > 0) {
     const n = new Set(problems.map((p) => p.path.match(/^events\[(\d+)\]/)?.[1])).size;
-    throw new ApiError(
-      400,
-      'validation_failed',
-      `${n} of ${rawEvents.length} events are invalid; nothing was written`,
-      problems,
-    );
+    throw invalid(`${n} of ${rawEvents.length} events are invalid; nothing was written`, problems);
   }
   const receivedAt = new Date(now).toISOString();
   const events: ActivityEvent[] = valid.map(({ input, source }) =>
@@ -55,12 +50,9 @@ export async function ingest(bodyText: string, deps: IngestDeps): Promise<Ingest
   const index = new Map(events.map((e, i) => [e.id, i]));
   const failed = outcome.failed.map((f) => ({ index: index.get(f.id) ?? -1, ...f }));
   if (ids.length === 0) {
-    throw new ApiError(
-      503,
-      'unavailable',
+    throw unavailable(
       'the event stream did not accept any event; retry the request (events with a client id are de-duplicated)',
       failed.map((f) => ({ path: `events[${f.index}]`, message: `${f.id}: ${f.code}` })),
-      { 'retry-after': '1' },
     );
   }
   return { status: 207, body: { accepted: ids.length, ids, failed } };

@@ -9,11 +9,11 @@ import type { Projection, StoredEvent } from '../log/consume.js';
 import { expiresAt } from '../log/keys.js';
 import { listWatermarks } from '../log/watermarks.js';
 import { JOURNEY_TYPES } from '../model/catalog.js';
-import { badRequest } from '../model/errors.js';
+import { invalid } from '../model/errors.js';
 import type { Source } from '../model/sources.js';
+import { parseWith } from '../model/validation.js';
 import { mapLimit } from '../platform/concurrency.js';
 import { isConditionFailed, queryAll } from '../platform/dynamo/conditions.js';
-import { parseWith } from '../platform/http.js';
 
 /**
  * Journey analytics counters, kept by the consumer (never computed by scanning events).
@@ -216,11 +216,11 @@ export async function journeyAnalytics(
   const to = q.to ? Date.parse(q.to) : now;
   const from = q.from ? Date.parse(q.from) : to - 7 * 86_400_000;
   if (from > to)
-    throw badRequest('invalid analytics parameters', [{ path: 'from', message: 'must not be after to' }]);
+    throw invalid('invalid analytics parameters', [{ path: 'from', message: 'must not be after to' }]);
   const step = q.interval === 'hour' ? HOUR_MS : 86_400_000;
   const first = Math.floor(from / step) * step;
   if ((to - first) / step > MAX_BUCKETS) {
-    throw badRequest('invalid analytics parameters', [
+    throw invalid('invalid analytics parameters', [
       {
         path: 'from',
         message: `the range is too long for interval '${q.interval}' (at most ${MAX_BUCKETS} buckets)`,

@@ -10,7 +10,7 @@ import { padSeq } from './keys.js';
 import { advanceWatermark, getWatermark } from './watermarks.js';
 
 /** One Kinesis record as the consumer sees it. */
-export interface StreamRecord {
+export interface ShardRecord {
   shardId: string;
   /** Kinesis sequence number, unpadded. */
   sequenceNumber: string;
@@ -90,10 +90,10 @@ type Claim = 'new' | 'duplicate' | 'failed';
  * (or decoded) is reported as the batch item failure, so Lambda retries from it and later bisects it away.
  */
 export async function consumeRecords(
-  records: readonly StreamRecord[],
+  records: readonly ShardRecord[],
   deps: ConsumeDeps,
 ): Promise<ConsumeResult> {
-  const byShard = new Map<string, StreamRecord[]>();
+  const byShard = new Map<string, ShardRecord[]>();
   for (const r of records) {
     const list = byShard.get(r.shardId);
     if (list) list.push(r);
@@ -111,7 +111,7 @@ export async function consumeRecords(
 
 async function consumeShard(
   shardId: string,
-  records: readonly StreamRecord[],
+  records: readonly ShardRecord[],
   deps: ConsumeDeps,
 ): Promise<{ stored: number; duplicates: number; failedSeq?: string }> {
   const now = (deps.now ?? Date.now)();
@@ -211,7 +211,7 @@ async function consumeShard(
   }
   const committed = stored.filter((s) => s.index < cut).length;
   if (cut < todo.length) {
-    const failedSeq = (todo[cut] as { r: StreamRecord }).r.sequenceNumber;
+    const failedSeq = (todo[cut] as { r: ShardRecord }).r.sequenceNumber;
     logger.warn('batch cut short', {
       shardId,
       committed,

@@ -1,13 +1,31 @@
+/**
+ * Domain errors: what went wrong, in the domain's terms. Domain code throws these and never knows about HTTP;
+ * the one mapping to statuses is at the HTTP edge (`platform/http.ts`, `STATUS_OF`).
+ */
+
 export interface ErrorDetail {
   path: string;
   message: string;
 }
 
+/** What kind of failure: each is one HTTP status at the edge. */
+export type ErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable';
+
+/** The `error.code` of the response body: the kind, or a more precise reason within it. */
 export type ErrorCode =
   | 'invalid_request'
   | 'invalid_json'
+  | 'invalid_cursor'
   | 'validation_failed'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
@@ -18,24 +36,32 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal_error';
 
-/** An error that maps to one HTTP response with the contract's error body. */
-export class ApiError extends Error {
+export class DomainError extends Error {
   constructor(
-    readonly status: number,
+    readonly kind: ErrorKind,
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
-    readonly headers?: Record<string, string>,
+    /** Seconds after which a retry may succeed (conflicts lost to a race, unavailable dependencies). */
+    readonly retryAfter?: number,
   ) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'DomainError';
   }
 }
 
-export const badRequest = (message: string, details?: ErrorDetail[]) =>
-  new ApiError(400, details ? 'validation_failed' : 'invalid_request', message, details);
-export const notFound = (message: string) => new ApiError(404, 'not_found', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+/** Bad input: with details (a path each), `validation_failed`; without, `invalid_request`. */
+export const invalid = (message: string, details?: ErrorDetail[]) =>
+  new DomainError('invalid', details ? 'validation_failed' : 'invalid_request', message, details);
+export const notFound = (message: string) => new DomainError('not_found', 'not_found', message);
+/** A state that does not allow the request; `retryAfter` when trying again can succeed (a lost race). */
+export const conflict = (
+  message: string,
+  opts: { code?: 'conflict' | 'destination_not_pullable' | 'stream_paused'; retryAfter?: number } = {},
+) => new DomainError('conflict', opts.code ?? 'conflict', message, undefined, opts.retryAfter);
+export const unavailable = (message: string, details?: ErrorDetail[], retryAfter = 1) =>
+  new DomainError('unavailable', 'unavailable', message, details, retryAfter);
+export const tooLarge = (message: string) => new DomainError('too_large', 'payload_too_large', message);
 
 export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };

@@ -5,8 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
-import { ApiError, type ErrorDetail, errorBody, formatPath } from '../model/errors.js';
+import { DomainError, type ErrorKind, errorBody, tooLarge } from '../model/errors.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -36,49 +35,11 @@ export function readBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, max
   if (event.body === undefined || event.body === null || event.body === '') return '';
   const buf = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (buf.byteLength > maxBytes) {
-    throw new ApiError(
-      413,
-      'payload_too_large',
+    throw tooLarge(
       `request body is ${buf.byteLength} bytes; the limit is ${maxBytes} bytes${sizeLabel(maxBytes)}`,
     );
   }
   return buf.toString('utf8');
-}
-
-export function parseJson(text: string): unknown {
-  if (text.trim() === '')
-    throw new ApiError(400, 'invalid_json', 'request body is empty; expected a JSON object');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-/** Parse with zod and turn every issue into a `{path, message}` detail of one 400. */
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  what: string,
-  prefix = '',
-): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new ApiError(400, 'validation_failed', `invalid ${what}`, zodDetails(parsed.error, prefix));
-}
-
-export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
-  const out: ErrorDetail[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        out.push({ path: formatPath([...issue.path, key], prefix), message: 'is not a known field' });
-      }
-    } else {
-      out.push({ path: formatPath(issue.path, prefix), message: issue.message });
-    }
-  }
-  return out;
 }
 
 /** The calling OAuth client, as the JWT authorizer saw it. */
@@ -107,17 +68,36 @@ const requestLogging = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
-/** The one error-mapping middleware: ApiError → its status; anything else → a 500 that leaks nothing. */
+/** The HTTP status of each kind of domain error: the one place domain failures become statuses. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** A domain error as the HTTP response of the contract's error shape. */
+export function errorResponse(err: DomainError): HttpResult {
+  return {
+    statusCode: STATUS_OF[err.kind],
+    headers: {
+      ...JSON_HEADERS,
+      ...(err.retryAfter !== undefined ? { 'retry-after': String(err.retryAfter) } : {}),
+    },
+    body: JSON.stringify(errorBody(err.code, err.message, err.details)),
+  };
+}
+
+/** The one error-mapping middleware: a domain error → its status; anything else → a 500 that leaks nothing. */
 const errorMapping = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: (request) => {
     const err = request.error;
-    if (err instanceof ApiError) {
-      if (err.status >= 500) logger.error('request failed', { error: err });
-      request.response = {
-        statusCode: err.status,
-        headers: { ...JSON_HEADERS, ...err.headers },
-        body: JSON.stringify(errorBody(err.code, err.message, err.details)),
-      };
+    if (err instanceof DomainError) {
+      if (STATUS_OF[err.kind] >= 500) logger.error('request failed', { error: err });
+      request.response = errorResponse(err);
     } else {
       logger.error('unhandled error', { error: err as Error });
       const id = request.event.requestContext?.requestId ?? request.context.awsRequestId;

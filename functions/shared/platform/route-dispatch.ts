@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { ApiError } from '../model/errors.js';
+import { notFound } from '../model/errors.js';
 import { type Method, ROUTES, routeKey } from '../routes.js';
 import type { HttpEvent, HttpResult } from './http.js';
 
@@ -21,7 +21,7 @@ export function dispatch(
   }
   return (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const fn = table[event.routeKey as `${Method} ${string}`];
-    if (!fn) throw new ApiError(404, 'not_found', `no route ${event.routeKey}`);
+    if (!fn) throw notFound(`no route ${event.routeKey}`);
     return fn(event, context);
   };
 }

@@ -3,12 +3,12 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk
 import * as z from 'zod';
 import { listWatermarks } from '../log/watermarks.js';
 import { lookupType } from '../model/catalog.js';
-import { ApiError, badRequest, type ErrorDetail } from '../model/errors.js';
+import { type ErrorDetail, invalid } from '../model/errors.js';
 import type { ActivityEvent } from '../model/event-schema.js';
 import { SOURCES, type Source } from '../model/sources.js';
 import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
+import { parseWith } from '../model/validation.js';
 import { mapLimit } from '../platform/concurrency.js';
-import { parseWith } from '../platform/http.js';
 import { listTenants } from './tenants.js';
 
 export const MAX_LIMIT = 1000;
@@ -114,7 +114,7 @@ export function parseSearch(query: Record<string, string | undefined>): {
   }
   if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to))
     problems.push({ path: 'from', message: 'must not be after to' });
-  if (problems.length > 0) throw badRequest('invalid search parameters', problems);
+  if (problems.length > 0) throw invalid('invalid search parameters', problems);
   const { limit, cursor, type: _t, ...rest } = q;
   const filters: SearchFilters = { ...rest, ...(types ? { types } : {}) };
   if (filters.from) filters.from = new Date(filters.from).toISOString();
@@ -134,13 +134,12 @@ export function encodeSearchCursor(f: SearchFilters, boundary: string): string {
 }
 
 export function decodeSearchCursor(f: SearchFilters, token: string): string {
-  const invalid = (message: string) =>
-    new ApiError(400, 'validation_failed', 'invalid cursor', [{ path: 'cursor', message }]);
+  const badCursor = (message: string) => invalid('invalid cursor', [{ path: 'cursor', message }]);
   let o: { v?: unknown; b?: unknown; h?: unknown };
   try {
     o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof o;
   } catch {
-    throw invalid('is not a cursor returned by this API');
+    throw badCursor('is not a cursor returned by this API');
   }
   if (
     o?.v !== 1 ||
@@ -148,10 +147,10 @@ export function decodeSearchCursor(f: SearchFilters, token: string): string {
     typeof o.h !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}T.+#.+$/.test(o.b)
   ) {
-    throw invalid('is not a cursor returned by this API');
+    throw badCursor('is not a cursor returned by this API');
   }
   if (o.h !== filtersHash(f))
-    throw invalid('belongs to a search with other filters; repeat the same filters to page');
+    throw badCursor('belongs to a search with other filters; repeat the same filters to page');
   return o.b;
 }
 

@@ -1,14 +1,13 @@
 import * as z from 'zod';
 import { type DirectoryCache, newDirectoryCache } from '../directory/directory.js';
-import { ApiError, notFound } from '../model/errors.js';
+import { conflict, invalid, notFound } from '../model/errors.js';
 import { SOURCES } from '../model/sources.js';
+import { parseWith } from '../model/validation.js';
 import { backoff, sleep } from '../platform/concurrency.js';
-import { parseWith } from '../platform/http.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { batchSize } from './model.js';
 import { renderEvents, streamFilter } from './read.js';
 import { type ReadDeps, readBatch } from './read-batch.js';
-import type { StoredRecord } from './service.js';
 import { type ControlDeps, commitCursor, getStream } from './store.js';
 
 export interface CollectDeps extends ControlDeps, ReadDeps {
@@ -50,25 +49,22 @@ export async function collect(
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await getStream(deps, q.stream_id);
     if (!stored) throw notFound(`no stream with id '${q.stream_id}'`);
-    const s = stored.config as StoredRecord;
+    const s = stored.config;
     if (s.type !== q.type) {
-      throw new ApiError(400, 'validation_failed', 'type does not match the stream', [
+      throw invalid('type does not match the stream', [
         { path: 'type', message: `stream ${s.stream_id} collects '${s.type}' events, not '${q.type}'` },
       ]);
     }
     if (s.destination.kind !== 'custom') {
-      throw new ApiError(
-        409,
-        'destination_not_pullable',
+      throw conflict(
         `stream ${s.stream_id} delivers to ${s.destination.kind} on a schedule; only streams with destination 'custom' are collected`,
+        { code: 'destination_not_pullable' },
       );
     }
     if (s.status === 'paused') {
-      throw new ApiError(
-        409,
-        'stream_paused',
-        `stream ${s.stream_id} is paused; PATCH its status to 'active' to collect`,
-      );
+      throw conflict(`stream ${s.stream_id} is paused; PATCH its status to 'active' to collect`, {
+        code: 'stream_paused',
+      });
     }
     const from = q.after ? decodeCursor(q.after, s.stream_id) : stored.state.positions;
     const read = await readBatch(deps, streamFilter(s), from, q.batch_size ?? s.batch_size);
@@ -91,7 +87,5 @@ export async function collect(
     }
     await sleep(backoff(attempt, 15, 250));
   }
-  throw new ApiError(409, 'conflict', 'too many collectors raced on this stream; retry', undefined, {
-    'retry-after': '1',
-  });
+  throw conflict('too many collectors raced on this stream; retry', { retryAfter: 1 });
 }

@@ -1,5 +1,5 @@
 import { padSeq, unpadSeq } from '../log/keys.js';
-import { ApiError } from '../model/errors.js';
+import { invalid as invalidInput } from '../model/errors.js';
 import type { Positions } from './read-batch.js';
 
 /**
@@ -20,8 +20,7 @@ export function encodeCursor(streamId: string, positions: Positions): string {
   return Buffer.from(JSON.stringify({ v: 1, s: streamId, p }), 'utf8').toString('base64url');
 }
 
-const invalid = (message: string) =>
-  new ApiError(400, 'validation_failed', 'invalid cursor', [{ path: 'after', message }]);
+const invalid = (message: string) => invalidInput('invalid cursor', [{ path: 'after', message }]);
 
 /** Decode a cursor a client sent back; it must be well formed and belong to `streamId`. */
 export function decodeCursor(token: string, streamId: string): Positions {

@@ -130,8 +130,8 @@ export function eventTypeProblems(types: readonly string[] | null | undefined, s
   return problems;
 }
 
-/** A stream's configuration and status (the control table's stream item). */
-export interface StreamRecord {
+/** A stream's configuration and status (the control table's stream config item). */
+export interface StreamConfig {
   stream_id: string;
   name: string;
   type: Source;
@@ -145,6 +145,8 @@ export interface StreamRecord {
   created_at: string;
   updated_at: string;
   created_by: string;
+  /** Internal: the start time (epoch ms) of an ISO `start_from`; not part of the API view. */
+  start_at?: number;
 }
 
 /** Delivery state kept beside the cursor (the control table's state item). */
@@ -156,14 +158,14 @@ export interface StreamHealthState {
   failing_since?: string;
 }
 
-export function collectUrl(base: string, s: Pick<StreamRecord, 'stream_id' | 'type' | 'batch_size'>): string {
+export function collectUrl(base: string, s: Pick<StreamConfig, 'stream_id' | 'type' | 'batch_size'>): string {
   const q = new URLSearchParams({ type: s.type, stream_id: s.stream_id, batch_size: String(s.batch_size) });
   return `${base}${API_PREFIX}/activities/collect?${q}`;
 }
 
 /** The API representation of a stream. */
 export function streamView(
-  s: StreamRecord,
+  s: StreamConfig,
   health: StreamHealthState & { lag: number | null },
   base: string,
 ) {

@@ -7,11 +7,11 @@ import {
 } from '../directory/directory.js';
 import { type EventRefs, refsFromAttribute } from '../log/items.js';
 import type { ActivityEvent } from '../model/event-schema.js';
+import type { StreamConfig } from './model.js';
 import type { LogEntry, StreamFilter } from './read-batch.js';
-import type { StoredRecord } from './service.js';
 
 /** What a stream reads: its source, its event_types filter, and the start of an ISO start_from. */
-export function streamFilter(s: StoredRecord): StreamFilter {
+export function streamFilter(s: StreamConfig): StreamFilter {
   return {
     source: s.type,
     ...(s.event_types ? { eventTypes: s.event_types } : {}),

@@ -1,9 +1,9 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { auditEvent, type Changes, diff, recordAudit } from '../ingest/audit.js';
 import { listWatermarks, type Watermark } from '../log/watermarks.js';
-import { ApiError, badRequest, notFound } from '../model/errors.js';
+import { conflict, invalid, notFound } from '../model/errors.js';
+import { parseWith } from '../model/validation.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { parseWith } from '../platform/http.js';
 import { newId } from '../platform/ids.js';
 import { streamLag } from './lag.js';
 import {
@@ -12,7 +12,7 @@ import {
   eventTypeProblems,
   IMMUTABLE_FIELDS,
   patchStreamSchema,
-  type StreamRecord,
+  type StreamConfig,
   streamView,
 } from './model.js';
 import type { Positions, ReadDeps } from './read-batch.js';
@@ -62,9 +62,6 @@ export function destinationProblems(d: Destination, policy: StreamsDeps['destina
   return problems;
 }
 
-/** Internal record: the API fields plus the start time of an ISO start_from. */
-export type StoredRecord = StreamRecord & { start_at?: number };
-
 /** The configuration fields audit events compare. */
 const AUDITED = [
   'name',
@@ -76,7 +73,7 @@ const AUDITED = [
   'start_from',
   'status',
 ] as const;
-const audited = (r: StreamRecord) => Object.fromEntries(AUDITED.map((f) => [f, r[f]]));
+const audited = (r: StreamConfig) => Object.fromEntries(AUDITED.map((f) => [f, r[f]]));
 
 async function view(deps: StreamsDeps, s: StoredStream, base: string, wms?: Watermark[]) {
   const lag = await streamLag(deps, s.config.type, s.state.positions, wms);
@@ -87,7 +84,7 @@ function audit(
   deps: StreamsDeps,
   type: string,
   actor: string,
-  r: StreamRecord,
+  r: StreamConfig,
   changes: Changes,
   actorType?: 'service',
 ) {
@@ -112,7 +109,7 @@ export async function createStream(deps: StreamsDeps, body: unknown, actor: stri
     ...eventTypeProblems(input.event_types, input.type),
     ...destinationProblems(input.destination, deps.destinations),
   ];
-  if (problems.length > 0) throw badRequest('invalid stream', problems);
+  if (problems.length > 0) throw invalid('invalid stream', problems);
   const now = new Date((deps.now ?? Date.now)()).toISOString();
   const streamId = newId();
   let positions: Positions = {};
@@ -120,7 +117,7 @@ export async function createStream(deps: StreamsDeps, body: unknown, actor: stri
   if (input.start_from === 'now')
     positions = await positionsNow(await deps.kinesis(), deps.streamName, streamId);
   else if (input.start_from !== 'earliest') startAt = Date.parse(input.start_from);
-  const record: StoredRecord = {
+  const record: StreamConfig = {
     stream_id: streamId,
     name: input.name,
     type: input.type,
@@ -158,7 +155,7 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const fixed = IMMUTABLE_FIELDS.filter((f) => f in body);
     if (fixed.length > 0) {
-      throw badRequest(
+      throw invalid(
         'invalid stream update',
         fixed.map((f) => ({
           path: f,
@@ -171,8 +168,8 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
   for (let attempt = 0; attempt < 5; attempt++) {
     const stored = await getStream(deps, id);
     if (!stored) throw notFound(`no stream with id '${id}'`);
-    const prev = stored.config as StoredRecord;
-    const next: StoredRecord = {
+    const prev = stored.config;
+    const next: StreamConfig = {
       ...prev,
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.destination !== undefined ? { destination: input.destination } : {}),
@@ -186,7 +183,7 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
       ...eventTypeProblems(next.event_types, next.type),
       ...(input.destination ? destinationProblems(next.destination, deps.destinations) : []),
     ];
-    if (problems.length > 0) throw badRequest('invalid stream update', problems);
+    if (problems.length > 0) throw invalid('invalid stream update', problems);
     const changes = diff(audited(prev), audited(next));
     if (Object.keys(changes).length === 0) return view(deps, stored, base);
     next.updated_at = new Date((deps.now ?? Date.now)()).toISOString();
@@ -197,13 +194,7 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
       return view(deps, { ...stored, config: next, ver: stored.ver + 1 }, base);
     }
   }
-  throw new ApiError(
-    409,
-    'conflict',
-    'the stream kept changing while it was being updated; retry',
-    undefined,
-    { 'retry-after': '1' },
-  );
+  throw conflict('the stream kept changing while it was being updated; retry', { retryAfter: 1 });
 }
 
 /**
@@ -224,7 +215,7 @@ export async function setStreamStatus(
     if (!stored) return false;
     const prev = stored.config;
     if (prev.status === status && prev.status_reason === statusReason) return true;
-    const next: StoredRecord = {
+    const next: StreamConfig = {
       ...prev,
       status,
       status_reason: statusReason,

@@ -8,12 +8,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { batchGetAll } from '../platform/dynamo/batch-get.js';
 import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
-import type { StreamHealthState, StreamRecord } from './model.js';
+import type { StreamConfig, StreamHealthState } from './model.js';
 import type { Positions, StreamFilter } from './read-batch.js';
 
 /**
  * Control-table items of a stream:
- *   config  pk = STREAM       sk = <stream id>   cfg (JSON of StreamRecord), ver      (one partition: listing is one Query)
+ *   config  pk = STREAM       sk = <stream id>   cfg (JSON of StreamConfig), ver      (one partition: listing is one Query)
  *   state   pk = C#<stream id> sk = C            cur (JSON positions), cv (cursor version), health fields
  * The state item takes the frequent writes (every collect or delivery), each stream on its own partition.
  */
@@ -43,7 +43,7 @@ export interface StreamState extends StreamHealthState {
 }
 
 export interface StoredStream {
-  config: StreamRecord;
+  config: StreamConfig;
   /** Config version: every config update is conditional on it. */
   ver: number;
   state: StreamState;
@@ -76,14 +76,14 @@ export function stateFromItem(item: Record<string, AttributeValue> | undefined):
   return state;
 }
 
-function configFromItem(item: Record<string, AttributeValue>): { config: StreamRecord; ver: number } {
-  return { config: JSON.parse(item.cfg?.S ?? '{}') as StreamRecord, ver: Number(item.ver?.N ?? 0) };
+function configFromItem(item: Record<string, AttributeValue>): { config: StreamConfig; ver: number } {
+  return { config: JSON.parse(item.cfg?.S ?? '{}') as StreamConfig, ver: Number(item.ver?.N ?? 0) };
 }
 
 /** Create a stream: its state (initial cursor) first, so a listed stream always has one. */
 export async function putNewStream(
   deps: ControlDeps,
-  config: StreamRecord,
+  config: StreamConfig,
   positions: Positions,
 ): Promise<void> {
   await deps.ddb.send(
@@ -141,7 +141,7 @@ export async function listStreams(deps: ControlDeps): Promise<StoredStream[]> {
 }
 
 /** Replace a stream's config if nobody changed it since `ver` was read. Returns false on a lost race. */
-export function updateConfig(deps: ControlDeps, config: StreamRecord, ver: number): Promise<boolean> {
+export function updateConfig(deps: ControlDeps, config: StreamConfig, ver: number): Promise<boolean> {
   return ifCondition(
     deps.ddb.send(
       new PutItemCommand({
