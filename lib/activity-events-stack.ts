@@ -6,6 +6,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Source } from '../functions/shared/model/sources.js';
+import type { ConfigEnvKey } from '../functions/shared/platform/env.js';
 import { Api } from './api.js';
 import { Auth, type AuthConfig } from './auth.js';
 import { Exporters, type ExportersConfig } from './exporters.js';
@@ -40,9 +41,19 @@ export interface ActivityEventsStackProps extends StackProps {
   config?: ActivityEventsConfig;
 }
 
-function retentionSetting(r: ActivityEventsConfig['retentionDays']): string {
-  if (r === undefined) return '90';
-  return typeof r === 'number' ? String(r) : JSON.stringify(r);
+/** The deployment settings the functions read, as env values (unset ones get their defaults from env.ts). */
+export function settingsEnv(config: ActivityEventsConfig): Partial<Record<ConfigEnvKey, string>> {
+  const r = config.retentionDays;
+  const out: Partial<Record<ConfigEnvKey, string | undefined>> = {
+    retentionDays: r === undefined ? undefined : typeof r === 'number' ? String(r) : JSON.stringify(r),
+    exportBuckets: config.export?.buckets?.join(','),
+    secretsPrefix: config.export?.secretsPrefix,
+    hecMaxBatchBytes: config.export?.hecMaxBatchBytes?.toString(),
+    pauseAfterHours: config.export?.pauseAfterHours?.toString(),
+    reportUrlTtl: config.reports?.urlTtlSeconds?.toString(),
+    reportRetentionDays: config.reports?.retentionDays?.toString(),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
 /** Composes the capabilities; holds no logic of its own. */
@@ -60,7 +71,7 @@ export class ActivityEventsStack extends Stack {
     const namePrefix = config.namePrefix ?? this.stackName;
     const removalPolicy = config.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = config.logRetention ?? RetentionDays.ONE_MONTH;
-    const retentionDays = retentionSetting(config.retentionDays);
+    const env = settingsEnv(config);
 
     const key = new Key(this, 'ServiceKey', {
       description: 'Activity Events: encrypts the event stream, tables, queues and topics',
@@ -85,13 +96,13 @@ export class ActivityEventsStack extends Stack {
       key,
       eventsTable: this.store.eventsTable,
       controlTable: this.store.controlTable,
-      retentionDays,
+      config: env,
       logRetention,
       streamRetention: Duration.hours(config.streamRetentionHours ?? 24),
       consumer: {
         batchSize: config.consumer?.batchSize ?? 100,
         maxRetries: config.consumer?.maxRetries ?? 10,
-        memorySize: config.consumer?.memorySize ?? 1024,
+        ...(config.consumer?.memorySize !== undefined ? { memorySize: config.consumer.memorySize } : {}),
       },
       alarmAction,
     });
@@ -104,6 +115,7 @@ export class ActivityEventsStack extends Stack {
       removalPolicy,
       alarmAction,
       config: config.export ?? {},
+      env,
     });
     this.reports = new Reports(this, 'Reports', {
       key,
@@ -115,24 +127,24 @@ export class ActivityEventsStack extends Stack {
       removalPolicy,
       alarmAction,
       config: config.reports ?? {},
+      env,
     });
     this.api = new Api(this, 'Api', {
       authorizer: this.auth.authorizer,
-      resources: {
-        eventsTable: this.store.eventsTable,
-        controlTable: this.store.controlTable,
-        eventStream: this.pipeline.stream,
-      },
-      logRetention,
-      environment: {},
-      throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
-      configure: {
-        redrive: (fn) => this.exporters.grantDelivery(fn),
-        reports: (fn) => this.reports.grantRequests(fn),
-        streams: (fn) => {
-          for (const [k, v] of Object.entries(this.exporters.destinationPolicyEnv())) fn.addEnvironment(k, v);
+      wiring: {
+        resources: {
+          eventsTable: this.store.eventsTable,
+          controlTable: this.store.controlTable,
+          eventStream: this.pipeline.stream,
+          exportBucket: this.exporters.exportBucket,
+          failedBucket: this.exporters.failedBucket,
+          reportsBucket: this.reports.bucket,
+          reportsQueue: this.reports.queue,
         },
+        config: env,
+        logRetention,
       },
+      throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
     });
 
     new CfnOutput(this, 'TokenUrl', {

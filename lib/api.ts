@@ -1,62 +1,19 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HTTP_HANDLERS, type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
-import { type Needs, type SharedResources, serviceFunction, wire } from './service-function.js';
-
-/** What each HTTP handler may touch (least privilege); the route table says which routes it serves. */
-const HANDLER_NEEDS: Record<HttpHandlerName, { needs: Needs; description: string; memorySize?: number }> = {
-  ingest: {
-    needs: { eventStream: 'write' },
-    description: 'POST /activities: validate and put events on the stream',
-  },
-  activities: {
-    needs: { eventsTable: 'read', controlTable: 'read' },
-    description: 'GET /activities (search) and GET /activities/{id} (details, enriched)',
-  },
-  'event-types': { needs: {}, description: 'GET /event-types: the event catalog' },
-  streams: {
-    needs: { controlTable: 'readwrite', eventsTable: 'read', eventStream: 'write' },
-    description: 'Stream management (config, health, start markers, audit events)',
-  },
-  collect: {
-    needs: { controlTable: 'readwrite', eventsTable: 'read' },
-    description: 'POST /activities/collect: next batch of a custom stream',
-    memorySize: 1024,
-  },
-  directory: {
-    needs: { controlTable: 'readwrite', eventStream: 'write' },
-    description: 'PUT /directory/{kind}/{id}: enrichment directory bulk sync',
-  },
-  // Delivery permissions (buckets, secrets) come from Exporters.grantDelivery via ApiProps.configure.
-  redrive: {
-    needs: { eventsTable: 'read' },
-    description: 'POST /streams/{id}/redrive: re-deliver failed batches',
-  },
-  analytics: {
-    needs: { eventsTable: 'read' },
-    description: 'GET /analytics/journeys: journey analytics from counters',
-  },
-  // Queue and bucket access come from Reports.grantRequests via ApiProps.configure.
-  reports: {
-    needs: { eventsTable: 'read', controlTable: 'readwrite', eventStream: 'write' },
-    description: 'POST /reports and GET /reports/{id}: report requests and downloads',
-  },
-};
+import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface ApiProps {
   authorizer: HttpJwtAuthorizer;
-  resources: SharedResources;
-  logRetention: RetentionDays;
-  environment: Record<string, string>;
+  /** What the HTTP handlers are wired to (each gets what its row of functions/shared/handlers.ts declares). */
+  wiring: Wiring;
   throttle: { rateLimit: number; burstLimit: number };
-  /** Extra grants or environment for particular handlers (owned by other capabilities). */
-  configure?: Partial<Record<HttpHandlerName, (fn: NodejsFunction) => void>>;
 }
 
 /**
@@ -74,7 +31,7 @@ export class Api extends Construct {
       description: 'Activity Events API',
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.wiring.logRetention });
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -101,18 +58,7 @@ export class Api extends Construct {
 
     const fns = {} as Record<HttpHandlerName, NodejsFunction>;
     for (const name of HTTP_HANDLERS) {
-      const spec = HANDLER_NEEDS[name];
-      const fn = serviceFunction(this, `${toPascal(name)}Function`, {
-        name,
-        description: spec.description,
-        logRetention: props.logRetention,
-        memorySize: spec.memorySize ?? 512,
-        timeout: Duration.seconds(29),
-        environment: props.environment,
-      });
-      wire(fn, props.resources, spec.needs);
-      props.configure?.[name]?.(fn);
-      fns[name] = fn;
+      fns[name] = handlerFunction(this, `${toPascal(name)}Function`, name, props.wiring);
     }
     this.functions = fns;
 

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -9,17 +9,14 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/model/names.js';
 import { privateBucket } from './building-blocks.js';
-import { serviceFunction, wire } from './service-function.js';
+import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface ExportersConfig {
   /** Minutes between exporter runs. Default 1. */
@@ -30,11 +27,11 @@ export interface ExportersConfig {
   exportRetentionDays?: number;
   /** Days rejected batches stay in the failed-batch bucket. Default 90. */
   failedRetentionDays?: number;
-  /** Secrets streams may reference (GCS HMAC keys, HEC tokens) must have names starting with this. Default "activity-events/". */
+  /** Secrets streams may reference (GCS HMAC keys, HEC tokens) must have names starting with this. Default "activity-events/" (env.ts). */
   secretsPrefix?: string;
-  /** Largest HEC request body, bytes. Default 1,000,000. */
+  /** Largest HEC request body, bytes. Default 1,000,000 (env.ts). */
   hecMaxBatchBytes?: number;
-  /** A stream failing longer than this is paused. Default 24. */
+  /** A stream failing longer than this is paused. Default 24 (env.ts). */
   pauseAfterHours?: number;
 }
 
@@ -47,6 +44,8 @@ export interface ExportersProps {
   removalPolicy: RemovalPolicy;
   alarmAction?: IAlarmAction;
   config: ExportersConfig;
+  /** Deployment settings (env values) of the functions. */
+  env: Wiring['config'];
 }
 
 /**
@@ -62,11 +61,9 @@ export class Exporters extends Construct {
   readonly exporter: NodejsFunction;
   readonly streamInErrorAlarm: Alarm;
   readonly exporterErrorsAlarm: Alarm;
-  private readonly props: ExportersProps;
 
   constructor(scope: Construct, id: string, props: ExportersProps) {
     super(scope, id);
-    this.props = props;
     const c = props.config;
     this.accessLogs = privateBucket(this, 'AccessLogs', { days: 90, removalPolicy: props.removalPolicy });
     Validations.of(this.accessLogs).acknowledge({
@@ -88,15 +85,17 @@ export class Exporters extends Construct {
       logPrefix: 'failed-batches/',
     });
 
-    this.exporter = serviceFunction(this, 'Exporter', {
-      name: 'export',
-      description: 'Scheduled exporter: delivers s3, gcs and splunk streams',
+    this.exporter = handlerFunction(this, 'Exporter', 'export', {
+      resources: {
+        eventsTable: props.eventsTable,
+        controlTable: props.controlTable,
+        eventStream: props.eventStream,
+        exportBucket: this.exportBucket,
+        failedBucket: this.failedBucket,
+      },
+      config: props.env,
       logRetention: props.logRetention,
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
     });
-    this.grantDelivery(this.exporter);
-    wire(this.exporter, this.resources(), { eventsTable: 'read' });
     new Rule(this, 'Schedule', {
       description: 'Runs the Activity Events exporter',
       schedule: Schedule.rate(Duration.minutes(c.scheduleMinutes ?? 1)),
@@ -136,66 +135,5 @@ export class Exporters extends Construct {
       description: 'Default bucket of s3 streams',
     });
     new CfnOutput(this, 'FailedBatchBucketName', { value: this.failedBucket.bucketName });
-  }
-
-  private resources() {
-    return {
-      eventsTable: this.props.eventsTable,
-      controlTable: this.props.controlTable,
-      eventStream: this.props.eventStream,
-      exportBucket: this.exportBucket,
-      failedBucket: this.failedBucket,
-    };
-  }
-
-  /** The environment stream validation needs: which buckets and secrets pushed destinations may use. */
-  destinationPolicyEnv(): Record<string, string> {
-    const c = this.props.config;
-    return {
-      [ENV.exportBucket]: this.exportBucket.bucketName,
-      [ENV.exportBuckets]: (c.buckets ?? []).join(','),
-      [ENV.secretsPrefix]: c.secretsPrefix ?? 'activity-events/',
-    };
-  }
-
-  /** Everything delivering a batch takes: stream state, buckets, the allowed secrets, audit events. */
-  grantDelivery(fn: LambdaFn): void {
-    const c = this.props.config;
-    wire(fn, this.resources(), {
-      controlTable: 'readwrite',
-      eventStream: 'write',
-      exportBucket: 'write',
-      failedBucket: 'readwrite',
-    });
-    for (const [k, v] of Object.entries({
-      ...this.destinationPolicyEnv(),
-      [ENV.hecMaxBatchBytes]: String(c.hecMaxBatchBytes ?? 1_000_000),
-      [ENV.pauseAfterHours]: String(c.pauseAfterHours ?? 24),
-    })) {
-      fn.addEnvironment(k, v);
-    }
-    const prefix = c.secretsPrefix ?? 'activity-events/';
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}*`],
-      }),
-    );
-    for (const name of c.buckets ?? []) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['s3:PutObject'],
-          resources: [`arn:${Aws.PARTITION}:s3:::${name}/*`],
-        }),
-      );
-      Validations.of(fn).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`,
-        reason: `Object writes to '${name}', a bucket the deployment named for s3 streams.`,
-      });
-    }
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
-      reason: `Delivery reads destination secrets; streams may only name secrets under '${prefix}', created after deploy.`,
-    });
   }
 }

@@ -9,20 +9,20 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, physicalName } from '../functions/shared/model/names.js';
+import { physicalName } from '../functions/shared/model/names.js';
 import { queueNotEmptyAlarm } from './building-blocks.js';
-import { serviceFunction, wire } from './service-function.js';
+import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface PipelineProps {
   namePrefix: string;
   key: IKey;
   eventsTable: ITable;
   controlTable: ITable;
-  /** RETENTION_DAYS value: a number of days or per-source JSON. */
-  retentionDays: string;
+  /** Deployment settings (env values) of the functions. */
+  config: Wiring['config'];
   logRetention: RetentionDays;
   streamRetention: Duration;
-  consumer: { batchSize: number; maxRetries: number; memorySize: number };
+  consumer: { batchSize: number; maxRetries: number; memorySize?: number };
   alarmAction?: IAlarmAction;
 }
 
@@ -66,18 +66,20 @@ export class Pipeline extends Construct {
       reason: 'This queue is the on-failure destination (DLQ) of the consumer itself.',
     });
 
-    this.consumer = serviceFunction(this, 'Consume', {
-      name: 'consume',
-      description: 'Kinesis consumer: stores events keyed by stream position and advances shard watermarks',
-      logRetention: props.logRetention,
-      memorySize: props.consumer.memorySize,
-      timeout: Duration.minutes(1),
-      environment: { [ENV.retentionDays]: props.retentionDays },
-    });
-    wire(
-      this.consumer,
-      { eventsTable: props.eventsTable, controlTable: props.controlTable, eventStream: this.stream },
-      { eventsTable: 'readwrite', controlTable: 'readwrite' },
+    this.consumer = handlerFunction(
+      this,
+      'Consume',
+      'consume',
+      {
+        resources: {
+          eventsTable: props.eventsTable,
+          controlTable: props.controlTable,
+          eventStream: this.stream,
+        },
+        config: props.config,
+        logRetention: props.logRetention,
+      },
+      props.consumer.memorySize !== undefined ? { memorySize: props.consumer.memorySize } : {},
     );
     this.consumer.addEventSource(
       new KinesisEventSource(this.stream, {

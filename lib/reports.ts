@@ -3,21 +3,21 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/model/names.js';
+import { HANDLERS } from '../functions/shared/handlers.js';
+import { ENV_DEFAULTS } from '../functions/shared/platform/env.js';
 import { privateBucket, queueNotEmptyAlarm } from './building-blocks.js';
-import { grantObjects, serviceFunction, wire } from './service-function.js';
+import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface ReportsConfig {
-  /** Days a report is kept (its record and its object). Default 7. */
+  /** Days a report is kept (its record and its object). Default 7 (env.ts). */
   retentionDays?: number;
-  /** Seconds a download URL stays valid. Default 600. */
+  /** Seconds a download URL stays valid. Default 600 (env.ts). */
   urlTtlSeconds?: number;
 }
 
@@ -31,6 +31,8 @@ export interface ReportsProps {
   removalPolicy: RemovalPolicy;
   alarmAction?: IAlarmAction;
   config: ReportsConfig;
+  /** Deployment settings (env values) of the functions. */
+  env: Wiring['config'];
 }
 
 /**
@@ -43,12 +45,11 @@ export class Reports extends Construct {
   readonly queue: Queue;
   readonly deadLetters: Queue;
   readonly worker: NodejsFunction;
-  private readonly props: ReportsProps;
 
   constructor(scope: Construct, id: string, props: ReportsProps) {
     super(scope, id);
-    this.props = props;
-    const days = props.config.retentionDays ?? 7;
+    const days = props.config.retentionDays ?? ENV_DEFAULTS.reportRetentionDays;
+    const worker = HANDLERS['report-worker'];
     this.bucket = privateBucket(this, 'Bucket', {
       days,
       removalPolicy: props.removalPolicy,
@@ -67,51 +68,30 @@ export class Reports extends Construct {
       encryptionMasterKey: props.key,
       enforceSSL: true,
       // At least six times the worker's timeout, as the SQS event source needs.
-      visibilityTimeout: Duration.minutes(90),
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 3 },
+      visibilityTimeout: Duration.seconds(6 * worker.timeoutSeconds),
+      // The worker marks a report failed on the last of these deliveries (same row of the wiring table).
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: worker.trigger.maxReceives },
     });
-    this.worker = serviceFunction(this, 'Worker', {
-      name: 'report-worker',
-      description: 'Generates report objects from searches',
+    this.worker = handlerFunction(this, 'Worker', 'report-worker', {
+      resources: {
+        eventsTable: props.eventsTable,
+        controlTable: props.controlTable,
+        eventStream: props.eventStream,
+        reportsBucket: this.bucket,
+      },
+      config: props.env,
       logRetention: props.logRetention,
-      memorySize: 1024,
-      timeout: Duration.minutes(15),
-    });
-    wire(this.worker, this.resources(), {
-      eventsTable: 'read',
-      controlTable: 'readwrite',
-      eventStream: 'write',
-      reportsBucket: 'write',
     });
     this.worker.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, { batchSize: worker.trigger.batchSize, reportBatchItemFailures: true }),
     );
 
     queueNotEmptyAlarm(
       this,
       'DeadLettersAlarm',
       this.deadLetters,
-      'A report could not be generated after 3 attempts (its status is failed)',
+      `A report could not be generated after ${worker.trigger.maxReceives} attempts (its status is failed)`,
       props.alarmAction,
     );
-  }
-
-  private resources() {
-    return {
-      eventsTable: this.props.eventsTable,
-      controlTable: this.props.controlTable,
-      eventStream: this.props.eventStream,
-      reportsBucket: this.bucket,
-    };
-  }
-
-  /** The request handler: enqueue, read report objects to presign downloads, and its settings. */
-  grantRequests(fn: LambdaFn): void {
-    this.queue.grantSendMessages(fn);
-    grantObjects(fn, this.bucket, 'read');
-    fn.addEnvironment(ENV.reportsBucket, this.bucket.bucketName);
-    fn.addEnvironment(ENV.reportsQueueUrl, this.queue.queueUrl);
-    fn.addEnvironment(ENV.reportRetentionDays, String(this.props.config.retentionDays ?? 7));
-    fn.addEnvironment(ENV.reportUrlTtl, String(this.props.config.urlTtlSeconds ?? 600));
   }
 }

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -8,8 +8,17 @@ import { Architecture, type Function as LambdaFunction, Runtime, Tracing } from 
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENV } from '../functions/shared/model/names.js';
+import {
+  type Access,
+  HANDLERS,
+  type HandlerName,
+  type HandlerSpec,
+  type ResourceAccess,
+} from '../functions/shared/handlers.js';
+import { ENV, type EnvKey } from '../functions/shared/model/names.js';
+import { type ConfigEnvKey, ENV_DEFAULTS, ENV_ORIGIN } from '../functions/shared/platform/env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,16 +42,15 @@ export interface ServiceFunctionProps {
   name: string;
   description: string;
   logRetention: RetentionDays;
-  memorySize?: number;
-  timeout?: Duration;
-  environment?: Record<string, string>;
+  memorySize: number;
+  timeout: Duration;
 }
 
 /**
  * The one NodejsFunction wrapper: nodejs22.x on arm64, ESM bundle minified with source maps, the AWS SDK
  * from the runtime, X-Ray tracing, and an explicit log group with the configured retention.
  */
-export function serviceFunction(scope: Construct, id: string, props: ServiceFunctionProps): NodejsFunction {
+function serviceFunction(scope: Construct, id: string, props: ServiceFunctionProps): NodejsFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -53,8 +61,8 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
     description: props.description,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: props.memorySize ?? 512,
-    timeout: props.timeout ?? Duration.seconds(29),
+    memorySize: props.memorySize,
+    timeout: props.timeout,
     tracing: Tracing.ACTIVE,
     logGroup,
     depsLockFilePath: join(ROOT, 'package-lock.json'),
@@ -63,7 +71,6 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'activity-events',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      ...props.environment,
     },
     bundling: { format: OutputFormat.ESM, ...HANDLER_BUNDLING },
   });
@@ -84,18 +91,7 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
   return fn;
 }
 
-export type Access = 'read' | 'write' | 'readwrite';
-
-/** What a function may touch; each entry is granted and its name injected under its shared env var name. */
-export interface Needs {
-  eventsTable?: Access;
-  controlTable?: Access;
-  eventStream?: 'read' | 'write';
-  exportBucket?: Access;
-  failedBucket?: Access;
-  reportsBucket?: Access;
-}
-
+/** Every resource a function may be granted (what a construct does not own is passed in by the stack). */
 export interface SharedResources {
   eventsTable: ITable;
   controlTable: ITable;
@@ -103,14 +99,74 @@ export interface SharedResources {
   exportBucket?: IBucket;
   failedBucket?: IBucket;
   reportsBucket?: IBucket;
+  reportsQueue?: IQueue;
 }
 
+export interface Wiring {
+  resources: SharedResources;
+  /** Deployment settings by env key; a setting left unset gets its default from env.ts. */
+  config: Partial<Record<ConfigEnvKey, string>>;
+  logRetention: RetentionDays;
+}
+
+const RESOURCE_ENV = {
+  eventsTable: 'eventsTable',
+  controlTable: 'controlTable',
+  eventStream: 'eventStream',
+  exportBucket: 'exportBucket',
+  failedBucket: 'failedBucket',
+  reportsBucket: 'reportsBucket',
+  reportsQueue: 'reportsQueueUrl',
+} as const satisfies Partial<Record<keyof ResourceAccess, EnvKey>>;
+
+/**
+ * A function built from its row of the wiring table (functions/shared/handlers.ts): description, sizing, the
+ * grants of its `access`, and exactly the environment its handler reads: resource names for what it is granted,
+ * deployment settings (their defaults from env.ts), nothing the local runner alone sets. A row whose env and
+ * access disagree fails the synth.
+ */
+export function handlerFunction(
+  scope: Construct,
+  id: string,
+  name: HandlerName,
+  wiring: Wiring,
+  overrides: { memorySize?: number } = {},
+): NodejsFunction {
+  const spec: HandlerSpec = HANDLERS[name];
+  const fn = serviceFunction(scope, id, {
+    name,
+    description: spec.description,
+    logRetention: wiring.logRetention,
+    memorySize: overrides.memorySize ?? spec.memorySize,
+    timeout: Duration.seconds(spec.timeoutSeconds),
+  });
+  Tags.of(fn).add(HANDLER_TAG, name);
+  const env = new Set<EnvKey>(spec.env);
+  for (const [resource, key] of Object.entries(RESOURCE_ENV) as Array<[keyof typeof RESOURCE_ENV, EnvKey]>) {
+    if ((spec.access[resource] !== undefined) !== env.has(key))
+      throw new Error(
+        `handlers.ts: ${name} ${env.has(key) ? 'reads' : 'does not read'} ${ENV[key]} but its access ${spec.access[resource] ? 'grants' : 'lacks'} ${resource}`,
+      );
+  }
+  grant(fn, wiring, spec.access);
+  for (const key of spec.env) {
+    if (ENV_ORIGIN[key] !== 'config') continue;
+    const value = wiring.config[key as ConfigEnvKey] ?? String(ENV_DEFAULTS[key as ConfigEnvKey]);
+    fn.addEnvironment(ENV[key], value);
+  }
+  return fn;
+}
+
+/** The tag naming a function's row of the wiring table (the synth test reads it). */
+export const HANDLER_TAG = 'activity-events:handler';
+
 /** Grant-and-inject-env in one place: a function gets exactly the access it declares and the names it needs. */
-export function wire(fn: LambdaFunction, res: SharedResources, needs: Needs): void {
-  const table = (key: 'eventsTable' | 'controlTable', access: Access) => {
+function grant(fn: LambdaFunction, wiring: Wiring, access: ResourceAccess): void {
+  const res = wiring.resources;
+  const table = (key: 'eventsTable' | 'controlTable', a: Access) => {
     const t = res[key];
-    if (access === 'read') t.grantReadData(fn);
-    else if (access === 'write') t.grantWriteData(fn);
+    if (a === 'read') t.grantReadData(fn);
+    else if (a === 'write') t.grantWriteData(fn);
     else t.grantReadWriteData(fn);
     fn.addEnvironment(ENV[key], t.tableName);
     // CDK grants a table's indexes as <table>/index/* once it has any (the events table's search indexes).
@@ -122,20 +178,21 @@ export function wire(fn: LambdaFunction, res: SharedResources, needs: Needs): vo
       });
     }
   };
-  const bucket = (key: 'exportBucket' | 'failedBucket' | 'reportsBucket', access: Access) => {
+  const bucket = (key: 'exportBucket' | 'failedBucket' | 'reportsBucket', a: Access | 'name') => {
     const b = res[key];
     if (!b) throw new Error(`${key} is not part of this stack`);
-    grantObjects(fn, b, access);
+    if (a !== 'name') grantObjects(fn, b, a);
     fn.addEnvironment(ENV[key], b.bucketName);
   };
-  if (needs.eventsTable) table('eventsTable', needs.eventsTable);
-  if (needs.controlTable) table('controlTable', needs.controlTable);
+  if (access.eventsTable) table('eventsTable', access.eventsTable);
+  if (access.controlTable) table('controlTable', access.controlTable);
   if (
-    needs.eventStream ||
-    needs.eventsTable ||
-    needs.controlTable ||
-    needs.failedBucket ||
-    needs.reportsBucket
+    access.eventStream ||
+    access.eventsTable ||
+    access.controlTable ||
+    access.failedBucket ||
+    access.reportsBucket ||
+    access.reportsQueue
   ) {
     // CDK's grants on resources encrypted with the service key add KMS data-key actions, which are wildcards.
     Validations.of(fn).acknowledge(
@@ -149,19 +206,53 @@ export function wire(fn: LambdaFunction, res: SharedResources, needs: Needs): vo
       },
     );
   }
-  if (needs.eventStream === 'write') res.eventStream.grantWrite(fn);
-  if (needs.eventStream === 'read') res.eventStream.grantRead(fn);
-  if (needs.eventStream) fn.addEnvironment(ENV.eventStream, res.eventStream.streamName);
-  if (needs.exportBucket) bucket('exportBucket', needs.exportBucket);
-  if (needs.failedBucket) bucket('failedBucket', needs.failedBucket);
-  if (needs.reportsBucket) bucket('reportsBucket', needs.reportsBucket);
+  if (access.eventStream === 'write') res.eventStream.grantWrite(fn);
+  if (access.eventStream === 'read') res.eventStream.grantRead(fn);
+  if (access.eventStream) fn.addEnvironment(ENV.eventStream, res.eventStream.streamName);
+  if (access.exportBucket) bucket('exportBucket', access.exportBucket);
+  if (access.failedBucket) bucket('failedBucket', access.failedBucket);
+  if (access.reportsBucket) bucket('reportsBucket', access.reportsBucket);
+  if (access.reportsQueue) {
+    if (!res.reportsQueue) throw new Error('reportsQueue is not part of this stack');
+    res.reportsQueue.grantSendMessages(fn);
+    fn.addEnvironment(ENV.reportsQueueUrl, res.reportsQueue.queueUrl);
+  }
+  if (access.destinations) grantDelivery(fn, wiring.config);
+}
+
+/**
+ * Delivery to pushed destinations: read the secrets streams may name (under the secrets prefix, created after
+ * deploy) and write the extra buckets s3 streams may name (the default export bucket is granted as a resource).
+ */
+function grantDelivery(fn: LambdaFunction, config: Wiring['config']): void {
+  const prefix = config.secretsPrefix ?? ENV_DEFAULTS.secretsPrefix;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}*`],
+    }),
+  );
+  Validations.of(fn).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*]`,
+    reason: `Delivery reads destination secrets; streams may only name secrets under '${prefix}', created after deploy.`,
+  });
+  const buckets = (config.exportBuckets ?? ENV_DEFAULTS.exportBuckets).split(',').filter(Boolean);
+  for (const name of buckets) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${Aws.PARTITION}:s3:::${name}/*`] }),
+    );
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`,
+      reason: `Object writes to '${name}', a bucket the deployment named for s3 streams.`,
+    });
+  }
 }
 
 /**
  * Exactly the object actions the service uses (CDK's bucket grants add bucket-wide wildcards such as
  * s3:GetBucket*, s3:List*, s3:Abort*): put to write, get to read, get/put/delete and list to read-write.
  */
-export function grantObjects(fn: LambdaFunction, b: IBucket, access: Access): void {
+function grantObjects(fn: LambdaFunction, b: IBucket, access: Access): void {
   const actions = {
     read: ['s3:GetObject'],
     write: ['s3:PutObject'],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
+import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
 import { errorBody } from '../functions/shared/model/errors.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
@@ -9,7 +10,6 @@ import { AuthFailure, type LocalAuth, OAuthError, TOKEN_TTL_SECONDS } from './au
 
 /** API Gateway HTTP API's payload limit. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
-const API_TIMEOUT_MS = 29_000;
 
 export type Invoke = (handler: HttpHandlerName, event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -27,15 +27,17 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
+/** The Lambda context of one invocation: the function's timeout and memory from its row of the wiring table. */
+export function lambdaContext(functionName: HandlerName): Context {
+  const spec = HANDLERS[functionName];
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
   const awsRequestId = randomUUID();
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
+    memoryLimitInMB: String(spec.memorySize),
     awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
@@ -245,11 +247,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return finish(403);
       }
       const event = toHttpEvent({ req, url, body, route: match.route, params: match.params, claims, scopes });
-      const result = await opts.invoke(
-        match.route.handler,
-        event,
-        lambdaContext(match.route.handler, API_TIMEOUT_MS),
-      );
+      const result = await opts.invoke(match.route.handler, event, lambdaContext(match.route.handler));
       const status = result.statusCode ?? 200;
       const payload =
         result.body === undefined

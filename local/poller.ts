@@ -189,7 +189,7 @@ export class ShardPoller {
       })),
     };
     try {
-      const res = await this.opts.handler(event, lambdaContext('consume', 60_000));
+      const res = await this.opts.handler(event, lambdaContext('consume'));
       const failed = res?.batchItemFailures?.map((f) => f.itemIdentifier).filter(Boolean) ?? [];
       if (failed.length === 0) return undefined;
       // Lambda resumes from the lowest reported sequence number.

@@ -1,17 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { StreamRun } from '../functions/shared/export/exporter.js';
+import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
 import { unpadSeq } from '../functions/shared/log/keys.js';
 import { getWatermark } from '../functions/shared/log/watermarks.js';
-import { ENV, physicalName, type ResourceKey } from '../functions/shared/model/names.js';
+import { ENV, type EnvKey, physicalName, type ResourceKey } from '../functions/shared/model/names.js';
 import { destroyClients } from '../functions/shared/platform/clients/registry.js';
+import { type ConfigEnvKey, ENV_ORIGIN } from '../functions/shared/platform/env.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
 import { logger } from '../functions/shared/platform/logger.js';
+import { pendingReportIds, reportMessage } from '../functions/shared/reports/reports.js';
 import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { LocalAuth } from './auth.js';
 import { type EmulatorPorts, startEmulators } from './emulators.js';
@@ -63,6 +66,33 @@ export interface LocalRunner {
   /** Run the exporter once now (after any run in progress), as the schedule would. */
   runExport(): Promise<{ streams: StreamRun[] } | undefined>;
   stop(): Promise<void>;
+}
+
+/**
+ * The environment every handler of the wiring table reads: resource names, the deployment settings given (the
+ * others keep their defaults from env.ts), and what only the local runner sets. Fails on a resource variable
+ * some handler reads and nothing provides, so a new row cannot start half-configured.
+ */
+function handlerEnvironment(
+  resources: Partial<Record<EnvKey, string>>,
+  settings: Partial<Record<ConfigEnvKey, string | undefined>>,
+  local: Partial<Record<EnvKey, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of HANDLER_NAMES) {
+    for (const key of HANDLERS[name].env) {
+      const origin = ENV_ORIGIN[key];
+      const value =
+        origin === 'resource'
+          ? resources[key]
+          : origin === 'local'
+            ? local[key]
+            : settings[key as ConfigEnvKey];
+      if (value !== undefined) out[ENV[key]] = value;
+      else if (origin === 'resource') throw new Error(`the local runner has no ${key} for ${name}`);
+    }
+  }
+  return out;
 }
 
 const names = (): Record<ResourceKey, string> => ({
@@ -141,24 +171,21 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
       AWS_ENDPOINT_URL_SQS: sqsUrl,
-      [ENV.reportsQueueUrl]: reportsQueueUrl,
       // s3rver (and GCS) take plain uploads: checksums only where an operation requires them.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      // GCS streams go to s3rver locally, through the same S3-interoperable code path.
-      [ENV.gcsEndpoint]: emulators.endpoints.s3,
-      [ENV.exportBuckets]: (opts.export?.buckets ?? []).join(','),
-      [ENV.pauseAfterHours]: String(opts.export?.pauseAfterHours ?? 24),
-      [ENV.hecMaxBatchBytes]: String(opts.export?.hecMaxBatchBytes ?? 1_000_000),
-      [ENV.eventsTable]: res.eventsTable,
-      [ENV.controlTable]: res.controlTable,
-      [ENV.eventStream]: res.eventStream,
-      [ENV.exportBucket]: res.exportBucket,
-      [ENV.failedBucket]: res.failedBucket,
-      [ENV.reportsBucket]: res.reportsBucket,
-      [ENV.s3ForcePathStyle]: 'true',
-      [ENV.retentionDays]: opts.retentionDays ?? process.env[ENV.retentionDays] ?? '90',
+      ...handlerEnvironment(
+        { ...res, reportsQueueUrl },
+        {
+          retentionDays: opts.retentionDays ?? process.env[ENV.retentionDays],
+          exportBuckets: opts.export?.buckets?.join(','),
+          pauseAfterHours: opts.export?.pauseAfterHours?.toString(),
+          hecMaxBatchBytes: opts.export?.hecMaxBatchBytes?.toString(),
+        },
+        // GCS streams go to s3rver locally, through the same S3-interoperable code path.
+        { s3ForcePathStyle: 'true', gcsEndpoint: emulators.endpoints.s3 },
+      ),
     };
     Object.assign(process.env, env);
     delete process.env.AWS_PROFILE;
@@ -181,22 +208,9 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     await provisionBuckets(s3, [res.exportBucket, res.failedBucket, res.reportsBucket]);
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: res.eventStream }));
     // The local queue lives in memory: reports a previous run left pending are queued again.
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await ddb.send(
-        new ScanCommand({
-          TableName: res.controlTable,
-          FilterExpression: 'begins_with(pk, :r) AND #s = :pending',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':r': { S: 'R#' }, ':pending': { S: 'pending' } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        queues.enqueue(reportsQueueUrl, JSON.stringify({ report_id: (item.pk?.S ?? '').slice(2) }));
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const id of await pendingReportIds({ ddb, controlTable: res.controlTable })) {
+      queues.enqueue(reportsQueueUrl, reportMessage(id));
+    }
 
     const modules = new Map<string, Promise<{ handler: unknown }>>();
     const load = (name: string) => {
@@ -247,7 +261,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       () =>
         exporter(
           { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
-          lambdaContext('export', 60_000),
+          lambdaContext('export'),
         ),
       opts.exportIntervalMs ?? Number(process.env.EXPORT_INTERVAL_MS ?? 5_000),
       (err) => logger.error('export run failed', { error: err as Error }),

@@ -3,10 +3,14 @@ import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
 import { logger } from '../functions/shared/platform/logger.js';
 import { lambdaContext } from './gateway.js';
 
 type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+type SqsHandler = {
+  [N in HandlerName]: (typeof HANDLERS)[N]['trigger'] extends { kind: 'sqs' } ? N : never;
+}[HandlerName];
 
 /**
  * A minimal SQS for the local runner: SendMessage over the JSON protocol, each message handed to the
@@ -16,14 +20,14 @@ type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse 
 export class LocalQueues {
   private server?: http.Server;
   private url = '';
-  private readonly consumers = new Map<string, { name: string; fn: Consumer; functionName: string }>();
+  private readonly consumers = new Map<string, { name: string; fn: Consumer; functionName: SqsHandler }>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly dlqFile: string,
-    private readonly opts: { maxReceives?: number; retryDelayMs?: number } = {},
+    private readonly opts: { retryDelayMs?: number } = {},
   ) {}
 
   queueUrl(name: string): string {
@@ -31,7 +35,7 @@ export class LocalQueues {
   }
 
   /** Route a queue's messages to a consumer (the Lambda handler). */
-  subscribe(name: string, functionName: string, fn: Consumer): string {
+  subscribe(name: string, functionName: SqsHandler, fn: Consumer): string {
     const url = this.queueUrl(name);
     this.consumers.set(url, { name, fn, functionName });
     return url;
@@ -68,14 +72,15 @@ export class LocalQueues {
       };
       let failed = false;
       try {
-        const res = await c.fn(event, lambdaContext(c.functionName, 900_000));
+        const res = await c.fn(event, lambdaContext(c.functionName));
         failed = (res?.batchItemFailures ?? []).length > 0;
       } catch (err) {
         logger.error('queue consumer threw', { queue: c.name, error: err as Error });
         failed = true;
       }
       if (!failed) return;
-      if (receive >= (this.opts.maxReceives ?? 3)) {
+      // The queue's maxReceiveCount, as the stack sets it from the same row.
+      if (receive >= HANDLERS[c.functionName].trigger.maxReceives) {
         appendFileSync(
           this.dlqFile,
           `${JSON.stringify({ queue: c.name, messageId, body, at: new Date().toISOString() })}\n`,

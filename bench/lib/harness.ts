@@ -1,4 +1,5 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { HandlerName } from '../../functions/shared/handlers.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
 import { API_PREFIX } from '../../functions/shared/routes.js';
 import { lambdaContext } from '../../local/gateway.js';
@@ -74,10 +75,15 @@ export const events = {
     }),
 };
 
-export const context = (fn: string) => lambdaContext(fn, 30_000);
+export const context = (fn: HandlerName) => lambdaContext(fn);
 
 /** Call an HTTP handler and fail loudly on an unexpected status. */
-export async function call(handler: Http, event: HttpEvent, fn: string, expect: number): Promise<HttpResult> {
+export async function call(
+  handler: Http,
+  event: HttpEvent,
+  fn: HandlerName,
+  expect: number,
+): Promise<HttpResult> {
   const res = await handler(event, context(fn));
   if (res.statusCode !== expect) {
     throw new Error(`${fn}: expected ${expect}, got ${res.statusCode}: ${String(res.body).slice(0, 300)}`);

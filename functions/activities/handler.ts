@@ -2,13 +2,13 @@ import { enrichEvents } from '../shared/directory/directory.js';
 import { getEvent } from '../shared/log/items.js';
 import { notFound } from '../shared/model/errors.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { httpHandler, json } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
 import { search } from '../shared/search/search.js';
 
-const env = readEnv(['eventsTable', 'controlTable']);
+const env = readHandlerEnv('activities');
 const ddb = dynamoClient();
 
 /** GET /activities/v1/activities (search) and GET /activities/v1/activities/{id} (details). */

@@ -1,9 +1,9 @@
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { httpHandler, rawJson } from '../shared/platform/http.js';
 import { collect } from '../shared/streams/collect.js';
 
-const env = readEnv(['eventsTable', 'controlTable']);
+const env = readHandlerEnv('collect');
 const deps = { ddb: dynamoClient(), eventsTable: env.eventsTable, controlTable: env.controlTable };
 
 /** POST /activities/v1/activities/collect?type=&stream_id=&batch_size=[&after=] */

@@ -6,11 +6,11 @@ import { journeyProjection } from '../shared/journeys/journeys.js';
 import { consumeRecords } from '../shared/log/consume.js';
 import { shardOfEventId } from '../shared/log/keys.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { logger } from '../shared/platform/logger.js';
 import { tenantsProjection } from '../shared/search/tenants.js';
 
-const env = readEnv(['eventsTable', 'controlTable', 'retentionDays']);
+const env = readHandlerEnv('consume');
 const ddb = dynamoClient();
 const projections = [
   directoryProjection({ ddb, controlTable: env.controlTable }),

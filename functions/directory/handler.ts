@@ -2,10 +2,10 @@ import { putDirectoryEntry } from '../shared/directory/api.js';
 import { parseJson } from '../shared/model/validation.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
 
-const env = readEnv(['controlTable', 'eventStream']);
+const env = readHandlerEnv('directory');
 const kinesis = kinesisClient();
 // A directory write that changes an entry (nearly every one) records an audit event: made at cold start.
 await kinesis();

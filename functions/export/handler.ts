@@ -6,7 +6,7 @@ import { exportEnvironment } from '../shared/export/deps.js';
 import { runExports, type StreamRun } from '../shared/export/exporter.js';
 import { logger } from '../shared/platform/logger.js';
 
-const deps = exportEnvironment();
+const deps = exportEnvironment('export');
 const metrics = new Metrics({ namespace: 'ActivityEvents', serviceName: 'activity-events' });
 
 /** EventBridge schedule target: deliver every active s3/gcs/splunk stream. */

@@ -1,9 +1,9 @@
 import { ingest, MAX_BODY_BYTES } from '../shared/ingest/ingest.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { httpHandler, json, readBody } from '../shared/platform/http.js';
 
-const env = readEnv(['eventStream']);
+const env = readHandlerEnv('ingest');
 const kinesis = kinesisClient();
 // Every request puts records: the client is made at cold start, not by the first request.
 await kinesis();

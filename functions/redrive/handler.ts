@@ -2,7 +2,7 @@ import { exportEnvironment } from '../shared/export/deps.js';
 import { redriveStream } from '../shared/export/redrive.js';
 import { httpHandler, json } from '../shared/platform/http.js';
 
-const deps = exportEnvironment();
+const deps = exportEnvironment('redrive');
 // Every redrive reads the failed-batch bucket: S3 is made at cold start (the destination's clients on use).
 await deps.s3();
 

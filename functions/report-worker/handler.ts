@@ -1,14 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { HANDLERS } from '../shared/handlers.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { logger } from '../shared/platform/logger.js';
 import { failReport, generateReport } from '../shared/reports/reports.js';
 
-const env = readEnv(['eventsTable', 'controlTable', 'eventStream', 'reportsBucket', 's3ForcePathStyle']);
+const env = readHandlerEnv('report-worker');
 const s3 = s3Client(env.s3ForcePathStyle);
 const kinesis = kinesisClient();
 // Every report is written to S3 and recorded by an audit event: both clients are made at cold start.
@@ -22,8 +23,8 @@ const deps = {
   streamName: env.eventStream,
   bucket: env.reportsBucket,
 };
-/** Deliveries of a message before its report is marked failed (the queue's maxReceiveCount). */
-const MAX_RECEIVES = 3;
+/** Deliveries of a message before its report is marked failed (the queue's maxReceiveCount, from the same row). */
+const MAX_RECEIVES = HANDLERS['report-worker'].trigger.maxReceives;
 
 /** SQS target: generate the reports whose ids arrive; failed messages are retried, then marked failed. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

@@ -3,22 +3,13 @@ import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
 import { sqsClient } from '../shared/platform/clients/sqs.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { reportView, requestReport } from '../shared/reports/reports.js';
 import { API_PREFIX } from '../shared/routes.js';
 
-const env = readEnv([
-  'eventsTable',
-  'controlTable',
-  'eventStream',
-  'reportsBucket',
-  'reportsQueueUrl',
-  'reportUrlTtl',
-  'reportRetentionDays',
-  's3ForcePathStyle',
-]);
+const env = readHandlerEnv('reports');
 const deps = {
   ddb: dynamoClient(),
   // Loaded on first use: SQS and Kinesis by POST, S3 (with the presigner) by GET of a ready report.

@@ -1,7 +1,7 @@
 import { parseJson } from '../shared/model/validation.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readEnv } from '../shared/platform/env.js';
+import { readHandlerEnv } from '../shared/platform/env.js';
 import { caller, httpHandler, json, publicBaseUrl, readBody } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
@@ -13,14 +13,7 @@ import {
   removeStream,
 } from '../shared/streams/service.js';
 
-const env = readEnv([
-  'eventsTable',
-  'controlTable',
-  'eventStream',
-  'exportBucket',
-  'exportBuckets',
-  'secretsPrefix',
-]);
+const env = readHandlerEnv('streams');
 const deps = {
   ddb: dynamoClient(),
   // Only changes use Kinesis (audit events, `start_from: now` markers): loaded by the first one.

@@ -2,9 +2,13 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_NAMES, HANDLERS, type HandlerName } from '../../functions/shared/handlers.js';
+import { ENV as ENV_NAMES } from '../../functions/shared/model/names.js';
 import { SEARCH_INDEXES } from '../../functions/shared/model/tables.js';
+import { ENV_ORIGIN } from '../../functions/shared/platform/env.js';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
+import { HANDLER_TAG } from '../../lib/service-function.js';
 import { testApp } from '../support/cdk-app.js';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -192,6 +196,43 @@ describe('ActivityEventsStack', () => {
     }
     const groups = template.findResources('AWS::Logs::LogGroup');
     for (const g of Object.values(groups)) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('gives every function exactly the environment its row of the wiring table says its handler reads', () => {
+    const t = Template.fromStack(
+      build({ export: { secretsPrefix: 'siem/', pauseAfterHours: 6 }, reports: { urlTtlSeconds: 120 } })
+        .stack,
+    );
+    const fns = t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+    const seen = new Set<string>();
+    const RUNTIME = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
+    for (const fn of Object.values(fns)) {
+      const tags = fn.Properties.Tags as Array<{ Key: string; Value: string }>;
+      const name = tags.find((tag) => tag.Key === HANDLER_TAG)?.Value as HandlerName;
+      expect(HANDLERS[name], `function tagged ${name}`).toBeDefined();
+      seen.add(name);
+      const vars = Object.keys(fn.Properties.Environment.Variables as Record<string, unknown>).sort();
+      // Everything the handler reads, except what only the local runner sets (their defaults hold on AWS).
+      const expected = HANDLERS[name].env.filter((k) => ENV_ORIGIN[k] !== 'local').map((k) => ENV_NAMES[k]);
+      expect(vars, name).toEqual([...RUNTIME, ...expected].sort());
+      expect(fn.Properties.MemorySize, name).toBe(HANDLERS[name].memorySize);
+      expect(fn.Properties.Timeout, name).toBe(HANDLERS[name].timeoutSeconds);
+    }
+    expect([...seen].sort()).toEqual([...HANDLER_NAMES].sort());
+    // Settings from the stack props, defaults from env.ts.
+    const envOf = (name: HandlerName) =>
+      Object.values(fns).find((f) =>
+        (f.Properties.Tags as Array<{ Key: string; Value: string }>).some(
+          (tag) => tag.Key === HANDLER_TAG && tag.Value === name,
+        ),
+      )?.Properties.Environment.Variables as Record<string, string>;
+    expect(envOf('export')).toMatchObject({
+      SECRETS_PREFIX: 'siem/',
+      PAUSE_AFTER_HOURS: '6',
+      HEC_MAX_BATCH_BYTES: '1000000',
+    });
+    expect(envOf('reports')).toMatchObject({ REPORT_URL_TTL_SECONDS: '120', REPORT_RETENTION_DAYS: '7' });
+    expect(envOf('consume')).toMatchObject({ RETENTION_DAYS: '90' });
   });
 
   it('lets the consumer write the control table (enrichment directory) and the collect function read the log but not the stream', () => {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { HandlerName } from '../../functions/shared/handlers.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
 import { lambdaContext } from '../../local/gateway.js';
 
@@ -51,7 +52,8 @@ export function apiEvent(opts: {
   } as HttpEvent;
 }
 
-export const ctx = (name = 'test'): Context => lambdaContext(name, 30_000);
+/** A Lambda context; an HTTP handler's by default (29 s, as API Gateway allows). */
+export const ctx = (name: HandlerName = 'activities'): Context => lambdaContext(name);
 
 type Handler = (e: HttpEvent, c: Context) => Promise<HttpResult>;
 

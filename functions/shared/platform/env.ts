@@ -1,6 +1,47 @@
 import * as z from 'zod';
+import { HANDLERS, type HandlerName } from '../handlers.js';
 import { ENV, type EnvKey } from '../model/names.js';
 import { SOURCES, type Source } from '../model/sources.js';
+
+/**
+ * Where each variable's value comes from:
+ *   resource  the name of a table, stream, bucket or queue the function is granted (handlers.ts `access`)
+ *   config    a deployment setting (stack prop / local runner option); its default is here and only here
+ *   local     only the local runner sets it (emulator endpoints and quirks); on AWS the default applies
+ */
+export const ENV_ORIGIN = {
+  eventsTable: 'resource',
+  controlTable: 'resource',
+  eventStream: 'resource',
+  exportBucket: 'resource',
+  failedBucket: 'resource',
+  reportsBucket: 'resource',
+  reportsQueueUrl: 'resource',
+  retentionDays: 'config',
+  exportBuckets: 'config',
+  secretsPrefix: 'config',
+  hecMaxBatchBytes: 'config',
+  pauseAfterHours: 'config',
+  reportUrlTtl: 'config',
+  reportRetentionDays: 'config',
+  s3ForcePathStyle: 'local',
+  gcsEndpoint: 'local',
+} as const satisfies Record<EnvKey, 'resource' | 'config' | 'local'>;
+
+export type ConfigEnvKey = { [K in EnvKey]: (typeof ENV_ORIGIN)[K] extends 'config' ? K : never }[EnvKey];
+
+/** The defaults of the deployment settings (the stack and the local runner pass a value only when one is set). */
+export const ENV_DEFAULTS = {
+  retentionDays: '90',
+  exportBuckets: '',
+  secretsPrefix: 'activity-events/',
+  hecMaxBatchBytes: 1_000_000,
+  pauseAfterHours: 24,
+  reportUrlTtl: 600,
+  reportRetentionDays: 7,
+  s3ForcePathStyle: false,
+  gcsEndpoint: 'https://storage.googleapis.com',
+} as const;
 
 const retention = z.string().transform((raw, ctx): Record<Source, number> => {
   const days = (v: unknown) => z.number().int().min(1).max(3650).safeParse(v);
@@ -39,41 +80,41 @@ const SCHEMA = {
   eventsTable: z.string().min(3),
   controlTable: z.string().min(3),
   eventStream: z.string().min(1),
-  retentionDays: retention.optional().transform((v) => v ?? retention.parse('90')),
+  retentionDays: retention.optional().transform((v) => v ?? retention.parse(ENV_DEFAULTS.retentionDays)),
   exportBucket: z.string().min(3),
   failedBucket: z.string().min(3),
   reportsBucket: z.string().min(3),
-  s3ForcePathStyle: bool.transform((v) => v ?? false),
+  s3ForcePathStyle: bool.transform((v) => v ?? ENV_DEFAULTS.s3ForcePathStyle),
   exportBuckets: z
     .string()
     .optional()
     .transform((v) =>
-      (v ?? '')
+      (v ?? ENV_DEFAULTS.exportBuckets)
         .split(',')
         .map((b) => b.trim())
         .filter(Boolean),
     ),
-  secretsPrefix: z.string().default('activity-events/'),
-  gcsEndpoint: z.url().default('https://storage.googleapis.com'),
+  secretsPrefix: z.string().default(ENV_DEFAULTS.secretsPrefix),
+  gcsEndpoint: z.url().default(ENV_DEFAULTS.gcsEndpoint),
   hecMaxBatchBytes: z.coerce
     .number()
     .int()
     .min(1024)
     .max(100 * 1024 * 1024)
-    .default(1_000_000),
+    .default(ENV_DEFAULTS.hecMaxBatchBytes),
   pauseAfterHours: z.coerce
     .number()
     .positive()
     .max(24 * 365)
-    .default(24),
+    .default(ENV_DEFAULTS.pauseAfterHours),
   reportsQueueUrl: z.url(),
   reportUrlTtl: z.coerce
     .number()
     .int()
     .min(60)
     .max(7 * 86_400)
-    .default(600),
-  reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(7),
+    .default(ENV_DEFAULTS.reportUrlTtl),
+  reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(ENV_DEFAULTS.reportRetentionDays),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;
@@ -97,4 +138,12 @@ export function readEnv<K extends EnvKey>(
   }
   if (problems.length > 0) throw new Error(`invalid environment: ${problems.join(', ')}`);
   return out as Env<K>;
+}
+
+/** The environment of one function, exactly the keys its row of the wiring table (handlers.ts) declares. */
+export function readHandlerEnv<N extends HandlerName>(
+  name: N,
+  source: NodeJS.ProcessEnv = process.env,
+): Env<(typeof HANDLERS)[N]['env'][number]> {
+  return readEnv(HANDLERS[name].env, source);
 }

@@ -3,9 +3,11 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -83,7 +85,34 @@ export interface ReportDeps {
   now?: () => number;
 }
 
-const reportKey = (id: string) => ({ pk: { S: `R#${id}` }, sk: { S: 'R' } });
+const REPORT_PREFIX = 'R#';
+const reportKey = (id: string) => ({ pk: { S: `${REPORT_PREFIX}${id}` }, sk: { S: 'R' } });
+
+/** The queue message asking the worker for a report (what the worker's handler parses). */
+export const reportMessage = (reportId: string) => JSON.stringify({ report_id: reportId });
+
+/**
+ * Ids of the reports still pending (a Scan of the control table: for the local runner's start, whose in-memory
+ * queue lost what a previous run had queued; never on a request path).
+ */
+export async function pendingReportIds(deps: Pick<ReportDeps, 'ddb' | 'controlTable'>): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await deps.ddb.send(
+      new ScanCommand({
+        TableName: deps.controlTable,
+        FilterExpression: 'begins_with(pk, :r) AND #s = :pending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': { S: REPORT_PREFIX }, ':pending': { S: 'pending' } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) ids.push((item.pk?.S ?? '').slice(REPORT_PREFIX.length));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
 
 function fromItem(item: Record<string, { S?: string; N?: string }>): Report {
   return {
@@ -153,7 +182,7 @@ export async function requestReport(
   await (await deps.sqs()).send(
     new SendMessageCommand({
       QueueUrl: deps.queueUrl,
-      MessageBody: JSON.stringify({ report_id: report.report_id }),
+      MessageBody: reportMessage(report.report_id),
     }),
   );
   await recordAudit(
