@@ -4,8 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gcsClient, objectKey } from '../../functions/shared/destinations/object-store.js';
-import { forgetSecret } from '../../functions/shared/destinations/secrets.js';
+import { forgetSecret, gcsClient, objectKey } from '../../functions/shared/destinations/index.js';
 import { type ExportDeps, exportStream, runExports } from '../../functions/shared/export/exporter.js';
 import { redriveStream } from '../../functions/shared/export/redrive.js';
 import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';

@@ -1,16 +1,17 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { forgetSecret } from '../../functions/shared/destinations/secrets.js';
 import {
   channelFor,
   chunkHec,
   classifyHec,
+  DeliveryError,
   deliverToSplunk,
+  forgetSecret,
   hecEvent,
+  type OutBatch,
   type SplunkDestination,
-} from '../../functions/shared/destinations/splunk.js';
-import { DeliveryError, type OutBatch } from '../../functions/shared/destinations/types.js';
+} from '../../functions/shared/destinations/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { makeEvent } from '../support/kinesis-records.js';
 

@@ -1,49 +1,46 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Lazy } from '../platform/clients/lazy.js';
-import type { StreamConfig } from '../streams/model.js';
-import { gcsClient, objectKey, putBatchObject } from './object-store.js';
-import { deliverToSplunk } from './splunk.js';
-import { type Delivered, DeliveryError, type OutBatch } from './types.js';
-
-export interface DeliverDeps {
-  s3: Lazy<S3Client>;
-  sm: Lazy<SecretsManagerClient>;
-  defaultBucket: string;
-  gcsEndpoint: string;
-  hecMaxBatchBytes: number;
-  timeLeft: () => number;
-  fetch?: typeof fetch;
-  onProgress?: (sent: number) => Promise<void>;
-}
-
-/** Deliver a batch to the stream's destination. Throws a DeliveryError saying what to do on failure. */
-export async function deliverBatch(s: StreamConfig, batch: OutBatch, deps: DeliverDeps): Promise<Delivered> {
-  const d = s.destination;
-  switch (d.kind) {
-    case 's3':
-      return putBatchObject(
-        await deps.s3(),
-        d.bucket ?? deps.defaultBucket,
-        objectKey(d.prefix, batch),
-        batch.lines,
-      );
-    case 'gcs':
-      return putBatchObject(
-        await gcsClient(deps.sm, d.hmac_secret_arn, deps.gcsEndpoint),
-        d.bucket,
-        objectKey(d.prefix, batch),
-        batch.lines,
-      );
-    case 'splunk':
-      return deliverToSplunk(d, s.type, batch, {
-        sm: deps.sm,
-        maxBatchBytes: deps.hecMaxBatchBytes,
-        timeLeft: deps.timeLeft,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-      });
-    default:
-      throw new DeliveryError('config', `destination ${d.kind} is collected, not pushed`);
-  }
-}
+/**
+ * Destinations: where a stream's events go. The one entry module of this folder; other folders import
+ * from here. Each kind is a module (`custom.ts`, `s3.ts`, `gcs.ts`, `splunk.ts`) listed in `registry.ts`,
+ * from which the stream schema, the pushed kinds, the policy checks and delivery are derived.
+ */
+export type { DestinationDefinition, PullDefinition, PushDefinition } from './define.js';
+export { deleteFailedBatch, listFailedBatches, putFailedBatch, readFailedBatch } from './failed.js';
+export { gcsClient } from './gcs.js';
+export { objectKey } from './object-store.js';
+export {
+  DESTINATION_KINDS,
+  DESTINATIONS,
+  type Destination,
+  type DestinationKind,
+  type DestinationOf,
+  definitionOf,
+  deliverBatch,
+  deliveryOf,
+  destinationProblems,
+  destinationSchema,
+  isPull,
+  isPush,
+  PULL_KINDS,
+  PUSH_KINDS,
+  type PullDestinationKind,
+  type PushDestinationKind,
+} from './registry.js';
+export { forgetSecret } from './secrets.js';
+export {
+  channelFor,
+  chunkHec,
+  classifyHec,
+  deliverToSplunk,
+  hecEvent,
+  type SplunkDestination,
+} from './splunk.js';
+export {
+  type Deliver,
+  type DeliverDeps,
+  type Delivered,
+  DeliveryError,
+  type DestinationPolicy,
+  type FailureKind,
+  type OutBatch,
+  type StreamRef,
+} from './types.js';

@@ -1,13 +1,45 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
 import type { ActivityEvent } from '../model/event-schema.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/concurrency.js';
-import type { Destination } from '../streams/model.js';
+import { definePush } from './define.js';
+import { secretArn } from './fields.js';
 import { forgetSecret, readSecret } from './secrets.js';
-import { type Delivered, DeliveryError, type FailureKind, type OutBatch } from './types.js';
+import { type Deliver, type Delivered, DeliveryError, type FailureKind, type OutBatch } from './types.js';
 
-export type SplunkDestination = Extract<Destination, { kind: 'splunk' }>;
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+const hecUrl = z.string({ error: 'is required' }).refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (
+        (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname))) &&
+        !u.search &&
+        !u.hash
+      );
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an https:// URL of the Splunk HEC endpoint (http:// only on loopback), without query' },
+);
+const label = (what: string) =>
+  z.string().min(1, 'must not be empty').max(256, `${what} must be at most 256 characters`);
+
+const schema = z.strictObject({
+  kind: z.literal('splunk'),
+  url: hecUrl.transform((u) => u.replace(/\/+$/, '')),
+  token_secret_arn: secretArn,
+  index: label('index').optional(),
+  sourcetype: label('sourcetype').optional(),
+  source: label('source').optional(),
+});
+export type SplunkDestination = z.output<typeof schema>;
+
+/** `splunk`: events sent to a Splunk HTTP Event Collector (HEC), request by request. */
+export const splunk = definePush({ kind: 'splunk', schema, secretFields: ['token_secret_arn'] });
 
 export const HEC_PATH = '/services/collector/event';
 const HOST = 'activity-events';
@@ -172,3 +204,13 @@ export async function deliverToSplunk(
   }
   return { target: url };
 }
+
+/** The exporter's delivery of a batch to a splunk destination: HEC, with the exporter's limits and progress. */
+export const deliverSplunk: Deliver<SplunkDestination> = (d, stream, batch, deps) =>
+  deliverToSplunk(d, stream.type, batch, {
+    sm: deps.sm,
+    maxBatchBytes: deps.hecMaxBatchBytes,
+    timeLeft: deps.timeLeft,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+  });

@@ -1,3 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Source } from '../model/sources.js';
+import type { Lazy } from '../platform/clients/lazy.js';
+
 /**
  * What happened to a delivery, and so what the exporter does next:
  *   retry   transient (5xx, timeouts, throttling): back off, then leave the cursor for the next run
@@ -38,3 +43,39 @@ export interface Delivered {
   /** Where the batch went (object key or HEC URL), for logs and health. */
   target: string;
 }
+
+/** What pushed destinations may use: the exporter is only granted these buckets and secrets. */
+export interface DestinationPolicy {
+  /** The stack's export bucket (an s3 destination without a bucket writes there). */
+  defaultBucket: string;
+  /** More buckets s3 destinations may name. */
+  buckets: readonly string[];
+  /** Secret names the exporter may read start with this. */
+  secretsPrefix: string;
+}
+
+/** The stream a batch belongs to, as far as a destination needs to know it. */
+export interface StreamRef {
+  stream_id: string;
+  type: Source;
+}
+
+/** Everything delivering a batch takes (clients, settings, time, progress). */
+export interface DeliverDeps {
+  s3: Lazy<S3Client>;
+  sm: Lazy<SecretsManagerClient>;
+  defaultBucket: string;
+  gcsEndpoint: string;
+  hecMaxBatchBytes: number;
+  timeLeft: () => number;
+  fetch?: typeof fetch;
+  onProgress?: (sent: number) => Promise<void>;
+}
+
+/** A push kind's delivery: one batch to the destination. Throws a DeliveryError saying what to do on failure. */
+export type Deliver<D> = (
+  dest: D,
+  stream: StreamRef,
+  batch: OutBatch,
+  deps: DeliverDeps,
+) => Promise<Delivered>;

@@ -1,9 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { putFailedBatch } from '../destinations/failed.js';
-import { deliverBatch } from '../destinations/index.js';
-import { DeliveryError, type OutBatch } from '../destinations/types.js';
+import { DeliveryError, deliverBatch, isPush, type OutBatch, putFailedBatch } from '../destinations/index.js';
 import { newDirectoryCache } from '../directory/directory.js';
 import { listWatermarks } from '../log/watermarks.js';
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -68,8 +66,8 @@ export interface StreamRun {
   error?: string;
 }
 
-const PUSH_KINDS = new Set(['s3', 'gcs', 'splunk']);
-const isPush = (s: StreamConfig) => PUSH_KINDS.has(s.destination.kind);
+/** Streams whose destination kind the registry says is pushed (every other kind is collected). */
+const pushed = (s: StreamConfig) => isPush(s.destination.kind);
 
 function samePositions(a: Positions, b: Positions): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -96,9 +94,9 @@ function toBatch(s: StreamConfig, entries: readonly LogEntry[], lines: string[],
  */
 export async function runExports(deps: ExportDeps): Promise<StreamRun[]> {
   const streams = await listStreams(deps);
-  const inError = streams.filter((s) => isPush(s.config) && s.config.status === 'error').length;
+  const inError = streams.filter((s) => pushed(s.config) && s.config.status === 'error').length;
   deps.metrics?.({ name: 'StreamsInError', value: inError });
-  const due = streams.filter((s) => isPush(s.config) && s.config.status === 'active');
+  const due = streams.filter((s) => pushed(s.config) && s.config.status === 'active');
   return mapLimit(due, deps.concurrency ?? 4, async (s) => {
     try {
       return await exportStream(deps, s.config.stream_id);
@@ -144,7 +142,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
     for (;;) {
       if (deps.timeLeft() < margin) return { ...run, outcome: 'budget' };
       const stored = await getStream(deps, streamId);
-      if (stored?.config.status !== 'active' || !isPush(stored.config))
+      if (stored?.config.status !== 'active' || !pushed(stored.config))
         return { ...run, outcome: 'inactive' };
       const s = stored.config;
       const filter = streamFilter(s);

@@ -1,6 +1,10 @@
-import { deleteFailedBatch, listFailedBatches, readFailedBatch } from '../destinations/failed.js';
-import { deliverBatch } from '../destinations/index.js';
-import { DeliveryError } from '../destinations/types.js';
+import {
+  DeliveryError,
+  deleteFailedBatch,
+  deliverBatch,
+  listFailedBatches,
+  readFailedBatch,
+} from '../destinations/index.js';
 import { notFound } from '../model/errors.js';
 import { getStream } from '../streams/store.js';
 import type { ExportDeps } from './exporter.js';

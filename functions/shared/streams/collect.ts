@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isPull, PULL_KINDS } from '../destinations/index.js';
 import { type DirectoryCache, newDirectoryCache } from '../directory/directory.js';
 import { conflict, invalid, notFound } from '../model/errors.js';
 import { SOURCES } from '../model/sources.js';
@@ -24,6 +25,9 @@ const querySchema = z.strictObject({
     .optional(),
   after: z.string().min(1, 'must not be empty').optional(),
 });
+
+/** The kinds the collect API serves, as messages name them: 'custom'. */
+const PULLED = PULL_KINDS.map((k) => `'${k}'`).join(' or ');
 
 export interface CollectResult {
   /** The response body, serialised: {"data":[...],"cursor":"...","has_more":bool}. */
@@ -55,9 +59,9 @@ export async function collect(
         { path: 'type', message: `stream ${s.stream_id} collects '${s.type}' events, not '${q.type}'` },
       ]);
     }
-    if (s.destination.kind !== 'custom') {
+    if (!isPull(s.destination.kind)) {
       throw conflict(
-        `stream ${s.stream_id} delivers to ${s.destination.kind} on a schedule; only streams with destination 'custom' are collected`,
+        `stream ${s.stream_id} delivers to ${s.destination.kind} on a schedule; only streams with destination ${PULLED} are collected`,
         { code: 'destination_not_pullable' },
       );
     }

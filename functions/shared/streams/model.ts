@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type Destination, destinationSchema, isPull } from '../destinations/index.js';
 import { lookupType } from '../model/catalog.js';
 import { SOURCES, type Source } from '../model/sources.js';
 import { API_PREFIX } from '../routes.js';
@@ -6,7 +7,6 @@ import { API_PREFIX } from '../routes.js';
 export const MIN_BATCH = 1;
 export const MAX_BATCH = 1000;
 export const DEFAULT_BATCH = 100;
-export const DESTINATION_KINDS = ['custom', 's3', 'gcs', 'splunk'] as const;
 export const STATUSES = ['active', 'paused', 'error'] as const;
 export type StreamStatus = (typeof STATUSES)[number];
 
@@ -14,66 +14,6 @@ const SOURCE_MSG = `must be one of ${SOURCES.join(', ')}`;
 const BATCH_MSG = `must be an integer from ${MIN_BATCH} to ${MAX_BATCH}`;
 
 export const batchSize = z.int({ error: BATCH_MSG }).min(MIN_BATCH, BATCH_MSG).max(MAX_BATCH, BATCH_MSG);
-
-const bucket = z
-  .string({ error: 'is required' })
-  .regex(
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    'must be a bucket name: 3-63 lowercase letters, digits, dots and hyphens',
-  );
-const prefix = z
-  .string()
-  .max(512, 'must be at most 512 characters')
-  .regex(/^(?!\/)[\w!\-.*'()/=]*$/, 'must be an object key prefix without a leading slash')
-  .transform((p) => p.replace(/\/+$/, ''))
-  .optional();
-const secretArn = z
-  .string({ error: 'is required' })
-  .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
-    'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
-  );
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-const hecUrl = z.string({ error: 'is required' }).refine(
-  (v) => {
-    try {
-      const u = new URL(v);
-      return (
-        (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname))) &&
-        !u.search &&
-        !u.hash
-      );
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an https:// URL of the Splunk HEC endpoint (http:// only on loopback), without query' },
-);
-const label = (what: string) =>
-  z.string().min(1, 'must not be empty').max(256, `${what} must be at most 256 characters`);
-
-export const destinationSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? { kind: v } : v),
-  z.discriminatedUnion(
-    'kind',
-    [
-      z.strictObject({ kind: z.literal('custom') }),
-      // Without a bucket, an s3 stream writes to the stack's default export bucket.
-      z.strictObject({ kind: z.literal('s3'), bucket: bucket.optional(), prefix }),
-      z.strictObject({ kind: z.literal('gcs'), bucket, prefix, hmac_secret_arn: secretArn }),
-      z.strictObject({
-        kind: z.literal('splunk'),
-        url: hecUrl.transform((u) => u.replace(/\/+$/, '')),
-        token_secret_arn: secretArn,
-        index: label('index').optional(),
-        sourcetype: label('sourcetype').optional(),
-        source: label('source').optional(),
-      }),
-    ],
-    { error: `kind must be one of ${DESTINATION_KINDS.join(', ')}` },
-  ),
-);
-export type Destination = z.output<typeof destinationSchema>;
 
 const isoTime = z.iso.datetime({ offset: true });
 const START_MSG = "must be 'now', 'earliest' or an ISO 8601 date-time with timezone";
@@ -180,7 +120,7 @@ export function streamView(
     start_from: s.start_from,
     status: s.status,
     ...(s.status_reason ? { status_reason: s.status_reason } : {}),
-    collect_url: s.destination.kind === 'custom' ? collectUrl(base, s) : null,
+    collect_url: isPull(s.destination.kind) ? collectUrl(base, s) : null,
     health: {
       last_collected_at: health.last_collected_at ?? null,
       last_delivery_at: health.last_delivery_at ?? null,

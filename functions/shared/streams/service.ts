@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { type DestinationPolicy, destinationProblems } from '../destinations/index.js';
 import { auditEvent, type Changes, diff, recordAudit } from '../ingest/audit.js';
 import { listWatermarks, type Watermark } from '../log/watermarks.js';
 import { conflict, invalid, notFound } from '../model/errors.js';
@@ -8,7 +9,6 @@ import { newId } from '../platform/ids.js';
 import { streamLag } from './lag.js';
 import {
   createStreamSchema,
-  type Destination,
   eventTypeProblems,
   IMMUTABLE_FIELDS,
   patchStreamSchema,
@@ -32,34 +32,7 @@ export interface StreamsDeps extends ControlDeps, ReadDeps {
   kinesis: Lazy<KinesisClient>;
   streamName: string;
   /** What pushed destinations may use: the exporter is only granted these buckets and secrets. */
-  destinations?: { defaultBucket: string; buckets: readonly string[]; secretsPrefix: string };
-}
-
-/** Destination problems the exporter would only hit at delivery time: buckets and secrets it cannot use. */
-export function destinationProblems(d: Destination, policy: StreamsDeps['destinations']) {
-  if (!policy) return [];
-  const problems: Array<{ path: string; message: string }> = [];
-  if (d.kind === 's3') {
-    const allowed = [policy.defaultBucket, ...policy.buckets];
-    const bucket = d.bucket ?? policy.defaultBucket;
-    if (!allowed.includes(bucket)) {
-      problems.push({
-        path: 'destination.bucket',
-        message: `the exporter may write to ${allowed.join(', ')}; add '${bucket}' to the exportBuckets setting of the stack`,
-      });
-    }
-  }
-  const secret = d.kind === 'gcs' ? d.hmac_secret_arn : d.kind === 'splunk' ? d.token_secret_arn : undefined;
-  if (secret !== undefined) {
-    const name = secret.split(':secret:')[1] ?? '';
-    if (!name.startsWith(policy.secretsPrefix)) {
-      problems.push({
-        path: d.kind === 'gcs' ? 'destination.hmac_secret_arn' : 'destination.token_secret_arn',
-        message: `must name a secret whose name starts with '${policy.secretsPrefix}' (the exporter can read only those)`,
-      });
-    }
-  }
-  return problems;
+  destinations?: DestinationPolicy;
 }
 
 /** The configuration fields audit events compare. */

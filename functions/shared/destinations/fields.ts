@@ -1,0 +1,24 @@
+import * as z from 'zod';
+
+/** Field formats several destination kinds share. */
+
+export const bucket = z
+  .string({ error: 'is required' })
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'must be a bucket name: 3-63 lowercase letters, digits, dots and hyphens',
+  );
+
+export const prefix = z
+  .string()
+  .max(512, 'must be at most 512 characters')
+  .regex(/^(?!\/)[\w!\-.*'()/=]*$/, 'must be an object key prefix without a leading slash')
+  .transform((p) => p.replace(/\/+$/, ''))
+  .optional();
+
+export const secretArn = z
+  .string({ error: 'is required' })
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+    'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+  );
