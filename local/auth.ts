@@ -30,14 +30,55 @@ export class OAuthError extends Error {
 
 export class AuthFailure extends Error {}
 
+/** Too many failed client authentications: retry after `retryAfter` seconds. */
+export class RateLimited extends Error {
+  constructor(readonly retryAfter: number) {
+    super(`too many failed client authentications; retry in ${retryAfter} s`);
+  }
+}
+
 /**
- * The local stand-in for Cognito: an OAuth 2.0 client-credentials token endpoint issuing HS256 JWTs, and the
- * verification the API Gateway JWT authorizer performs (signature, issuer, expiry). Keys and clients persist
- * in `<dataDir>/auth.json`, so credentials survive restarts.
+ * Failed client authentications per key (the client id tried): after `limit` failures within `windowMs`, the
+ * key is refused (even with the right secret) until the window ends.
+ */
+export class FailureLimiter {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly limit = 5,
+    private readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Seconds until the key may try again, or 0. */
+  blockedFor(key: string): number {
+    const f = this.failures.get(key);
+    if (!f) return 0;
+    const left = f.since + this.windowMs - this.now();
+    if (left <= 0) {
+      this.failures.delete(key);
+      return 0;
+    }
+    return f.count >= this.limit ? Math.ceil(left / 1000) : 0;
+  }
+
+  fail(key: string): void {
+    const f = this.failures.get(key);
+    if (!f || f.since + this.windowMs <= this.now()) this.failures.set(key, { count: 1, since: this.now() });
+    else f.count++;
+  }
+}
+
+/**
+ * The local stand-in for Cognito: an OAuth 2.0 client-credentials token endpoint issuing HS256 access tokens,
+ * and the verification the API Gateway JWT authorizer performs with the stack's audience (signature, issuer,
+ * expiry, audience: `aud` or Cognito's `client_id`, an access token). Repeated bad secrets are answered with
+ * 429. Keys and clients persist in `<dataDir>/auth.json`, so credentials survive restarts.
  */
 export class LocalAuth {
   private readonly key: Uint8Array;
   readonly clients: readonly Client[];
+  private readonly limiter = new FailureLimiter();
 
   constructor(file: string) {
     let state: AuthState;
@@ -70,10 +111,15 @@ export class LocalAuth {
     clientSecret: string,
     scope?: string,
   ): Promise<{ token: string; scopes: string[] }> {
+    // Limited per client id: guessing a known client's secret is what a limit slows down (keying on the
+    // caller's address too would let anyone on the machine lock every client out).
+    const wait = this.limiter.blockedFor(clientId);
+    if (wait > 0) throw new RateLimited(wait);
     const client = this.clients.find((c) => c.client_id === clientId);
     const a = Buffer.from(client?.client_secret ?? '');
     const b = Buffer.from(clientSecret);
     if (!client || a.length !== b.length || !timingSafeEqual(a, b)) {
+      this.limiter.fail(clientId);
       throw new OAuthError(401, 'invalid_client', 'unknown client or wrong secret');
     }
     const requested = scope?.split(/\s+/).filter(Boolean) ?? client.scopes;
@@ -96,14 +142,31 @@ export class LocalAuth {
     return { token, scopes: requested };
   }
 
-  /** Verify like the JWT authorizer: signature, issuer, expiry. Returns the claims. */
+  /**
+   * Verify like the JWT authorizer: signature, issuer, expiry (required), not before, audience (`aud`, or
+   * Cognito's `client_id` when there is no `aud`, must be a client of this service), and an access token
+   * (`token_use`), not an ID token. Returns the claims.
+   */
   async verify(token: string): Promise<Record<string, unknown>> {
+    let payload: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: LOCAL_ISSUER, algorithms: ['HS256'] });
-      return payload as Record<string, unknown>;
+      ({ payload } = await jwtVerify(token, this.key, {
+        issuer: LOCAL_ISSUER,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat'],
+      }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new AuthFailure('token expired');
       throw new AuthFailure('token is not valid');
     }
+    const audience = new Set(this.clients.map((c) => c.client_id));
+    const aud = payload.aud;
+    const ok =
+      aud !== undefined
+        ? (Array.isArray(aud) ? aud : [aud]).some((a) => audience.has(String(a)))
+        : audience.has(String(payload.client_id ?? ''));
+    if (!ok) throw new AuthFailure('token is not for this service (audience)');
+    if (payload.token_use !== 'access') throw new AuthFailure('not an access token');
+    return payload;
   }
 }

@@ -6,7 +6,7 @@ import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
 import { errorBody } from '../functions/shared/model/errors.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
-import { AuthFailure, type LocalAuth, OAuthError, TOKEN_TTL_SECONDS } from './auth.js';
+import { AuthFailure, type LocalAuth, OAuthError, RateLimited, TOKEN_TTL_SECONDS } from './auth.js';
 
 /** API Gateway HTTP API's payload limit. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -138,7 +138,7 @@ async function tokenEndpoint(
   req: http.IncomingMessage,
   body: Buffer,
   auth: LocalAuth,
-): Promise<[number, unknown]> {
+): Promise<[number, unknown, Record<string, string>?]> {
   const ct = req.headers['content-type'] ?? '';
   let form: URLSearchParams;
   if (/json/i.test(ct)) {
@@ -154,8 +154,28 @@ async function tokenEndpoint(
   if (basic?.[1]) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const i = decoded.indexOf(':');
-    clientId = decodeURIComponent(decoded.slice(0, i));
-    clientSecret = decodeURIComponent(decoded.slice(i + 1));
+    try {
+      // RFC 6749 2.3.1: the id and secret are form-urlencoded before Basic encoding.
+      clientId = decodeURIComponent(decoded.slice(0, i).replace(/\+/g, ' '));
+      clientSecret = decodeURIComponent(decoded.slice(i + 1).replace(/\+/g, ' '));
+    } catch {
+      return [
+        400,
+        {
+          error: 'invalid_request',
+          error_description: 'HTTP Basic credentials are not valid form-urlencoded text',
+        },
+      ];
+    }
+    if (i < 0) {
+      return [
+        400,
+        {
+          error: 'invalid_request',
+          error_description: 'HTTP Basic credentials must be <client_id>:<client_secret>',
+        },
+      ];
+    }
   }
   if (form.get('grant_type') !== 'client_credentials') {
     return [
@@ -180,6 +200,13 @@ async function tokenEndpoint(
     ];
   } catch (err) {
     if (err instanceof OAuthError) return [err.status, { error: err.error, error_description: err.message }];
+    if (err instanceof RateLimited) {
+      return [
+        429,
+        { error: 'slow_down', error_description: err.message },
+        { 'retry-after': String(err.retryAfter) },
+      ];
+    }
     throw err;
   }
 }
@@ -202,8 +229,8 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return finish(413);
       }
       if (url.pathname === '/oauth2/token' && method === 'POST') {
-        const [status, out] = await tokenEndpoint(req, body, opts.auth);
-        send(res, status, out, { 'cache-control': 'no-store' });
+        const [status, out, headers] = await tokenEndpoint(req, body, opts.auth);
+        send(res, status, out, { 'cache-control': 'no-store', ...headers });
         return finish(status);
       }
       const match = matchRoute(method, url.pathname, opts.routes);

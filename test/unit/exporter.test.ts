@@ -299,6 +299,26 @@ describe('exporter', () => {
     expect(after?.state.failing_since).toBeUndefined();
   });
 
+  it('puts a stream in error, delivering nothing, when its secret is no longer under the deployment’s secrets prefix', async () => {
+    const id = await newStream({
+      type: 'cis',
+      event_types: ['get_user'],
+      destination: { kind: 'splunk', url: 'https://hec.example.com', token_secret_arn: SECRET },
+    });
+    await store([makeEvent({ type: 'get_user' })]);
+    hecReceived.length = 0;
+    // The operator narrowed the prefix after the stream was created.
+    const policy = { defaultBucket: 'exports', buckets: [], secretsPrefix: 'siem/' };
+    const run = await exportStream(deps({ policy }), id);
+    expect(run.outcome).toBe('error');
+    expect(hecReceived).toEqual([]);
+    const state = await getStream({ ddb: ddb.client, controlTable: CONTROL }, id);
+    expect(state?.config.status).toBe('error');
+    expect(state?.config.status_reason).toContain(
+      "destination.token_secret_arn must name a secret whose name starts with 'siem/'",
+    );
+  });
+
   it('treats the same long status reason given again as no change (no rewrite, no audit event)', async () => {
     const id = await newStream({ type: 'cis', destination: { kind: 's3', prefix: 'reason' } });
     const reason = `HEC refused the token: ${'x'.repeat(600)}`;

@@ -123,5 +123,8 @@ export async function deliverBatch(
   const d = s.destination;
   const deliver = deliveryOf(d.kind);
   if (!deliver) throw new DeliveryError('config', `destination ${d.kind} is collected, not pushed`);
+  const problems = destinationProblems(d, deps.policy);
+  if (problems.length > 0)
+    throw new DeliveryError('config', problems.map((p) => `${p.path} ${p.message}`).join('; '));
   return deliver(d, { stream_id: s.stream_id, type: s.type }, batch, deps);
 }

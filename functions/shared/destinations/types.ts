@@ -70,6 +70,11 @@ export interface DeliverDeps {
   timeLeft: () => number;
   fetch?: typeof fetch;
   onProgress?: (sent: number) => Promise<void>;
+  /**
+   * What delivery may use, checked again before every delivery: the stack's settings may have narrowed since
+   * the stream was created (a stream naming a secret or bucket no longer allowed is then in error, not retried).
+   */
+  policy?: DestinationPolicy;
 }
 
 /** A push kind's delivery: one batch to the destination. Throws a DeliveryError saying what to do on failure. */

@@ -25,7 +25,7 @@ export function exportEnvironment(handler: 'export' | 'redrive') {
     hecMaxBatchBytes: env.hecMaxBatchBytes,
     pauseAfterMs: env.pauseAfterHours * 3_600_000,
     /** What delivery may use (checked again at delivery: a setting may have narrowed since the stream was made). */
-    destinationPolicy: {
+    policy: {
       defaultBucket: env.exportBucket,
       buckets: env.exportBuckets,
       secretsPrefix: env.secretsPrefix,

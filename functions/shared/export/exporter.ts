@@ -1,7 +1,14 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DeliveryError, deliverBatch, isPush, type OutBatch, putFailedBatch } from '../destinations/index.js';
+import {
+  DeliveryError,
+  type DestinationPolicy,
+  deliverBatch,
+  isPush,
+  type OutBatch,
+  putFailedBatch,
+} from '../destinations/index.js';
 import { newDirectoryCache } from '../directory/directory.js';
 import { listWatermarks } from '../log/watermarks.js';
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -35,6 +42,8 @@ export interface ExportDeps extends ControlDeps, ReadDeps {
   hecMaxBatchBytes: number;
   /** A stream failing for longer than this is paused. */
   pauseAfterMs: number;
+  /** What delivery may use (the destination checks run again before every delivery). */
+  policy?: DestinationPolicy;
   /** This run's lease owner id. */
   owner: string;
   /** Milliseconds left in this invocation. */
