@@ -6,7 +6,7 @@ import { readHandlerEnv } from '../shared/platform/env.js';
 import { httpHandler, json } from '../shared/platform/http.js';
 import { dispatch } from '../shared/platform/route-dispatch.js';
 import { API_PREFIX } from '../shared/routes.js';
-import { search } from '../shared/search/search.js';
+import { search } from '../shared/search/index.js';
 
 const env = readHandlerEnv('activities');
 const ddb = dynamoClient();

@@ -8,7 +8,7 @@ import { shardOfEventId } from '../shared/log/keys.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { readHandlerEnv } from '../shared/platform/env.js';
 import { logger } from '../shared/platform/logger.js';
-import { tenantsProjection } from '../shared/search/tenants.js';
+import { tenantsProjection } from '../shared/search/index.js';
 
 const env = readHandlerEnv('consume');
 const ddb = dynamoClient();

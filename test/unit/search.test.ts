@@ -6,7 +6,7 @@ import {
   encodeSearchCursor,
   parseSearch,
   planSearch,
-} from '../../functions/shared/search/search.js';
+} from '../../functions/shared/search/index.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';

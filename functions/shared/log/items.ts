@@ -1,5 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ActivityEvent } from '../model/event-schema.js';
+import { ATTRIBUTE_ROWS } from '../model/search-filters.js';
 import type { Source } from '../model/sources.js';
 import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
 import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
@@ -16,7 +17,10 @@ export interface LogPosition {
   json?: string;
 }
 
-/** The id item: the event itself, keyed by id (de-duplication and GET by id). */
+/**
+ * The id item: the event itself, keyed by id (de-duplication and GET by id), with its search index keys
+ * and filter attributes (`source`, `type`, `tenant_id`, ...).
+ */
 export function eventItem(
   e: ActivityEvent,
   shardId: string,
@@ -30,8 +34,6 @@ export function eventItem(
     sk: { S: EVENT_SK },
     shard: { S: shardId },
     seq: { S: seq },
-    source: { S: e.source },
-    type: { S: e.type },
     t: { N: String(received) },
     e: { S: json },
     expires_at: { N: String(expiresAt(received, retentionDays[e.source])) },
@@ -39,19 +41,21 @@ export function eventItem(
   } satisfies Record<string, AttributeValue>;
 }
 
-/** The search index keys of an event (sparse: an index holds only events with its field) and filter attributes. */
+/**
+ * The search index keys of an event (sparse: an index holds only events with every field of its key) and
+ * its filter attributes, both from the search-filter table (model/search-filters.ts).
+ */
 export function searchAttributes(e: ActivityEvent, shardId: string): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {
     [SEARCH_SK]: { S: searchSortKey(e.timestamp, e.id) },
-    tenant_id: { S: e.tenant_id },
   };
-  for (const index of SEARCH_INDEXES) {
-    const value = index.field === 'source' ? `${e.tenant_id}#${e.source}` : e[index.field];
-    if (value) out[index.pk] = { S: `${value}#${shardId}` };
+  for (const row of ATTRIBUTE_ROWS) {
+    const v = e[row.field];
+    if (v) out[row.field] = { S: v };
   }
-  for (const f of ['user_id', 'app_id', 'actor_id', 'ip'] as const) {
-    const v = e[f];
-    if (v) out[f] = { S: v };
+  for (const index of SEARCH_INDEXES) {
+    const parts = index.key.map((f) => e[f]);
+    if (parts.every((p) => p)) out[index.pk] = { S: `${parts.join('#')}#${shardId}` };
   }
   return out;
 }

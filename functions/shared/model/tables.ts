@@ -1,31 +1,56 @@
 import { type ResourceKey, TABLE_KEYS } from './names.js';
+import {
+  ATTRIBUTE_ROWS,
+  type FilterField,
+  SEARCH_FILTER_ROWS,
+  type SearchIndexName,
+} from './search-filters.js';
 
 /**
- * Search indexes on the events table's id items (docs/search.md). Every partition key ends with the
- * Kinesis shard id, so no index partition takes more than one shard's write rate; the sort key is the event
- * time and id, so pages are newest first with a unique boundary.
+ * Search indexes on the events table's id items (docs/search.md), derived from the search-filter table:
+ * one per filter row with an index, in row order. Every partition key ends with the Kinesis shard id, so no
+ * index partition takes more than one shard's write rate; the sort key is the event time and id, so pages
+ * are newest first with a unique boundary.
  */
 export const SEARCH_SK = 'ts';
-export const SEARCH_INDEXES = [
-  { name: 'by_source', pk: 'gs', field: 'source', key: '<tenant_id>#<source>#<shard>' },
-  { name: 'by_type', pk: 'gt', field: 'type', key: '<type>#<shard>' },
-  { name: 'by_user', pk: 'gu', field: 'user_id', key: '<user_id>#<shard>' },
-  { name: 'by_app', pk: 'ga', field: 'app_id', key: '<app_id>#<shard>' },
-  { name: 'by_actor', pk: 'gc', field: 'actor_id', key: '<actor_id>#<shard>' },
-  { name: 'by_ip', pk: 'gi', field: 'ip', key: '<ip>#<shard>' },
-] as const;
-/** What the indexes carry besides keys: the event and the attributes filters apply to. */
-export const SEARCH_PROJECTION = [
+
+export interface SearchIndex {
+  name: SearchIndexName;
+  /** Partition-key attribute: `<key field values joined by #>#<shard>`. */
+  pk: string;
+  /** The event fields of the partition value. */
+  key: readonly FilterField[];
+  /** Planning order, most selective first (see planSearch). */
+  priority: number;
+  /** Filters the key implies besides its own fields. */
+  implies: readonly string[];
+}
+
+export const SEARCH_INDEXES: readonly SearchIndex[] = SEARCH_FILTER_ROWS.flatMap((r) =>
+  r.index && r.field
+    ? [
+        {
+          name: r.index.name as SearchIndexName,
+          pk: r.index.pk,
+          key: r.index.key ?? [r.field],
+          priority: r.index.priority,
+          implies: r.index.implies ?? [],
+        },
+      ]
+    : [],
+);
+
+/**
+ * What the indexes carry besides keys: the event, its expiry and the filter attributes (those every event
+ * has first, then the sparse ones: the order of the deployed indexes' projection, which cannot change in
+ * place).
+ */
+export const SEARCH_PROJECTION: readonly string[] = [
   'e',
   'expires_at',
-  'source',
-  'type',
-  'tenant_id',
-  'user_id',
-  'app_id',
-  'actor_id',
-  'ip',
-] as const;
+  ...ATTRIBUTE_ROWS.filter((r) => r.attribute === 'always').map((r) => r.field),
+  ...ATTRIBUTE_ROWS.filter((r) => r.attribute === 'sparse').map((r) => r.field),
+];
 
 /** A global secondary index, string-keyed. */
 export interface IndexSpec {

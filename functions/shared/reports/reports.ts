@@ -19,6 +19,12 @@ import { auditEvent, recordAudit } from '../ingest/audit.js';
 import { expiresAt } from '../log/keys.js';
 import { notFound } from '../model/errors.js';
 import type { ActivityEvent } from '../model/event-schema.js';
+import {
+  REPORT_PARAMS,
+  type ReportParam,
+  SEARCH_FILTER_ROWS,
+  type SEARCH_FILTERS,
+} from '../model/search-filters.js';
 import { parseWith } from '../model/validation.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { presignerSdk } from '../platform/clients/presigner.js';
@@ -26,7 +32,7 @@ import { s3Sdk } from '../platform/clients/s3.js';
 import { sqsSdk } from '../platform/clients/sqs.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { parseSearch, search, searchQuerySchema } from '../search/search.js';
+import { parseSearch, search, searchQuerySchema } from '../search/index.js';
 
 /**
  * Reports (seed 004's "generate and download report"): a search written to an S3 object, asynchronously.
@@ -35,28 +41,24 @@ import { parseSearch, search, searchQuerySchema } from '../search/search.js';
  */
 
 export const FORMATS = ['csv', 'ndjson'] as const;
-const FILTER_FIELDS = [
-  'source',
-  'type',
-  'user_id',
-  'app_id',
-  'actor_id',
-  'tenant_id',
-  'ip',
-  'from',
-  'to',
-] as const;
+/** The filters a report takes: the search-filter rows marked for reports (model/search-filters.ts). */
+const FILTER_FIELDS = REPORT_PARAMS;
+
+type ReportValues = {
+  [R in Extract<
+    (typeof SEARCH_FILTERS)[number],
+    { report: true; reportValue: unknown }
+  > as R['param']]: R['reportValue'];
+};
 
 export const reportRequestSchema = searchQuerySchema
-  .pick(
-    Object.fromEntries(FILTER_FIELDS.map((f) => [f, true])) as Record<(typeof FILTER_FIELDS)[number], true>,
+  .pick(Object.fromEntries(FILTER_FIELDS.map((f) => [f, true])) as Record<ReportParam, true>)
+  .extend(
+    Object.fromEntries(
+      SEARCH_FILTER_ROWS.flatMap((r) => (r.report && r.reportValue ? [[r.param, r.reportValue]] : [])),
+    ) as ReportValues,
   )
   .extend({
-    type: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
-        error: 'must be an event type or a list of them',
-      })
-      .optional(),
     format: z.enum(FORMATS, { error: "must be 'csv' or 'ndjson'" }).default('csv'),
   })
   .strict();

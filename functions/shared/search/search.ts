@@ -5,78 +5,93 @@ import { listWatermarks } from '../log/watermarks.js';
 import { lookupType } from '../model/catalog.js';
 import { type ErrorDetail, invalid } from '../model/errors.js';
 import type { ActivityEvent } from '../model/event-schema.js';
-import { SOURCES, type Source } from '../model/sources.js';
-import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
+import {
+  ATTRIBUTE_ROWS,
+  type AttributeFilter,
+  type AttributeRow,
+  FILTER_ROWS,
+  type FilterField,
+  filterName,
+  SEARCH_FILTERS,
+  type SearchFilters,
+  type SearchIndexName,
+} from '../model/search-filters.js';
+import { SEARCH_INDEXES, SEARCH_SK, type SearchIndex } from '../model/tables.js';
 import { parseWith } from '../model/validation.js';
 import { mapLimit } from '../platform/concurrency.js';
 import { listTenants } from './tenants.js';
 
-export const MAX_LIMIT = 1000;
 export const MAX_TYPES = 100;
-const LIMIT_MSG = `must be an integer from 1 to ${MAX_LIMIT}`;
-const iso = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time with timezone, e.g. 2026-11-24T10:00:00Z',
-});
-const ref = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
-export const searchQuerySchema = z.strictObject({
-  source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
-  /** One type, or several separated by commas (repeated parameters arrive comma-joined). */
-  type: z.string().min(1, 'must not be empty').optional(),
-  user_id: ref.optional(),
-  app_id: ref.optional(),
-  actor_id: ref.optional(),
-  tenant_id: ref.optional(),
-  ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
-  from: iso.optional(),
-  to: iso.optional(),
-  limit: z
-    .preprocess(
-      (v) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v),
-      z.int({ error: LIMIT_MSG }).min(1, LIMIT_MSG).max(MAX_LIMIT, LIMIT_MSG),
-    )
-    .default(100),
-  cursor: z.string().min(1).optional(),
-});
+type QueryShape = { [R in (typeof SEARCH_FILTERS)[number] as R['param']]: R['value'] };
 
-export type SearchFilters = Omit<z.output<typeof searchQuerySchema>, 'limit' | 'cursor' | 'type'> & {
-  types?: string[];
-};
+/** The query parameters of a search: one per row of the search-filter table. */
+export const searchQuerySchema = /* @__PURE__ */ z.strictObject(
+  Object.fromEntries(SEARCH_FILTERS.map((r) => [r.param, r.value])) as QueryShape,
+);
 
-type IndexName = (typeof SEARCH_INDEXES)[number]['name'];
+export type { SearchFilters } from '../model/search-filters.js';
 
 /** Which index serves a filter combination, and with which partition key values (shard ids are appended). */
 export interface SearchPlan {
-  index: IndexName;
+  index: SearchIndexName;
   keys: string[];
   /** Filters the index key does not cover, applied with a FilterExpression. */
-  residual: Array<'source' | 'types' | 'user_id' | 'app_id' | 'actor_id' | 'ip' | 'tenant_id'>;
+  residual: AttributeFilter[];
+}
+
+/** The filter row of an event field (an index key field). */
+function rowOf(field: FilterField): AttributeRow {
+  const row = ATTRIBUTE_ROWS.find((r) => r.field === field);
+  if (!row) throw new Error(`no search filter on ${field}`);
+  return row;
+}
+
+/** A filter's values: its list, or its one value; undefined when the search does not filter on it. */
+function filterValues(f: SearchFilters, name: string): readonly string[] | undefined {
+  const v = (f as Record<string, string | readonly string[] | undefined>)[name];
+  return v === undefined ? undefined : typeof v === 'string' ? [v] : v;
 }
 
 /**
- * The index for a filter combination, most selective first: user, actor, IP, app, type(s), then source
- * (keyed by tenant; without a tenant or source filter, every known tenant and source). Everything else is
- * a filter on that index's query. Every combination is a key-condition query; none scans the table.
+ * The index for a filter combination, most selective first (the `priority` of the index rows: user, actor,
+ * IP, app, type(s), then source keyed by tenant; without a tenant or source filter, every known tenant and
+ * source). An index applies when each field of its key is filtered on or has a domain; its partition values
+ * are the product of those values. Everything else is a filter on that index's query. Every combination is
+ * a key-condition query; none scans the table.
  */
 export function planSearch(f: SearchFilters, tenants: readonly string[]): SearchPlan {
-  const residual = (...covered: SearchPlan['residual']) =>
-    (['source', 'types', 'user_id', 'app_id', 'actor_id', 'ip', 'tenant_id'] as const).filter(
-      (k) => !covered.includes(k) && (k === 'types' ? f.types !== undefined : f[k] !== undefined),
-    );
-  if (f.user_id) return { index: 'by_user', keys: [f.user_id], residual: residual('user_id') };
-  if (f.actor_id) return { index: 'by_actor', keys: [f.actor_id], residual: residual('actor_id') };
-  if (f.ip) return { index: 'by_ip', keys: [f.ip], residual: residual('ip') };
-  if (f.app_id) return { index: 'by_app', keys: [f.app_id], residual: residual('app_id') };
-  // A type implies its source, so a source filter next to types is already covered.
-  if (f.types) return { index: 'by_type', keys: f.types, residual: residual('types', 'source') };
-  const sources: readonly Source[] = f.source ? [f.source] : SOURCES;
-  const ts = f.tenant_id ? [f.tenant_id] : tenants;
-  return {
-    index: 'by_source',
-    keys: ts.flatMap((t) => sources.map((s) => `${t}#${s}`)),
-    residual: residual('source', 'tenant_id'),
-  };
+  // Residual filters are tested in table order, those of indexed rows first.
+  const residualOrder = [
+    ...ATTRIBUTE_ROWS.filter((r) => r.index),
+    ...ATTRIBUTE_ROWS.filter((r) => !r.index),
+  ].map(filterName);
+  for (const index of [...SEARCH_INDEXES].sort((a, b) => a.priority - b.priority)) {
+    const covered = new Set<string>(index.implies);
+    // Every combination of the key fields' values: the filter's, or the field's domain.
+    let combos: string[][] | undefined = [[]];
+    for (const field of index.key) {
+      const row = rowOf(field);
+      covered.add(filterName(row));
+      const values = filterValues(f, filterName(row)) ?? (row.domain === 'tenants' ? tenants : row.domain);
+      combos = values && combos?.flatMap((c) => values.map((v) => [...c, v]));
+    }
+    if (!combos) continue;
+    const residual = residualOrder.filter(
+      (name) => !covered.has(name) && filterValues(f, name) !== undefined,
+    ) as AttributeFilter[];
+    return { index: index.name, keys: combos.map((c) => c.join('#')), residual };
+  }
+  throw new Error('no search index serves these filters');
+}
+
+/** Whether the plan's index reads every registered tenant (a key field over tenants with no filter on it). */
+function readsEveryTenant(f: SearchFilters, name: SearchIndexName): boolean {
+  const index = SEARCH_INDEXES.find((i) => i.name === name);
+  return (index?.key ?? []).some((field) => {
+    const row = rowOf(field);
+    return row.domain === 'tenants' && filterValues(f, filterName(row)) === undefined;
+  });
 }
 
 /** Validate and normalise the query parameters. Every problem names its parameter. */
@@ -87,16 +102,23 @@ export function parseSearch(query: Record<string, string | undefined>): {
 } {
   const q = parseWith(searchQuerySchema, query, 'search parameters');
   const problems: ErrorDetail[] = [];
-  let types: string[] | undefined;
-  if (q.type !== undefined) {
-    types = [
-      ...new Set(
-        q.type
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      ),
-    ];
+  const filters: Record<string, string | string[]> = {};
+  for (const r of FILTER_ROWS) {
+    const v = q[r.param as keyof typeof q];
+    if (v === undefined) continue;
+    filters[filterName(r)] = r.list
+      ? [
+          ...new Set(
+            String(v)
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          ),
+        ]
+      : (v as string);
+  }
+  const { types, from, to } = filters as SearchFilters;
+  if (types !== undefined) {
     // DynamoDB's IN takes at most 100 values (types beside a more selective filter become one).
     if (types.length > MAX_TYPES)
       problems.push({ path: 'type', message: `lists ${types.length} types; at most ${MAX_TYPES}` });
@@ -112,14 +134,13 @@ export function parseSearch(query: Record<string, string | undefined>): {
       }
     }
   }
-  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to))
+  if (from && to && Date.parse(from) > Date.parse(to))
     problems.push({ path: 'from', message: 'must not be after to' });
   if (problems.length > 0) throw invalid('invalid search parameters', problems);
-  const { limit, cursor, type: _t, ...rest } = q;
-  const filters: SearchFilters = { ...rest, ...(types ? { types } : {}) };
-  if (filters.from) filters.from = new Date(filters.from).toISOString();
-  if (filters.to) filters.to = new Date(filters.to).toISOString();
-  return { filters, limit, ...(cursor ? { cursor } : {}) };
+  if (from) filters.from = new Date(from).toISOString();
+  if (to) filters.to = new Date(to).toISOString();
+  const { limit, cursor } = q;
+  return { filters: filters as SearchFilters, limit, ...(cursor ? { cursor } : {}) };
 }
 
 function filtersHash(f: SearchFilters): string {
@@ -183,14 +204,14 @@ export async function search(
 ): Promise<SearchPage> {
   const { filters: f, limit, cursor } = parseSearch(query);
   const boundary = cursor ? decodeSearchCursor(f, cursor) : undefined;
-  // Only a search over the source index without a tenant filter needs the list of tenants.
-  const needsTenants = !f.tenant_id && planSearch(f, []).index === 'by_source';
+  // Only a search over an index keyed by tenant, without a tenant filter, needs the list of tenants.
+  const needsTenants = readsEveryTenant(f, planSearch(f, []).index);
   const [wms, tenants] = await Promise.all([
     listWatermarks(deps.ddb, deps.eventsTable),
     needsTenants ? listTenants(deps.ddb, deps.eventsTable) : [],
   ]);
   const plan = planSearch(f, tenants);
-  const index = SEARCH_INDEXES.find((i) => i.name === plan.index) as (typeof SEARCH_INDEXES)[number];
+  const index = SEARCH_INDEXES.find((i) => i.name === plan.index) as SearchIndex;
   const partitions = plan.keys.flatMap((k) => wms.map((w) => `${k}#${w.shardId}`));
 
   const names: Record<string, string> = { '#pk': index.pk, '#sk': SEARCH_SK, '#exp': 'expires_at' };
@@ -200,18 +221,19 @@ export async function search(
     ':now': { N: String(Math.floor((deps.now ?? Date.now)() / 1000)) },
   };
   const conditions = ['#exp > :now'];
-  for (const r of plan.residual) {
-    if (r === 'types') {
-      names['#type'] = 'type';
-      const keys = (f.types ?? []).map((t, i) => {
-        values[`:t${i}`] = { S: t };
-        return `:t${i}`;
+  for (const name of plan.residual) {
+    const row = ATTRIBUTE_ROWS.find((r) => filterName(r) === name) as AttributeRow;
+    const value = f[name];
+    names[`#${row.field}`] = row.field;
+    if (Array.isArray(value)) {
+      const keys = value.map((v, i) => {
+        values[`:${row.field}${i}`] = { S: v };
+        return `:${row.field}${i}`;
       });
-      conditions.push(`#type IN (${keys.join(', ')})`);
+      conditions.push(`#${row.field} IN (${keys.join(', ')})`);
     } else {
-      names[`#${r}`] = r;
-      values[`:${r}`] = { S: String(f[r]) };
-      conditions.push(`#${r} = :${r}`);
+      values[`:${row.field}`] = { S: String(value) };
+      conditions.push(`#${row.field} = :${row.field}`);
     }
   }
   const budget = Math.max(limit * 5, 500);

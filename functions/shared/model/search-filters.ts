@@ -1,0 +1,196 @@
+import * as z from 'zod';
+import type { ActivityEvent } from './event-schema.js';
+import { SOURCES } from './sources.js';
+
+/**
+ * The search filters, one row per query parameter of GET /activities (docs/search.md). Everything else
+ * about a filter is derived from its row: the query schema and the parsed filters (`search/`), the index
+ * keys and filter attributes written on id items (`searchAttributes` in `log/items.ts`), the indexes and
+ * their projection (`SEARCH_INDEXES`, `SEARCH_PROJECTION`, `TABLES` in `tables.ts`), the FilterExpression
+ * of the filters an index does not cover, and the filters a report request accepts (`reports/`).
+ */
+
+/** The event fields a filter can compare: the string-valued fields of a stored event. */
+export type FilterField = {
+  [K in keyof ActivityEvent]-?: NonNullable<ActivityEvent[K]> extends string ? K : never;
+}[keyof ActivityEvent];
+
+/** A search index over id items, declared on the row of the filter it serves. */
+export interface FilterIndexSpec {
+  name: string;
+  /** Its partition-key attribute on id items: `<key values joined by #>#<shard>`. */
+  pk: string;
+  /** The event fields of its partition value, in order (default: the row's field). */
+  key?: readonly FilterField[];
+  /**
+   * Which index serves a search: the applicable index with the lowest priority (most selective first).
+   * An index applies when each of its key fields is filtered on or has a `domain`.
+   */
+  priority: number;
+  /** Filters its key implies besides its key fields, so no FilterExpression re-checks them. */
+  implies?: readonly string[];
+}
+
+export interface SearchFilterSpec {
+  /** The query parameter, and the field of a report request. */
+  param: string;
+  /** Its schema as a query-string value (optional, or with its default). */
+  value: z.ZodType;
+  /** A comma-separated list: parsed into its distinct values, held under `filter`, matched with IN. */
+  list?: true;
+  /** Its name in the parsed filters and a plan's residual, when not the parameter's (type → types). */
+  filter?: string;
+  /** The event field it compares. */
+  field?: FilterField;
+  /**
+   * Stored on id items as a filter attribute named as the field, and projected into every index:
+   * `always` for a field every event has, `sparse` for one only some events have.
+   */
+  attribute?: 'always' | 'sparse';
+  /**
+   * Every value the field can take, so an index keyed by it can serve a search that does not filter on it:
+   * a list, or `tenants` (the tenants the consumer registered).
+   */
+  domain?: readonly string[] | 'tenants';
+  /** The index the filter's value keys. */
+  index?: FilterIndexSpec;
+  /** Accepted (and stored) by POST /reports. */
+  report: boolean;
+  /** A report request's schema for it, when its JSON body may carry more than a query string (a list as an array). */
+  reportValue?: z.ZodType;
+  /** Paging, not a filter: not part of the filters, their cursor hash or a report. */
+  paging?: true;
+}
+
+export const MAX_LIMIT = 1000;
+const LIMIT_MSG = `must be an integer from 1 to ${MAX_LIMIT}`;
+const iso = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time with timezone, e.g. 2026-11-24T10:00:00Z',
+});
+const ref = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+/**
+ * The rows, in query-parameter order (the order of validation messages and of a report's filters). The
+ * indexes are created in this order and a FilterExpression tests the filters of indexed rows first.
+ */
+export const SEARCH_FILTERS = [
+  {
+    param: 'source',
+    value: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
+    field: 'source',
+    attribute: 'always',
+    domain: SOURCES,
+    // Keyed by tenant: with neither filter, every registered tenant × every source.
+    index: { name: 'by_source', pk: 'gs', key: ['tenant_id', 'source'], priority: 6 },
+    report: true,
+  },
+  {
+    param: 'type',
+    /** One type, or several separated by commas (repeated parameters arrive comma-joined). */
+    value: z.string().min(1, 'must not be empty').optional(),
+    list: true,
+    filter: 'types',
+    field: 'type',
+    attribute: 'always',
+    // A type implies its source, so a source filter next to types is already covered.
+    index: { name: 'by_type', pk: 'gt', priority: 5, implies: ['source'] },
+    report: true,
+    reportValue: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+        error: 'must be an event type or a list of them',
+      })
+      .optional(),
+  },
+  {
+    param: 'user_id',
+    value: ref.optional(),
+    field: 'user_id',
+    attribute: 'sparse',
+    index: { name: 'by_user', pk: 'gu', priority: 1 },
+    report: true,
+  },
+  {
+    param: 'app_id',
+    value: ref.optional(),
+    field: 'app_id',
+    attribute: 'sparse',
+    index: { name: 'by_app', pk: 'ga', priority: 4 },
+    report: true,
+  },
+  {
+    param: 'actor_id',
+    value: ref.optional(),
+    field: 'actor_id',
+    attribute: 'sparse',
+    index: { name: 'by_actor', pk: 'gc', priority: 2 },
+    report: true,
+  },
+  {
+    param: 'tenant_id',
+    value: ref.optional(),
+    field: 'tenant_id',
+    attribute: 'always',
+    domain: 'tenants',
+    report: true,
+  },
+  {
+    param: 'ip',
+    value: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+    field: 'ip',
+    attribute: 'sparse',
+    index: { name: 'by_ip', pk: 'gi', priority: 3 },
+    report: true,
+  },
+  // The time range: the sort-key condition of every query, not an attribute.
+  { param: 'from', value: iso.optional(), report: true },
+  { param: 'to', value: iso.optional(), report: true },
+  {
+    param: 'limit',
+    value: z
+      .preprocess(
+        (v) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v),
+        z.int({ error: LIMIT_MSG }).min(1, LIMIT_MSG).max(MAX_LIMIT, LIMIT_MSG),
+      )
+      .default(100),
+    paging: true,
+    report: false,
+  },
+  { param: 'cursor', value: z.string().min(1).optional(), paging: true, report: false },
+] as const satisfies readonly SearchFilterSpec[];
+
+type Row = (typeof SEARCH_FILTERS)[number];
+type FilterRow = Exclude<Row, { paging: true }>;
+type NameOf<R> = R extends { filter: infer N extends string } ? N : R extends { param: infer P } ? P : never;
+
+export type SearchParam = Row['param'];
+/** The parameters a report request accepts. */
+export type ReportParam = Extract<Row, { report: true }>['param'];
+/** The filters stored on id items (and so testable by a FilterExpression), by their filter name. */
+export type AttributeFilter = NameOf<Extract<Row, { attribute: string }>>;
+export type SearchIndexName = Extract<Row, { index: object }>['index']['name'];
+
+/** Parsed search filters: every filter row's value (a list row's as an array), under its filter name. */
+export type SearchFilters = {
+  [R in FilterRow as NameOf<R>]?: R extends { list: true } ? string[] : NonNullable<z.output<R['value']>>;
+};
+
+/** A row's name in the parsed filters. */
+export const filterName = (r: SearchFilterSpec): string => r.filter ?? r.param;
+
+/** The table's rows as specs (without the literal types). */
+export const SEARCH_FILTER_ROWS: readonly SearchFilterSpec[] = SEARCH_FILTERS;
+
+/** The rows that are filters (everything but paging), in table order. */
+export const FILTER_ROWS = SEARCH_FILTER_ROWS.filter((r) => !r.paging);
+
+/** A row stored as a filter attribute on id items. */
+export type AttributeRow = SearchFilterSpec & { field: FilterField; attribute: 'always' | 'sparse' };
+
+/** The filter-attribute rows, in table order. */
+export const ATTRIBUTE_ROWS = SEARCH_FILTER_ROWS.filter(
+  (r): r is AttributeRow => r.attribute !== undefined && r.field !== undefined,
+);
+
+/** The parameters of a report request, in table order. */
+export const REPORT_PARAMS = SEARCH_FILTER_ROWS.filter((r) => r.report).map((r) => r.param as ReportParam);

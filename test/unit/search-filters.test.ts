@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { searchAttributes } from '../../functions/shared/log/items.js';
+import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import {
+  ATTRIBUTE_ROWS,
+  SEARCH_FILTER_ROWS,
+  type SearchParam,
+} from '../../functions/shared/model/search-filters.js';
+import { SEARCH_PROJECTION, SEARCH_SK, TABLES } from '../../functions/shared/model/tables.js';
+import { reportRequestSchema } from '../../functions/shared/reports/reports.js';
+import { parseSearch, planSearch, searchQuerySchema } from '../../functions/shared/search/index.js';
+import { makeEvent } from '../support/kinesis-records.js';
+
+/** A valid value of every parameter (a new filter row needs one here). */
+const SAMPLE: Record<SearchParam, string> = {
+  source: 'cis',
+  type: 'user_login',
+  user_id: 'u-1',
+  app_id: 'web',
+  actor_id: 'admin-1',
+  tenant_id: 'acme',
+  ip: '198.51.100.7',
+  from: '2026-11-24T00:00:00Z',
+  to: '2026-11-25T00:00:00Z',
+  limit: '10',
+  cursor: 'c',
+};
+
+const params = SEARCH_FILTER_ROWS.map((r) => r.param as SearchParam);
+const shard = 'shardId-000000000002';
+/** An event carrying every field a filter compares. */
+const full = (): ActivityEvent =>
+  makeEvent({ tenant_id: 'acme', user_id: 'u-1', app_id: 'web', actor_id: 'admin-1', ip: '198.51.100.7' });
+const without = (e: ActivityEvent, field: string) =>
+  Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) as unknown as ActivityEvent;
+const problems = (schema: typeof searchQuerySchema | typeof reportRequestSchema, value: unknown) => {
+  const r = schema.safeParse(value);
+  return r.success ? [] : r.error.issues;
+};
+
+describe('the search-filter table', () => {
+  it('gives every filter row with an index an index on the events table, keyed by its pk and the event time, projecting the filter attributes', () => {
+    const events = TABLES.find((t) => t.resource === 'eventsTable');
+    const indexed = SEARCH_FILTER_ROWS.flatMap((r) => (r.index ? [r.index] : []));
+    expect(indexed.length).toBeGreaterThan(0);
+    expect(events?.indexes.map((i) => i.name)).toEqual(indexed.map((i) => i.name));
+    for (const spec of indexed) {
+      expect(events?.indexes.find((i) => i.name === spec.name)).toEqual({
+        name: spec.name,
+        pk: spec.pk,
+        sk: SEARCH_SK,
+        projection: SEARCH_PROJECTION,
+      });
+    }
+    expect([...SEARCH_PROJECTION].sort()).toEqual(
+      ['e', 'expires_at', ...ATTRIBUTE_ROWS.map((r) => r.field)].sort(),
+    );
+    expect(TABLES.find((t) => t.resource === 'controlTable')?.indexes).toEqual([]);
+  });
+
+  it.each(ATTRIBUTE_ROWS.map((r) => [r.param, r] as const))(
+    'writes the %s attribute on an id item for an event carrying the field, and none for one without it',
+    (_p, row) => {
+      const e = full();
+      expect(searchAttributes(e, shard)[row.field]).toEqual({ S: e[row.field] });
+      expect(searchAttributes(without(e, row.field), shard)).not.toHaveProperty(row.field);
+    },
+  );
+
+  it.each(
+    SEARCH_FILTER_ROWS.flatMap((r) =>
+      r.index && r.field ? [[r.index.name, r.index, r.field] as const] : [],
+    ),
+  )('writes the %s key <value>#<shard> only for an event with every field of its key', (_n, index, field) => {
+    const e = full();
+    const value = (index.key ?? [field]).map((f) => e[f]).join('#');
+    expect(searchAttributes(e, shard)[index.pk]).toEqual({ S: `${value}#${shard}` });
+    expect(searchAttributes(without(e, field), shard)).not.toHaveProperty(index.pk);
+  });
+
+  it('keys the source index by tenant and source', () => {
+    const e = makeEvent({ tenant_id: 'acme', source: 'risk', type: 'risk_recommendation' });
+    expect(searchAttributes(e, shard).gs).toEqual({ S: `acme#risk#${shard}` });
+  });
+
+  it('accepts every parameter of the table, together and one at a time, and no other', () => {
+    expect(Object.keys(searchQuerySchema.shape)).toEqual(params);
+    expect(Object.keys(SAMPLE).sort()).toEqual([...params].sort());
+    expect(problems(searchQuerySchema, SAMPLE)).toEqual([]);
+    for (const p of params) expect(problems(searchQuerySchema, { [p]: SAMPLE[p] }), p).toEqual([]);
+    expect(problems(searchQuerySchema, { usr: 'x' })).toMatchObject([
+      { code: 'unrecognized_keys', keys: ['usr'] },
+    ]);
+  });
+
+  it('accepts in a report request exactly the rows marked for reports (and the format)', () => {
+    const reported = SEARCH_FILTER_ROWS.filter((r) => r.report).map((r) => r.param as SearchParam);
+    expect(Object.keys(reportRequestSchema.shape)).toEqual([...reported, 'format']);
+    const body = Object.fromEntries(reported.map((p) => [p, SAMPLE[p]]));
+    expect(problems(reportRequestSchema, { ...body, format: 'ndjson' })).toEqual([]);
+    for (const p of params.filter((p) => !reported.includes(p))) {
+      expect(problems(reportRequestSchema, { [p]: SAMPLE[p] }), p).toMatchObject([
+        { code: 'unrecognized_keys', keys: [p] },
+      ]);
+    }
+  });
+
+  it('serves a search on one indexed filter from that filter index, and no filter from the source index', () => {
+    for (const row of SEARCH_FILTER_ROWS) {
+      if (!row.index) continue;
+      const { filters } = parseSearch({ [row.param]: SAMPLE[row.param as SearchParam] });
+      expect(planSearch(filters, ['acme']).index, row.param).toBe(row.index.name);
+    }
+    expect(planSearch(parseSearch({}).filters, ['acme']).index).toBe('by_source');
+  });
+});
