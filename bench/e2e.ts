@@ -113,8 +113,8 @@ function cpuByProcess(rootPid: number | undefined): Record<string, number> {
   const visit = (pid: number) => {
     const st = stats.get(pid);
     if (!st) return;
-    const kind = /kinesis-local/.test(st.cmd)
-      ? 'kinesis-local'
+    const kind = /kinesalite/.test(st.cmd)
+      ? 'kinesalite'
       : /dynalite/.test(st.cmd)
         ? 'dynalite'
         : /s3rver/.test(st.cmd)
@@ -449,7 +449,7 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     log(`e2e: consumer ${Math.round(storedRate)} events/s${drained ? '' : ' (did not drain)'}`);
     ddb.destroy();
 
-    // 4. ...and just after it: kinesis-local slows down as the data it persists grows, so the ceiling is the
+    // 4. ...and just after it: an emulator may slow down as the data it keeps grows, so the ceiling is the
     // mean of the two, taken over the same growth the pipeline saw.
     const after = await ceilings(c, opts, ceilingSeconds, sample);
     const mean = (k: keyof Ceilings) => (before[k] + after[k]) / 2;
@@ -457,7 +457,7 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     const kRate = mean('kinesis');
     const ddbRate = (ddbCeiling(before) + ddbCeiling(after)) / 2;
     log(
-      `e2e: kinesis-local ${Math.round(before.kinesis)} → ${Math.round(after.kinesis)} records/s, dynalite ${Math.round(mean('batchItems'))} batch items/s, ${Math.round(mean('puts'))} puts/s`,
+      `e2e: kinesalite ${Math.round(before.kinesis)} → ${Math.round(after.kinesis)} records/s, dynalite ${Math.round(mean('batchItems'))} batch items/s, ${Math.round(mean('puts'))} puts/s`,
     );
 
     const ingestRate = accepted / ingestSeconds;

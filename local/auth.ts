@@ -153,7 +153,7 @@ export class LocalAuth {
       ({ payload } = await jwtVerify(token, this.key, {
         issuer: LOCAL_ISSUER,
         algorithms: ['HS256'],
-        requiredClaims: ['exp', 'iat'],
+        requiredClaims: ['exp'],
       }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new AuthFailure('token expired');

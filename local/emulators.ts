@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ManagedProcess, startNodeProcess } from './processes.js';
 
 const require = createRequire(import.meta.url);
@@ -8,27 +9,29 @@ const require = createRequire(import.meta.url);
 export interface EmulatorPorts {
   dynamodb: number;
   kinesis: number;
-  kinesisTls: number;
   s3: number;
 }
 
 export interface Emulators {
   endpoints: { dynamodb: string; kinesis: string; s3: string };
-  /** Stop every emulator; kinesis-local is given time to write its data file first. */
   stop(): Promise<void>;
 }
 
+/** Where each emulator keeps its data, under the data directory. */
+export const EMULATOR_DIRS = { dynamodb: 'dynamodb', kinesis: 'kinesalite', s3: 's3' } as const;
+
 /**
- * Start the AWS API emulators from npm, each as a child process persisting under dataDir:
- * dynalite (DynamoDB on LevelDB), kinesis-local (kinesis-mock) and s3rver (S3).
+ * Start the AWS API emulators from npm, each as a child process persisting under dataDir: dynalite (DynamoDB
+ * on LevelDB), kinesalite (Kinesis on LevelDB) and s3rver (S3). Both LevelDB stores write every acknowledged
+ * request to their log before answering, so what they acknowledged survives a kill -9 of everything, and
+ * LevelDB recovers a log cut mid-write on the next start (docs/architecture.md, "Local mode").
  */
 export async function startEmulators(dataDir: string, ports: EmulatorPorts): Promise<Emulators> {
   const logDir = join(dataDir, 'logs');
-  const dynamoDir = join(dataDir, 'dynamodb');
-  const kinesisDir = join(dataDir, 'kinesis');
-  const s3Dir = join(dataDir, 's3');
+  const dynamoDir = join(dataDir, EMULATOR_DIRS.dynamodb);
+  const kinesisDir = join(dataDir, EMULATOR_DIRS.kinesis);
+  const s3Dir = join(dataDir, EMULATOR_DIRS.s3);
   for (const d of [dynamoDir, kinesisDir, s3Dir]) mkdirSync(d, { recursive: true });
-  const kinesisPersistMs = 250;
 
   const settled = await Promise.allSettled([
     startNodeProcess({
@@ -52,21 +55,10 @@ export async function startEmulators(dataDir: string, ports: EmulatorPorts): Pro
       logDir,
     }),
     startNodeProcess({
-      name: 'kinesis-local',
-      // kinesis-local reads server.json from its working directory.
-      script: require.resolve('kinesis-local/main.js'),
-      cwd: dirname(require.resolve('kinesis-local/package.json')),
-      env: {
-        KINESIS_MOCK_PLAIN_PORT: String(ports.kinesis),
-        KINESIS_MOCK_TLS_PORT: String(ports.kinesisTls),
-        SHOULD_PERSIST_DATA: 'true',
-        LOAD_DATA_IF_EXISTS: 'true',
-        PERSIST_PATH: kinesisDir,
-        PERSIST_INTERVAL: `${kinesisPersistMs}ms`,
-        CREATE_STREAM_DURATION: '0ms',
-        LOG_LEVEL: 'WARN',
-        AWS_REGION: 'us-east-1',
-      },
+      name: 'kinesalite',
+      script: join(dirname(fileURLToPath(import.meta.url)), 'kinesalite-server.cjs'),
+      args: [String(ports.kinesis), kinesisDir],
+      env: { AWS_REGION: 'us-east-1' },
       port: ports.kinesis,
       logDir,
     }),
@@ -99,8 +91,6 @@ export async function startEmulators(dataDir: string, ports: EmulatorPorts): Pro
   return {
     endpoints: { dynamodb: url(dynamo.port), kinesis: url(kinesis.port), s3: url(s3.port) },
     async stop() {
-      // Let kinesis-local flush its data file before it goes.
-      await new Promise((r) => setTimeout(r, kinesisPersistMs * 3));
       await Promise.all(started.map((p) => p.stop()));
     },
   };

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The launcher that ends an emulator with the runner (local/child.cjs). */
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.cjs');
 
 /** Find a free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -63,7 +67,10 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** Spawn a node script as a child process, logging to <logDir>/<name>.log, and wait for its port. */
+/**
+ * Spawn a node script as a child process, logging to <logDir>/<name>.log, and wait for its port. It runs under
+ * local/child.cjs with an IPC channel, so it exits when this process does, however this process ends.
+ */
 export async function startNodeProcess(opts: {
   name: string;
   script: string;
@@ -76,11 +83,13 @@ export async function startNodeProcess(opts: {
   await assertPortFree(opts.port, opts.name);
   mkdirSync(opts.logDir, { recursive: true });
   const log = createWriteStream(join(opts.logDir, `${opts.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [opts.script, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [CHILD, opts.script, ...(opts.args ?? [])], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // The channel is only the child's lifeline: it must not keep this process alive by itself.
+  child.channel?.unref();
   running.add(child);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

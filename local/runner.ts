@@ -19,6 +19,7 @@ import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { LocalAuth } from './auth.js';
 import { type EmulatorPorts, startEmulators } from './emulators.js';
 import { type Gateway, lambdaContext, startGateway } from './gateway.js';
+import { migrateKinesisLocal } from './migrate.js';
 import { type ConsumeHandler, ShardPoller } from './poller.js';
 import { assertPortFree, freePort } from './processes.js';
 import { provisionBuckets, provisionStream, provisionTables } from './provision.js';
@@ -27,7 +28,7 @@ import { LocalSecretsManager } from './secrets-manager.js';
 import { LocalQueues } from './sqs.js';
 
 const LOCAL_PREFIX = 'local';
-/** s3rver's built-in account; dynalite and kinesis-local accept any credentials. */
+/** s3rver's built-in account; dynalite and kinesalite accept any credentials. */
 const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const REGION = 'us-east-1';
 
@@ -115,7 +116,6 @@ async function emulatorPorts(
   return {
     dynamodb: await pick(1, given.dynamodb),
     kinesis: await pick(2, given.kinesis),
-    kinesisTls: await pick(3, given.kinesisTls),
     s3: await pick(4, given.s3),
     secrets: inProcess(5, given.secrets),
     sqs: inProcess(6, given.sqs),
@@ -199,12 +199,18 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     });
     const s3 = new S3Client({ ...clientConfig, endpoint: emulators.endpoints.s3, forcePathStyle: true });
     stops.push(async () => {
-      // Idle keep-alive sockets would hold kinesis-local's graceful shutdown open.
+      // Idle keep-alive sockets would hold an emulator's graceful shutdown open.
       for (const c of [ddb, kinesis, s3]) c.destroy();
       destroyClients();
     });
     await provisionTables(ddb, { eventsTable: res.eventsTable, controlTable: res.controlTable });
     await provisionStream(kinesis, res.eventStream, opts.shards ?? 4);
+    await migrateKinesisLocal(dataDir, {
+      kinesis,
+      ddb,
+      eventsTable: res.eventsTable,
+      streamName: res.eventStream,
+    });
     await provisionBuckets(s3, [res.exportBucket, res.failedBucket, res.reportsBucket]);
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: res.eventStream }));
     // The local queue lives in memory: reports a previous run left pending are queued again.

@@ -47,7 +47,7 @@ describe('npm run bench -- --smoke', () => {
     expect(e?.latency.ms_p99).toBeGreaterThanOrEqual(e?.latency.ms_p50 ?? 0);
     expect(e?.emulators.kinesis_put_records_per_s).toBeGreaterThan(0);
     expect(e?.emulators.dynamodb_event_ceiling_per_s).toBeGreaterThan(0);
-    if (process.platform === 'linux') expect(Object.keys(e?.cores_used ?? {})).toContain('kinesis-local');
+    if (process.platform === 'linux') expect(Object.keys(e?.cores_used ?? {})).toContain('kinesalite');
   });
 
   it('counts what each event costs, component by component', () => {

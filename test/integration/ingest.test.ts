@@ -11,7 +11,7 @@ type Err = { error: { code: string; message: string; details?: Array<{ path: str
 
 describe('local runner: ingest pipeline end to end', () => {
   let svc: TestService;
-  const ports = { dynamodb: 0, kinesis: 0, kinesisTls: 0, s3: 0 };
+  const ports = { dynamodb: 0, kinesis: 0, s3: 0 };
   beforeAll(async () => {
     for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
     svc = await startTestService({ emulatorPorts: ports });
