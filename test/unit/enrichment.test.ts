@@ -62,6 +62,7 @@ function entryOf(e: ActivityEvent, withRefs: boolean): LogEntry {
     id: e.id,
     type: e.type,
     t: 0,
+    o: 0,
     json: item.e?.S ?? '',
     ...(withRefs && item.r ? { r: item.r } : {}),
   };

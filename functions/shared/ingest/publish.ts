@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ORDER_KEY } from '../log/keys.js';
 import type { ActivityEvent } from '../model/event-schema.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { type PutOptions, type PutOutcome, putRecords } from '../platform/kinesis-put.js';
@@ -9,9 +10,21 @@ export interface PublishDeps {
   putOptions?: PutOptions;
 }
 
-/** Encode events as Kinesis records (partition key = event id, so load spreads evenly over shards). */
+/**
+ * Encode events as Kinesis records (partition key = event id, so load spreads evenly over shards). Each
+ * record also carries the event's place in its request (`$o`, after the event's own fields; the consumer
+ * takes it off before storing): events of one request share their receipt time and land on different
+ * shards, and readers merge shards by (receipt time, place in request), so they come out in request order.
+ */
 export function encodeEvents(events: readonly ActivityEvent[]) {
-  return events.map((e) => ({ id: e.id, partitionKey: e.id, data: Buffer.from(JSON.stringify(e), 'utf8') }));
+  return events.map((e, i) => {
+    const json = JSON.stringify(e);
+    return {
+      id: e.id,
+      partitionKey: e.id,
+      data: Buffer.from(i === 0 ? json : `${json.slice(0, -1)},"${ORDER_KEY}":${i}}`, 'utf8'),
+    };
+  });
 }
 
 /** Put events on the event stream. Used by ingest and by the service's own audit events. */

@@ -6,7 +6,7 @@ import { batchPut, type PutRequestItem } from '../platform/dynamo/batch-write.js
 import { isConditionFailed } from '../platform/dynamo/conditions.js';
 import { logger } from '../platform/logger.js';
 import { eventItem, type LogPosition, logItem } from './items.js';
-import { padSeq } from './keys.js';
+import { ORDER_KEY, padSeq } from './keys.js';
 import { advanceWatermark, getWatermark } from './watermarks.js';
 
 /** One Kinesis record as the consumer sees it. */
@@ -47,7 +47,7 @@ export interface ConsumeResult {
 }
 
 type Decoded =
-  | { kind: 'event'; event: ActivityEvent }
+  | { kind: 'event'; event: ActivityEvent; order: number }
   | { kind: 'marker' }
   | { kind: 'poison'; reason: string };
 
@@ -74,7 +74,14 @@ export function decodeRecord(data: Uint8Array): Decoded {
     return { kind: 'poison', reason: 'missing id, type, source or received_at' };
   }
   if (Number.isNaN(Date.parse(o.received_at))) return { kind: 'poison', reason: 'bad received_at' };
-  return { kind: 'event', event: o as unknown as ActivityEvent };
+  // The place in the request travels with the record, not with the stored event.
+  const order = o[ORDER_KEY];
+  if (order !== undefined) delete o[ORDER_KEY];
+  return {
+    kind: 'event',
+    event: o as unknown as ActivityEvent,
+    order: typeof order === 'number' && Number.isInteger(order) && order > 0 ? order : 0,
+  };
 }
 
 type Claim = 'new' | 'duplicate' | 'failed';
@@ -170,6 +177,7 @@ async function consumeShard(
           shardId,
           seq: (todo[i] as { seq: string }).seq,
           n,
+          order: d.order,
           index: i,
         });
       }

@@ -13,6 +13,8 @@ export interface LogPosition {
   seq: string;
   /** Ordinal among its source's events in this shard (1-based). */
   n: number;
+  /** Its place in its ingest request (0-based; readers merge shards by receipt time, then this). */
+  order?: number;
   /** The event as JSON, when the caller already has it (consume serialises each event once for both items). */
   json?: string;
 }
@@ -119,6 +121,8 @@ export function logItem(
     t: { N: String(received) },
     e: { S: s.json ?? JSON.stringify(s.event) },
     r: refsAttribute(s.event),
+    // Absent for the first event of a request (every byte of an item is billed).
+    ...(s.order ? { o: { N: String(s.order) } } : {}),
     expires_at: { N: String(expiresAt(received, retentionDays[s.event.source])) },
   };
 }

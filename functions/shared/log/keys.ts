@@ -10,6 +10,9 @@ import type { Source } from '../model/sources.js';
 
 export const SEQ_WIDTH = 64;
 
+/** The key of a record's place in its ingest request, added after the event's fields (see encodeEvents). */
+export const ORDER_KEY = '$o';
+
 /** Left-pad a Kinesis sequence number so that string order equals numeric order. */
 export function padSeq(seq: string): string {
   if (!/^\d{1,64}$/.test(seq)) throw new Error(`not a sequence number: ${seq.slice(0, 80)}`);

@@ -14,6 +14,8 @@ export interface LogEntry {
   type: string;
   /** received_at, epoch ms. */
   t: number;
+  /** Place in its ingest request (0 for the first, and for log items older than this attribute). */
+  o: number;
   json: string;
   /**
    * The item's `r` attribute: the ids enrichment looks up, decoded only when a stream enriches (undefined
@@ -60,9 +62,10 @@ const SCAN_BUDGET_FACTOR = 10;
  * Read the next batch of a stream: at most `limit` events of the stream's source and filter, after
  * `positions`, never past a shard's watermark (so nothing can appear later behind the new positions).
  *
- * Shards are read in rounds, each shard asked for an even share of what is still missing; the buffered
- * events are merged across shards by (received time, id) while each shard's events stay in sequence
- * order, so whatever is taken from a shard is a prefix of it and its new position never jumps a record.
+ * Shards are read a share of what is still missing at a time, and merged exactly across shards by (received
+ * time, place in the ingest request, id) among the events committed when they are read, while each shard's
+ * events stay in sequence order, so whatever is taken from a shard is a prefix of it and its new position
+ * never jumps a record.
  */
 export async function readBatch(
   deps: ReadDeps,
@@ -91,61 +94,58 @@ export async function readBatch(
     })
     .sort((a, b) => (a.shardId < b.shardId ? -1 : 1));
 
-  let matched = 0;
   let scannedTotal = 0;
   const budget = Math.max(limit, 100) * SCAN_BUDGET_FACTOR;
-  for (;;) {
-    const active = shards.filter((s) => !s.exhausted);
-    if (active.length === 0 || matched >= limit || scannedTotal >= budget) break;
-    const share = Math.max(1, Math.ceil((limit - matched) / active.length));
-    const counts = await Promise.all(
-      active.map(async (s) => {
-        const res = await deps.ddb.send(
-          new QueryCommand({
-            TableName: deps.eventsTable,
-            KeyConditionExpression: s.scanned
-              ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
-              : '#pk = :pk AND #sk <= :wm',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-            ExpressionAttributeValues: {
-              ':pk': { S: logPk(filter.source, s.shardId) },
-              ':wm': { S: s.wm },
-              ...(s.scanned ? { ':from': { S: s.scanned } } : {}),
-            },
-            ConsistentRead: true,
-            // BETWEEN is inclusive: one more item covers the one at the position itself.
-            Limit: share + (s.scanned ? 1 : 0),
-          }),
-        );
-        let got = 0;
-        let scanned = 0;
-        for (const item of res.Items ?? []) {
-          const sk = item.sk?.S ?? '';
-          if (sk <= s.scanned) continue;
-          scanned++;
-          s.scanned = sk;
-          const entry = toEntry(s.shardId, item);
-          if (Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec) continue;
-          if (types && !types.has(entry.type)) continue;
-          if (filter.startAt !== undefined && entry.t < filter.startAt) continue;
-          s.buffer.push(entry);
-          got++;
-        }
-        if (!res.LastEvaluatedKey) {
-          s.exhausted = true;
-          s.scanned = s.wm;
-        }
-        scannedTotal += scanned;
-        return got;
+  /** Read up to `want` more items of a shard's log into its buffer (those that match the filter). */
+  const fetchMore = async (s: ShardState, want: number) => {
+    const res = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.eventsTable,
+        KeyConditionExpression: s.scanned
+          ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
+          : '#pk = :pk AND #sk <= :wm',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: {
+          ':pk': { S: logPk(filter.source, s.shardId) },
+          ':wm': { S: s.wm },
+          ...(s.scanned ? { ':from': { S: s.scanned } } : {}),
+        },
+        ConsistentRead: true,
+        // BETWEEN is inclusive: one more item covers the one at the position itself.
+        Limit: want + (s.scanned ? 1 : 0),
       }),
     );
-    matched += counts.reduce((a, b) => a + b, 0);
-  }
+    for (const item of res.Items ?? []) {
+      const sk = item.sk?.S ?? '';
+      if (sk <= s.scanned) continue;
+      scannedTotal++;
+      s.scanned = sk;
+      const entry = toEntry(s.shardId, item);
+      if (Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec) continue;
+      if (types && !types.has(entry.type)) continue;
+      if (filter.startAt !== undefined && entry.t < filter.startAt) continue;
+      s.buffer.push(entry);
+    }
+    if (!res.LastEvaluatedKey) {
+      s.exhausted = true;
+      s.scanned = s.wm;
+    }
+  };
 
-  // k-way merge by (t, id, shardId), each shard's buffer consumed from its head only.
+  // An exact k-way merge by (t, o, id, shard) over everything committed: an event is taken only once every
+  // shard that is not exhausted has a buffered head to compare it with, so no shard can still hold an earlier
+  // one. A shard's buffer is consumed from its head only, so what is taken from it is a prefix of it.
   const entries: LogEntry[] = [];
   const heads = shards.map(() => 0);
   while (entries.length < limit) {
+    const starved = shards.filter((s, i) => !s.exhausted && (heads[i] as number) >= s.buffer.length);
+    if (starved.length > 0) {
+      if (scannedTotal >= budget) break;
+      const open = shards.filter((s) => !s.exhausted).length;
+      const want = Math.max(1, Math.ceil((limit - entries.length) / open));
+      await Promise.all(starved.map((s) => fetchMore(s, want)));
+      continue;
+    }
     let best = -1;
     for (let i = 0; i < shards.length; i++) {
       const e = (shards[i] as ShardState).buffer[heads[i] as number];
@@ -175,9 +175,13 @@ export async function readBatch(
   return { entries, positions: next, hasMore };
 }
 
-/** Merge order across shards: receipt time, then id (ULIDs of one request are increasing), then shard. */
+/**
+ * Merge order across shards: receipt time, then place in the ingest request (so the events of one request
+ * come out in request order), then id, then shard.
+ */
 function before(a: LogEntry, b: LogEntry): boolean {
   if (a.t !== b.t) return a.t < b.t;
+  if (a.o !== b.o) return a.o < b.o;
   if (a.id !== b.id) return a.id < b.id;
   return a.shardId < b.shardId;
 }
@@ -189,6 +193,7 @@ function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntr
     id: item.id?.S ?? '',
     type: item.type?.S ?? '',
     t: Number(item.t?.N ?? 0),
+    o: Number(item.o?.N ?? 0),
     json: item.e?.S ?? '{}',
     ...(item.r ? { r: item.r } : {}),
   };
