@@ -78,7 +78,7 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       [
         'ingest, events/s accepted',
         e2e.ingest.events_per_s,
-        `${fmt(em.kinesis_put_records_per_s)} (kinesalite PutRecords, records/s)`,
+        `${fmt(em.kinesis_put_records_per_s)} (${em.kinesis_emulator ?? 'kinesis-local'} PutRecords, records/s)`,
         pct(e2e.ingest_share_of_kinesis),
       ],
       [

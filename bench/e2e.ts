@@ -70,6 +70,8 @@ export interface E2eResult {
   };
   emulators: {
     /** Mean of the rates measured just before and just after the sustained run. */
+    /** The Kinesis emulator measured (results before kinesalite have none: kinesis-local). */
+    kinesis_emulator?: string;
     kinesis_put_records_per_s: number;
     kinesis_put_records_per_s_before_after: [number, number];
     dynamodb_batch_write_items_per_s: number;
@@ -490,6 +492,7 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
         ms_max: round(Math.max(...latencies), 1),
       },
       emulators: {
+        kinesis_emulator: 'kinesalite',
         kinesis_put_records_per_s: round(kRate, 0),
         kinesis_put_records_per_s_before_after: [round(before.kinesis, 0), round(after.kinesis, 0)],
         dynamodb_batch_write_items_per_s: round(mean('batchItems'), 0),

@@ -199,7 +199,7 @@ export function renderReport(r: BenchResults): string {
         .map(([k, v]) => `${k} ${fmt(v)}`)
         .join(', ')}`,
       `ingest request p50 ${fmt(e.ingest.request_ms_p50)} ms, p99 ${fmt(e.ingest.request_ms_p99)} ms; latency measured at ${fmt(e.latency.requests_per_s)} requests/s (${e.latency.collected}/${e.latency.events} events collected)`,
-      `emulators (mean of just before and just after the sustained run): kinesalite ${fmt(e.emulators.kinesis_put_records_per_s)} PutRecords records/s (${e.emulators.kinesis_put_records_per_s_before_after.join(' → ')}); dynalite ${fmt(e.emulators.dynamodb_batch_write_items_per_s)} BatchWriteItem items/s, ${fmt(e.emulators.dynamodb_conditional_puts_per_s)} conditional PutItem/s`,
+      `emulators (mean of just before and just after the sustained run): ${e.emulators.kinesis_emulator ?? 'kinesis-local'} ${fmt(e.emulators.kinesis_put_records_per_s)} PutRecords records/s (${e.emulators.kinesis_put_records_per_s_before_after.join(' → ')}); dynalite ${fmt(e.emulators.dynamodb_batch_write_items_per_s)} BatchWriteItem items/s, ${fmt(e.emulators.dynamodb_conditional_puts_per_s)} conditional PutItem/s`,
       '',
     );
   }
