@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { TABLES, type TableSpec } from '../functions/shared/model/tables.js';
+import { TABLES, type TableSpec } from '../functions/shared/model/index.js';
 import { fakeDynamo } from '../test/support/dynamo.js';
 import type { CpuPath, CpuResult } from './cpu.js';
 import { BENCH_NAMES } from './lib/env.js';

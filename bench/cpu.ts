@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { writeEntry } from '../functions/shared/directory/directory.js';
-import { eventItem, logItem } from '../functions/shared/log/items.js';
-import { padSeq } from '../functions/shared/log/keys.js';
-import type { ActivityEvent } from '../functions/shared/model/event-schema.js';
+import { writeEntry } from '../functions/shared/directory/index.js';
+import { eventItem, logItem, padSeq } from '../functions/shared/log/index.js';
+
+import type { ActivityEvent } from '../functions/shared/model/index.js';
 import { fakeDynamo } from '../test/support/dynamo.js';
 import { BENCH_NAMES } from './lib/env.js';
 import { APPS, eventGenerator, ingestBody, USERS, userEmail, userId } from './lib/events.js';

@@ -17,10 +17,9 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { eventItem, logItem } from '../functions/shared/log/items.js';
-import { padSeq } from '../functions/shared/log/keys.js';
-import { listWatermarks } from '../functions/shared/log/watermarks.js';
-import { TABLES } from '../functions/shared/model/tables.js';
+import { eventItem, listWatermarks, logItem, padSeq } from '../functions/shared/log/index.js';
+
+import { TABLES } from '../functions/shared/model/index.js';
 import { createTableInput } from '../local/provision.js';
 import type { LocalCredentials } from '../local/runner.js';
 import { eventGenerator, ingestBody } from './lib/events.js';

@@ -9,7 +9,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { physicalName } from '../functions/shared/model/names.js';
+import { physicalName } from '../functions/shared/model/index.js';
 import { queueNotEmptyAlarm } from './building-blocks.js';
 import { handlerFunction, type Wiring } from './service-function.js';
 

@@ -10,7 +10,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLERS } from '../functions/shared/handlers.js';
-import { ENV_DEFAULTS } from '../functions/shared/platform/env.js';
+import { ENV_DEFAULTS } from '../functions/shared/platform/index.js';
 import { privateBucket, queueNotEmptyAlarm } from './building-blocks.js';
 import { handlerFunction, type Wiring } from './service-function.js';
 

@@ -17,8 +17,8 @@ import {
   type HandlerSpec,
   type ResourceAccess,
 } from '../functions/shared/handlers.js';
-import { ENV, type EnvKey } from '../functions/shared/model/names.js';
-import { type ConfigEnvKey, ENV_DEFAULTS, ENV_ORIGIN } from '../functions/shared/platform/env.js';
+import { ENV, type EnvKey } from '../functions/shared/model/index.js';
+import { type ConfigEnvKey, ENV_DEFAULTS, ENV_ORIGIN } from '../functions/shared/platform/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

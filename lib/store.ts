@@ -2,8 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { physicalName } from '../functions/shared/model/names.js';
-import { TABLES, type TableSpec } from '../functions/shared/model/tables.js';
+import { physicalName, TABLES, type TableSpec } from '../functions/shared/model/index.js';
 
 export interface StoreProps {
   namePrefix: string;

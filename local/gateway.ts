@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
-import { errorBody } from '../functions/shared/model/errors.js';
-import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
+import { errorBody } from '../functions/shared/model/index.js';
+import type { HttpEvent, HttpResult } from '../functions/shared/platform/index.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
 import { AuthFailure, type LocalAuth, OAuthError, RateLimited, TOKEN_TTL_SECONDS } from './auth.js';
 

@@ -2,11 +2,16 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { decodeRecord } from '../functions/shared/log/consume.js';
-import { EVENT_SK, eventPk, logPk, padSeq } from '../functions/shared/log/keys.js';
-import { getWatermark } from '../functions/shared/log/watermarks.js';
-import { putRecords } from '../functions/shared/platform/kinesis-put.js';
-import { logger } from '../functions/shared/platform/logger.js';
+import {
+  decodeRecord,
+  EVENT_SK,
+  eventPk,
+  getWatermark,
+  logPk,
+  padSeq,
+} from '../functions/shared/log/index.js';
+
+import { logger, putRecords } from '../functions/shared/platform/index.js';
 
 /** Where earlier versions of the local runner kept the event stream (kinesis-local, one JSON file). */
 export const KINESIS_LOCAL_FILE = join('kinesis', 'kinesis-data.json');

@@ -8,7 +8,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { logger } from '../functions/shared/platform/logger.js';
+import { logger } from '../functions/shared/platform/index.js';
 import { lambdaContext } from './gateway.js';
 
 export type ConsumeHandler = (

@@ -17,10 +17,10 @@ import {
   ResourceNotFoundException as KinesisNotFound,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { searchAttributes } from '../functions/shared/log/items.js';
-import type { ActivityEvent } from '../functions/shared/model/event-schema.js';
-import { TABLES, type TableSpec } from '../functions/shared/model/tables.js';
-import { batchPut } from '../functions/shared/platform/dynamo/batch-write.js';
+import { searchAttributes } from '../functions/shared/log/index.js';
+import { type ActivityEvent, TABLES, type TableSpec } from '../functions/shared/model/index.js';
+
+import { batchPut } from '../functions/shared/platform/dynamo/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

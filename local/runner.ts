@@ -5,16 +5,21 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import type { StreamRun } from '../functions/shared/export/exporter.js';
+import type { StreamRun } from '../functions/shared/export/index.js';
 import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
-import { unpadSeq } from '../functions/shared/log/keys.js';
-import { getWatermark } from '../functions/shared/log/watermarks.js';
-import { ENV, type EnvKey, physicalName, type ResourceKey } from '../functions/shared/model/names.js';
+import { getWatermark, unpadSeq } from '../functions/shared/log/index.js';
+
+import { ENV, type EnvKey, physicalName, type ResourceKey } from '../functions/shared/model/index.js';
 import { destroyClients } from '../functions/shared/platform/clients/registry.js';
-import { type ConfigEnvKey, ENV_ORIGIN } from '../functions/shared/platform/env.js';
-import type { HttpEvent, HttpResult } from '../functions/shared/platform/http.js';
-import { logger } from '../functions/shared/platform/logger.js';
-import { pendingReportIds, reportMessage } from '../functions/shared/reports/reports.js';
+import {
+  type ConfigEnvKey,
+  ENV_ORIGIN,
+  type HttpEvent,
+  type HttpResult,
+  logger,
+} from '../functions/shared/platform/index.js';
+
+import { pendingReportIds, reportMessage } from '../functions/shared/reports/index.js';
 import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { LocalAuth } from './auth.js';
 import { type EmulatorPorts, startEmulators } from './emulators.js';

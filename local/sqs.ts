@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
-import { logger } from '../functions/shared/platform/logger.js';
+import { logger } from '../functions/shared/platform/index.js';
 import { lambdaContext } from './gateway.js';
 
 type Consumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { IndexSpec, TableSpec } from '../../functions/shared/model/tables.js';
+import type { IndexSpec, TableSpec } from '../../functions/shared/model/index.js';
 
 /**
  * DynamoDB's published size and capacity rules (Developer Guide, "Item sizes and formats" and "DynamoDB

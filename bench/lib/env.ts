@@ -1,4 +1,4 @@
-import { ENV } from '../../functions/shared/model/names.js';
+import { ENV } from '../../functions/shared/model/index.js';
 
 /** Physical names the benchmarks give the handlers (they read them at import, like a Lambda cold start). */
 export const BENCH_NAMES = {

@@ -1,6 +1,6 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { HandlerName } from '../../functions/shared/handlers.js';
-import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/platform/index.js';
 import { API_PREFIX } from '../../functions/shared/routes.js';
 import { lambdaContext } from '../../local/gateway.js';
 import { apiEvent } from '../../test/support/http.js';

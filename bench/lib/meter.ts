@@ -1,5 +1,5 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { TableSpec } from '../../functions/shared/model/tables.js';
+import type { TableSpec } from '../../functions/shared/model/index.js';
 import type { DynamoOp, FakeDynamo } from '../../test/support/dynamo.js';
 import { type Item, indexWriteUnits, itemSize, readUnits, storedBytes, writeUnits } from './dynamo-units.js';
 import type { FakeStream, StreamedRecord } from './kinesis.js';

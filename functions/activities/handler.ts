@@ -1,10 +1,9 @@
-import { enrichEvents } from '../shared/directory/directory.js';
-import { getEvent } from '../shared/log/items.js';
-import { notFound } from '../shared/model/errors.js';
+import { enrichEvents } from '../shared/directory/index.js';
+import { getEvent } from '../shared/log/index.js';
+import { notFound } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { httpHandler, json } from '../shared/platform/http.js';
-import { dispatch } from '../shared/platform/route-dispatch.js';
+import { dispatch, httpHandler, json, readHandlerEnv } from '../shared/platform/index.js';
+
 import { API_PREFIX } from '../shared/routes.js';
 import { search } from '../shared/search/index.js';
 

@@ -1,7 +1,6 @@
-import { journeyAnalytics } from '../shared/journeys/journeys.js';
+import { journeyAnalytics } from '../shared/journeys/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { httpHandler, json } from '../shared/platform/http.js';
+import { httpHandler, json, readHandlerEnv } from '../shared/platform/index.js';
 
 const env = readHandlerEnv('analytics');
 const ddb = dynamoClient();

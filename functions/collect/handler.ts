@@ -1,7 +1,7 @@
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { httpHandler, rawJson } from '../shared/platform/http.js';
-import { collect } from '../shared/streams/collect.js';
+import { httpHandler, rawJson, readHandlerEnv } from '../shared/platform/index.js';
+
+import { collect } from '../shared/streams/index.js';
 
 const env = readHandlerEnv('collect');
 const deps = { ddb: dynamoClient(), eventsTable: env.eventsTable, controlTable: env.controlTable };

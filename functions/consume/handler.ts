@@ -1,13 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { directoryProjection } from '../shared/directory/directory.js';
-import { journeyProjection } from '../shared/journeys/journeys.js';
-import { consumeRecords } from '../shared/log/consume.js';
-import { shardOfEventId } from '../shared/log/keys.js';
+import { directoryProjection } from '../shared/directory/index.js';
+import { journeyProjection } from '../shared/journeys/index.js';
+import { consumeRecords, shardOfEventId } from '../shared/log/index.js';
+
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { logger } from '../shared/platform/logger.js';
+import { logger, readHandlerEnv } from '../shared/platform/index.js';
+
 import { tenantsProjection } from '../shared/search/index.js';
 
 const env = readHandlerEnv('consume');

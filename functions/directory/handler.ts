@@ -1,9 +1,8 @@
-import { putDirectoryEntry } from '../shared/directory/api.js';
-import { parseJson } from '../shared/model/validation.js';
+import { putDirectoryEntry } from '../shared/directory/index.js';
+import { parseJson } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
+import { caller, httpHandler, json, readBody, readHandlerEnv } from '../shared/platform/index.js';
 
 const env = readHandlerEnv('directory');
 const kinesis = kinesisClient();

@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import { catalogFor } from '../shared/model/catalog.js';
-import { SOURCES } from '../shared/model/sources.js';
-import { parseWith } from '../shared/model/validation.js';
-import { httpHandler, json } from '../shared/platform/http.js';
+import { catalogFor, parseWith, SOURCES } from '../shared/model/index.js';
+
+import { httpHandler, json } from '../shared/platform/index.js';
 
 const query = z.strictObject({
   source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),

@@ -2,9 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { exportEnvironment } from '../shared/export/deps.js';
-import { runExports, type StreamRun } from '../shared/export/exporter.js';
-import { logger } from '../shared/platform/logger.js';
+import { exportEnvironment, runExports, type StreamRun } from '../shared/export/index.js';
+
+import { logger } from '../shared/platform/index.js';
 
 const deps = exportEnvironment('export');
 const metrics = new Metrics({ namespace: 'ActivityEvents', serviceName: 'activity-events' });

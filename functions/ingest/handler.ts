@@ -1,7 +1,6 @@
-import { ingest, MAX_BODY_BYTES } from '../shared/ingest/ingest.js';
+import { ingest, MAX_BODY_BYTES } from '../shared/ingest/index.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { httpHandler, json, readBody } from '../shared/platform/http.js';
+import { httpHandler, json, readBody, readHandlerEnv } from '../shared/platform/index.js';
 
 const env = readHandlerEnv('ingest');
 const kinesis = kinesisClient();

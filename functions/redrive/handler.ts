@@ -1,6 +1,6 @@
-import { exportEnvironment } from '../shared/export/deps.js';
-import { redriveStream } from '../shared/export/redrive.js';
-import { httpHandler, json } from '../shared/platform/http.js';
+import { exportEnvironment, redriveStream } from '../shared/export/index.js';
+
+import { httpHandler, json } from '../shared/platform/index.js';
 
 const deps = exportEnvironment('redrive');
 // Every redrive reads the failed-batch bucket: S3 is made at cold start (the destination's clients on use).

@@ -5,9 +5,9 @@ import { HANDLERS } from '../shared/handlers.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { logger } from '../shared/platform/logger.js';
-import { failReport, generateReport } from '../shared/reports/reports.js';
+import { logger, readHandlerEnv } from '../shared/platform/index.js';
+
+import { failReport, generateReport } from '../shared/reports/index.js';
 
 const env = readHandlerEnv('report-worker');
 const s3 = s3Client(env.s3ForcePathStyle);

@@ -1,12 +1,11 @@
-import { parseJson } from '../shared/model/validation.js';
+import { parseJson } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
 import { sqsClient } from '../shared/platform/clients/sqs.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, readBody } from '../shared/platform/http.js';
-import { dispatch } from '../shared/platform/route-dispatch.js';
-import { reportView, requestReport } from '../shared/reports/reports.js';
+import { caller, dispatch, httpHandler, json, readBody, readHandlerEnv } from '../shared/platform/index.js';
+
+import { reportView, requestReport } from '../shared/reports/index.js';
 import { API_PREFIX } from '../shared/routes.js';
 
 const env = readHandlerEnv('reports');

@@ -1,4 +1,4 @@
-import type { EnvKey } from './model/names.js';
+import type { EnvKey } from './model/index.js';
 import type { HttpHandlerName } from './routes.js';
 
 /**

@@ -1,9 +1,16 @@
-import { parseJson } from '../shared/model/validation.js';
+import { parseJson } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
-import { readHandlerEnv } from '../shared/platform/env.js';
-import { caller, httpHandler, json, publicBaseUrl, readBody } from '../shared/platform/http.js';
-import { dispatch } from '../shared/platform/route-dispatch.js';
+import {
+  caller,
+  dispatch,
+  httpHandler,
+  json,
+  publicBaseUrl,
+  readBody,
+  readHandlerEnv,
+} from '../shared/platform/index.js';
+
 import { API_PREFIX } from '../shared/routes.js';
 import {
   createStream,
@@ -11,7 +18,7 @@ import {
   listStreamViews,
   patchStream,
   removeStream,
-} from '../shared/streams/service.js';
+} from '../shared/streams/index.js';
 
 const env = readHandlerEnv('streams');
 const deps = {

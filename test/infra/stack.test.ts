@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from '../../functions/shared/handlers.js';
-import { ENV as ENV_NAMES } from '../../functions/shared/model/names.js';
-import { SEARCH_INDEXES } from '../../functions/shared/model/tables.js';
-import { ENV_ORIGIN } from '../../functions/shared/platform/env.js';
+import { ENV as ENV_NAMES, SEARCH_INDEXES } from '../../functions/shared/model/index.js';
+
+import { ENV_ORIGIN } from '../../functions/shared/platform/index.js';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../../lib/activity-events-stack.js';
 import { HANDLER_TAG } from '../../lib/service-function.js';

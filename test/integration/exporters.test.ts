@@ -9,8 +9,8 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DuckDBInstance } from '@duckdb/node-api';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportStream } from '../../functions/shared/export/exporter.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { exportStream } from '../../functions/shared/export/index.js';
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { HecReceiver } from '../support/hec-receiver.js';
 import { eventually, startTestService, type TestService } from '../support/local.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
-import type { Source } from '../../functions/shared/model/sources.js';
+import type { ActivityEvent, Source } from '../../functions/shared/model/index.js';
+
 import { eventually, startTestService, type TestService } from '../support/local.js';
 
 type Page = { data: ActivityEvent[]; next_cursor: string | null };

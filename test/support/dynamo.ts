@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TABLES } from '../../functions/shared/model/tables.js';
+import { TABLES } from '../../functions/shared/model/index.js';
 import { createTableInput } from '../../local/provision.js';
 
 const require = createRequire(import.meta.url);

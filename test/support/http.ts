@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { HandlerName } from '../../functions/shared/handlers.js';
-import type { HttpEvent, HttpResult } from '../../functions/shared/platform/http.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/platform/index.js';
 import { lambdaContext } from '../../local/gateway.js';
 
 /** An API Gateway HTTP API (payload 2.0) event, as the JWT authorizer would pass it. */

@@ -1,6 +1,5 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
-import type { Source } from '../../functions/shared/model/sources.js';
+import type { ActivityEvent, Source } from '../../functions/shared/model/index.js';
 
 let counter = 0;
 

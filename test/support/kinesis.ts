@@ -5,7 +5,7 @@ import {
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
 
 /**
  * A Kinesis stream mocked with aws-sdk-client-mock: ListShards answers `shards` open shards, PutRecords

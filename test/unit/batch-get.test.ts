@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchGetAll } from '../../functions/shared/platform/dynamo/batch-get.js';
+import { batchGetAll } from '../../functions/shared/platform/dynamo/index.js';
 
 const ddbMock = mockClient(DynamoDBClient);
 afterEach(() => ddbMock.reset());

@@ -9,7 +9,7 @@ import {
 } from '../../bench/lib/dynamo-units.js';
 import { percentile } from '../../bench/lib/stats.js';
 import { evaluateTargets, renderReport, table } from '../../bench/report.js';
-import type { TableSpec } from '../../functions/shared/model/tables.js';
+import type { TableSpec } from '../../functions/shared/model/index.js';
 
 const spec: TableSpec = {
   resource: 'eventsTable',

@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOG, catalogFor, displayName, lookupType } from '../../functions/shared/model/catalog.js';
-import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
+import {
+  CATALOG,
+  catalogFor,
+  displayName,
+  lookupType,
+  SOURCES,
+  type Source,
+} from '../../functions/shared/model/index.js';
 
 const SEEDS = join(import.meta.dirname, '../fixtures/seeds');
 const seed = (prefix: string) => {

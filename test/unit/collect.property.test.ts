@@ -6,12 +6,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumeRecords, type ShardRecord as KRecord } from '../../functions/shared/log/consume.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
-import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
-import { collect } from '../../functions/shared/streams/collect.js';
-import type { StreamConfig } from '../../functions/shared/streams/model.js';
-import { putNewStream } from '../../functions/shared/streams/store.js';
+import { consumeRecords, type ShardRecord as KRecord } from '../../functions/shared/log/index.js';
+import { type ActivityEvent, SOURCES, type Source } from '../../functions/shared/model/index.js';
+
+import { collect, putNewStream, type StreamConfig } from '../../functions/shared/streams/index.js';
+
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 
 let fake: FakeDynamo;

@@ -1,10 +1,10 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { padSeq } from '../../functions/shared/log/keys.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
-import { errorResponse } from '../../functions/shared/platform/http.js';
-import { collect } from '../../functions/shared/streams/collect.js';
-import { decodeCursor, encodeCursor } from '../../functions/shared/streams/cursor.js';
+import { padSeq } from '../../functions/shared/log/index.js';
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
+import { errorResponse } from '../../functions/shared/platform/index.js';
+import { collect, decodeCursor, encodeCursor } from '../../functions/shared/streams/index.js';
+
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';

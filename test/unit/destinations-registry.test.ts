@@ -21,9 +21,9 @@ import {
   PULL_KINDS,
   PUSH_KINDS,
 } from '../../functions/shared/destinations/index.js';
-import { type ExportDeps, runExports } from '../../functions/shared/export/exporter.js';
+import { type ExportDeps, runExports } from '../../functions/shared/export/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
-import { createStreamSchema } from '../../functions/shared/streams/model.js';
+import { createStreamSchema } from '../../functions/shared/streams/index.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';

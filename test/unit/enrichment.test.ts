@@ -7,12 +7,16 @@ import {
   type Enrichment,
   lookupRefs,
   newDirectoryCache,
-} from '../../functions/shared/directory/directory.js';
-import { logItem, refsFromItem } from '../../functions/shared/log/items.js';
-import { type ActivityEvent, toActivityEvent } from '../../functions/shared/model/event-schema.js';
-import { SOURCES, type Source } from '../../functions/shared/model/sources.js';
-import { renderEvents } from '../../functions/shared/streams/read.js';
-import type { LogEntry } from '../../functions/shared/streams/read-batch.js';
+} from '../../functions/shared/directory/index.js';
+import { logItem, refsFromItem } from '../../functions/shared/log/index.js';
+import {
+  type ActivityEvent,
+  SOURCES,
+  type Source,
+  toActivityEvent,
+} from '../../functions/shared/model/index.js';
+
+import { type LogEntry, renderEvents } from '../../functions/shared/streams/index.js';
 
 const RETENTION = Object.fromEntries(SOURCES.map((s) => [s, 90])) as Record<Source, number>;
 const ddbMock = mockClient(DynamoDBClient);

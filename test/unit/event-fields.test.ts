@@ -4,12 +4,10 @@ import {
   EVENT_FIELDS,
   type EventField,
   type EventFieldKind,
-} from '../../functions/shared/model/event-fields.js';
-import {
   fastInputEvent,
   inputEventSchema,
   toActivityEvent,
-} from '../../functions/shared/model/event-schema.js';
+} from '../../functions/shared/model/index.js';
 
 /**
  * Every row of the event-field table, checked on both paths (the fast check and the zod schema) with values

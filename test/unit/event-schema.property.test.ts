@@ -4,14 +4,12 @@ import {
   EVENT_FIELDS,
   type EventField,
   type EventFieldKind,
-} from '../../functions/shared/model/event-fields.js';
-import {
   fastIngestEvents,
   fastInputEvent,
   ingestBodySchema,
   inputEventSchema,
   toActivityEvent,
-} from '../../functions/shared/model/event-schema.js';
+} from '../../functions/shared/model/index.js';
 
 /**
  * The ingest fast path (a hand-written check of the common case) must agree with the zod schema that

@@ -5,12 +5,22 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { forgetSecret, gcsClient, objectKey } from '../../functions/shared/destinations/index.js';
-import { type ExportDeps, exportStream, runExports } from '../../functions/shared/export/exporter.js';
-import { redriveStream } from '../../functions/shared/export/redrive.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import {
+  type ExportDeps,
+  exportStream,
+  redriveStream,
+  runExports,
+} from '../../functions/shared/export/index.js';
+
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
-import { setStreamStatus } from '../../functions/shared/streams/service.js';
-import { acquireLease, getStream, releaseLease } from '../../functions/shared/streams/store.js';
+import {
+  acquireLease,
+  getStream,
+  releaseLease,
+  setStreamStatus,
+} from '../../functions/shared/streams/index.js';
+
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';

@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EVENTS_PER_REQUEST } from '../../functions/shared/model/event-schema.js';
+import { MAX_EVENTS_PER_REQUEST } from '../../functions/shared/model/index.js';
 import { apiEvent, invoke } from '../support/http.js';
 
 const kinesis = mockClient(KinesisClient);

@@ -1,8 +1,8 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { padSeq } from '../../functions/shared/log/keys.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
-import { CSV_COLUMNS, csvCell, csvRow } from '../../functions/shared/reports/reports.js';
+import { padSeq } from '../../functions/shared/log/index.js';
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
+import { CSV_COLUMNS, csvCell, csvRow } from '../../functions/shared/reports/index.js';
 import { DynamoServiceError, type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';

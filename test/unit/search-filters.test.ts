@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { searchAttributes } from '../../functions/shared/log/items.js';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import { searchAttributes } from '../../functions/shared/log/index.js';
 import {
+  type ActivityEvent,
   ATTRIBUTE_ROWS,
   SEARCH_FILTER_ROWS,
+  SEARCH_PROJECTION,
+  SEARCH_SK,
   type SearchParam,
-} from '../../functions/shared/model/search-filters.js';
-import { SEARCH_PROJECTION, SEARCH_SK, TABLES } from '../../functions/shared/model/tables.js';
-import { reportRequestSchema } from '../../functions/shared/reports/reports.js';
+  TABLES,
+} from '../../functions/shared/model/index.js';
+
+import { reportRequestSchema } from '../../functions/shared/reports/index.js';
 import { parseSearch, planSearch, searchQuerySchema } from '../../functions/shared/search/index.js';
 import { makeEvent } from '../support/kinesis-records.js';
 

@@ -1,6 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
+import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import {
   decodeSearchCursor,
   encodeSearchCursor,

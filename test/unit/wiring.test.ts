@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS } from '../../functions/shared/handlers.js';
-import { ENV_DEFAULTS, ENV_ORIGIN, readHandlerEnv } from '../../functions/shared/platform/env.js';
+import { ENV_DEFAULTS, ENV_ORIGIN, readHandlerEnv } from '../../functions/shared/platform/index.js';
 import { ROUTES } from '../../functions/shared/routes.js';
 
 const FUNCTIONS = join(import.meta.dirname, '..', '..', 'functions');

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { ErrorDetail } from '../model/errors.js';
+import type { ErrorDetail } from '../model/index.js';
 import type { DestinationPolicy } from './types.js';
 
 /** A destination kind's configuration schema: a strict object whose `kind` is the kind's literal. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import type { ActivityEvent } from '../model/event-schema.js';
+import type { ActivityEvent } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { backoff, sleep } from '../platform/concurrency.js';
+import { backoff, sleep } from '../platform/index.js';
 import { definePush } from './define.js';
 import { secretArn } from './fields.js';
 import { forgetSecret, readSecret } from './secrets.js';

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Source } from '../model/sources.js';
+import type { Source } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 
 /**

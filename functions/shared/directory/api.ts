@@ -1,8 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as z from 'zod';
-import { auditEvent, diff, recordAudit } from '../ingest/audit.js';
-import { conflict, invalid } from '../model/errors.js';
-import { parseWith } from '../model/validation.js';
+import { auditEvent, diff, recordAudit } from '../ingest/index.js';
+import { conflict, invalid, parseWith } from '../model/index.js';
+
 import type { Lazy } from '../platform/clients/lazy.js';
 import {
   DIRECTORY_KINDS,

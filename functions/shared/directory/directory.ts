@@ -4,12 +4,11 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Projection, StoredEvent } from '../log/consume.js';
-import type { EventRefs } from '../log/items.js';
-import type { ActivityEvent } from '../model/event-schema.js';
-import { backoff, mapLimit, sleep } from '../platform/concurrency.js';
-import { batchGetAll } from '../platform/dynamo/batch-get.js';
-import { ifCondition } from '../platform/dynamo/conditions.js';
+import type { EventRefs, Projection, StoredEvent } from '../log/index.js';
+
+import type { ActivityEvent } from '../model/index.js';
+import { batchGetAll, ifCondition } from '../platform/dynamo/index.js';
+import { backoff, mapLimit, sleep } from '../platform/index.js';
 
 /**
  * The enrichment directory: human-readable values for ids, in the control table.

@@ -2,7 +2,7 @@ import { dynamoClient } from '../platform/clients/dynamodb.js';
 import { kinesisClient } from '../platform/clients/kinesis.js';
 import { s3Client } from '../platform/clients/s3.js';
 import { secretsClient } from '../platform/clients/secrets-manager.js';
-import { readHandlerEnv } from '../platform/env.js';
+import { readHandlerEnv } from '../platform/index.js';
 
 /**
  * The exporter's (and redrive's) environment and clients. Only DynamoDB is made here: S3, Secrets Manager

@@ -9,27 +9,31 @@ import {
   type OutBatch,
   putFailedBatch,
 } from '../destinations/index.js';
-import { newDirectoryCache } from '../directory/directory.js';
-import { listWatermarks } from '../log/watermarks.js';
+import { newDirectoryCache } from '../directory/index.js';
+import { listWatermarks } from '../log/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { mapLimit } from '../platform/concurrency.js';
-import { logger } from '../platform/logger.js';
-import { streamLag } from '../streams/lag.js';
-import type { StreamConfig } from '../streams/model.js';
-import { renderEvents, streamFilter } from '../streams/read.js';
-import { type LogEntry, type Positions, type ReadDeps, readBatch } from '../streams/read-batch.js';
-import { setStreamStatus } from '../streams/service.js';
+import { logger, mapLimit } from '../platform/index.js';
+
 import {
   acquireLease,
   type ControlDeps,
   commitCursor,
   getStream,
+  type LogEntry,
   listStreams,
   type PendingBatch,
+  type Positions,
+  type ReadDeps,
+  readBatch,
   recordFailure,
   releaseLease,
+  renderEvents,
+  type StreamConfig,
   setPending,
-} from '../streams/store.js';
+  setStreamStatus,
+  streamFilter,
+  streamLag,
+} from '../streams/index.js';
 
 export interface ExportDeps extends ControlDeps, ReadDeps {
   s3: Lazy<S3Client>;

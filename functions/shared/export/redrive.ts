@@ -5,8 +5,8 @@ import {
   listFailedBatches,
   readFailedBatch,
 } from '../destinations/index.js';
-import { notFound } from '../model/errors.js';
-import { getStream } from '../streams/store.js';
+import { notFound } from '../model/index.js';
+import { getStream } from '../streams/index.js';
 import type { ExportDeps } from './exporter.js';
 
 export interface RedriveResult {

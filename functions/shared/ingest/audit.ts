@@ -1,6 +1,6 @@
-import type { ActivityEvent } from '../model/event-schema.js';
-import { newId } from '../platform/ids.js';
-import { logger } from '../platform/logger.js';
+import type { ActivityEvent } from '../model/index.js';
+import { logger, newId } from '../platform/index.js';
+
 import { type PublishDeps, publishEvents } from './publish.js';
 
 export type Changes = Record<string, { prev: unknown; current: unknown }>;

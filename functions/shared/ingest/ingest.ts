@@ -1,14 +1,17 @@
-import { invalid, unavailable } from '../model/errors.js';
 import {
   type ActivityEvent,
   fastIngestEvents,
   ingestBodySchema,
+  invalid,
   MAX_BODY_BYTES,
+  parseJson,
+  parseWith,
   toActivityEvent,
+  unavailable,
   validateEvents,
-} from '../model/event-schema.js';
-import { parseJson, parseWith } from '../model/validation.js';
-import { newId } from '../platform/ids.js';
+} from '../model/index.js';
+
+import { newId } from '../platform/index.js';
 import { type PublishDeps, publishEvents } from './publish.js';
 
 export interface IngestDeps extends PublishDeps {

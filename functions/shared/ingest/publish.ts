@@ -1,8 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { ORDER_KEY } from '../log/keys.js';
-import type { ActivityEvent } from '../model/event-schema.js';
+import { type ActivityEvent, ORDER_KEY } from '../model/index.js';
+
 import type { Lazy } from '../platform/clients/lazy.js';
-import { type PutOptions, type PutOutcome, putRecords } from '../platform/kinesis-put.js';
+import { type PutOptions, type PutOutcome, putRecords } from '../platform/index.js';
 
 export interface PublishDeps {
   kinesis: Lazy<KinesisClient>;

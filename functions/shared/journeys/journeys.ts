@@ -5,15 +5,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import type { Projection, StoredEvent } from '../log/consume.js';
-import { expiresAt } from '../log/keys.js';
-import { listWatermarks } from '../log/watermarks.js';
-import { JOURNEY_TYPES } from '../model/catalog.js';
-import { invalid } from '../model/errors.js';
-import type { Source } from '../model/sources.js';
-import { parseWith } from '../model/validation.js';
-import { mapLimit } from '../platform/concurrency.js';
-import { isConditionFailed, queryAll } from '../platform/dynamo/conditions.js';
+import { expiresAt, listWatermarks, type Projection, type StoredEvent } from '../log/index.js';
+
+import { invalid, JOURNEY_TYPES, parseWith, type Source } from '../model/index.js';
+import { isConditionFailed, queryAll } from '../platform/dynamo/index.js';
+import { mapLimit } from '../platform/index.js';
 
 /**
  * Journey analytics counters, kept by the consumer (never computed by scanning events).

@@ -1,12 +1,10 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ActivityEvent } from '../model/event-schema.js';
-import { isSource, type Source } from '../model/sources.js';
-import { mapLimit } from '../platform/concurrency.js';
-import { batchPut, type PutRequestItem } from '../platform/dynamo/batch-write.js';
-import { isConditionFailed } from '../platform/dynamo/conditions.js';
-import { logger } from '../platform/logger.js';
+import { type ActivityEvent, isSource, MARKER_KEY, ORDER_KEY, type Source } from '../model/index.js';
+import { batchPut, isConditionFailed, type PutRequestItem } from '../platform/dynamo/index.js';
+import { logger, mapLimit } from '../platform/index.js';
+
 import { eventItem, type LogPosition, logItem } from './items.js';
-import { ORDER_KEY, padSeq } from './keys.js';
+import { padSeq } from './keys.js';
 import { advanceWatermark, getWatermark } from './watermarks.js';
 
 /** One Kinesis record as the consumer sees it. */
@@ -50,9 +48,6 @@ type Decoded =
   | { kind: 'event'; event: ActivityEvent; order: number }
   | { kind: 'marker' }
   | { kind: 'poison'; reason: string };
-
-/** Stream-position markers (written by stream creation) carry this key; they only advance the watermark. */
-export const MARKER_KEY = '$marker';
 
 export function decodeRecord(data: Uint8Array): Decoded {
   let obj: unknown;

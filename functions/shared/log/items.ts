@@ -1,8 +1,12 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ActivityEvent } from '../model/event-schema.js';
-import { ATTRIBUTE_ROWS } from '../model/search-filters.js';
-import type { Source } from '../model/sources.js';
-import { SEARCH_INDEXES, SEARCH_SK } from '../model/tables.js';
+import {
+  type ActivityEvent,
+  ATTRIBUTE_ROWS,
+  SEARCH_INDEXES,
+  SEARCH_SK,
+  type Source,
+} from '../model/index.js';
+
 import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
 
 /** Where a committed event sits in the event log. */

@@ -1,4 +1,4 @@
-import type { Source } from '../model/sources.js';
+import type { Source } from '../model/index.js';
 
 /**
  * Item keys of the events table.
@@ -9,9 +9,6 @@ import type { Source } from '../model/sources.js';
  */
 
 export const SEQ_WIDTH = 64;
-
-/** The key of a record's place in its ingest request, added after the event's fields (see encodeEvents). */
-export const ORDER_KEY = '$o';
 
 /** Left-pad a Kinesis sequence number so that string order equals numeric order. */
 export function padSeq(seq: string): string {

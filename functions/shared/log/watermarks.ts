@@ -4,8 +4,8 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SOURCES, type Source } from '../model/sources.js';
-import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
+import { SOURCES, type Source } from '../model/index.js';
+import { ifCondition, queryAll } from '../platform/dynamo/index.js';
 import { WATERMARK_PK } from './keys.js';
 
 /** A shard's commit point: every record up to `seq` is stored; `counts` = events stored per source so far. */

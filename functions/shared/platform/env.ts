@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { HANDLERS, type HandlerName } from '../handlers.js';
-import { ENV, type EnvKey } from '../model/names.js';
-import { SOURCES, type Source } from '../model/sources.js';
+import { ENV, type EnvKey, SOURCES, type Source } from '../model/index.js';
 
 /**
  * Where each variable's value comes from:

@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { DomainError, type ErrorKind, errorBody, tooLarge } from '../model/errors.js';
+import { DomainError, type ErrorKind, errorBody, tooLarge } from '../model/index.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

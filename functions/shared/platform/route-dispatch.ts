@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { notFound } from '../model/errors.js';
+import { notFound } from '../model/index.js';
 import { type Method, ROUTES, routeKey } from '../routes.js';
 import type { HttpEvent, HttpResult } from './http.js';
 

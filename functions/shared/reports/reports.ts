@@ -14,24 +14,25 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { enrichEvents, newDirectoryCache } from '../directory/directory.js';
-import { auditEvent, recordAudit } from '../ingest/audit.js';
-import { expiresAt } from '../log/keys.js';
-import { notFound } from '../model/errors.js';
-import type { ActivityEvent } from '../model/event-schema.js';
+import { enrichEvents, newDirectoryCache } from '../directory/index.js';
+import { auditEvent, recordAudit } from '../ingest/index.js';
+import { expiresAt } from '../log/index.js';
 import {
+  type ActivityEvent,
+  notFound,
+  parseWith,
   REPORT_PARAMS,
   type ReportParam,
   SEARCH_FILTER_ROWS,
   type SEARCH_FILTERS,
-} from '../model/search-filters.js';
-import { parseWith } from '../model/validation.js';
+} from '../model/index.js';
+
 import type { Lazy } from '../platform/clients/lazy.js';
 import { presignerSdk } from '../platform/clients/presigner.js';
 import { s3Sdk } from '../platform/clients/s3.js';
 import { sqsSdk } from '../platform/clients/sqs.js';
-import { newId } from '../platform/ids.js';
-import { logger } from '../platform/logger.js';
+import { logger, newId } from '../platform/index.js';
+
 import { parseSearch, search, searchQuerySchema } from '../search/index.js';
 
 /**

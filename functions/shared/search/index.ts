@@ -1,4 +1,7 @@
-/** Search: the entry module other folders import. */
+/**
+ * Search: the query plan over the search indexes, pages and cursors, and the tenants registry searches fan out over.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
 export {
   decodeSearchCursor,
   encodeSearchCursor,

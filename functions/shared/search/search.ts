@@ -1,24 +1,28 @@
 import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { listWatermarks } from '../log/watermarks.js';
-import { lookupType } from '../model/catalog.js';
-import { type ErrorDetail, invalid } from '../model/errors.js';
-import type { ActivityEvent } from '../model/event-schema.js';
+import { listWatermarks } from '../log/index.js';
 import {
+  type ActivityEvent,
   ATTRIBUTE_ROWS,
   type AttributeFilter,
   type AttributeRow,
+  type ErrorDetail,
   FILTER_ROWS,
   type FilterField,
   filterName,
+  invalid,
+  lookupType,
+  parseWith,
   SEARCH_FILTERS,
+  SEARCH_INDEXES,
+  SEARCH_SK,
   type SearchFilters,
+  type SearchIndex,
   type SearchIndexName,
-} from '../model/search-filters.js';
-import { SEARCH_INDEXES, SEARCH_SK, type SearchIndex } from '../model/tables.js';
-import { parseWith } from '../model/validation.js';
-import { mapLimit } from '../platform/concurrency.js';
+} from '../model/index.js';
+
+import { mapLimit } from '../platform/index.js';
 import { listTenants } from './tenants.js';
 
 export const MAX_TYPES = 100;
@@ -30,7 +34,7 @@ export const searchQuerySchema = /* @__PURE__ */ z.strictObject(
   Object.fromEntries(SEARCH_FILTERS.map((r) => [r.param, r.value])) as QueryShape,
 );
 
-export type { SearchFilters } from '../model/search-filters.js';
+export type { SearchFilters } from '../model/index.js';
 
 /** Which index serves a filter combination, and with which partition key values (shard ids are appended). */
 export interface SearchPlan {

@@ -1,7 +1,7 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Projection, StoredEvent } from '../log/consume.js';
-import { mapLimit } from '../platform/concurrency.js';
-import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
+import type { Projection, StoredEvent } from '../log/index.js';
+import { ifCondition, queryAll } from '../platform/dynamo/index.js';
+import { mapLimit } from '../platform/index.js';
 
 /**
  * The tenants seen in events (events table, pk = T, sk = tenant id): searches that do not name a tenant

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { isPull, PULL_KINDS } from '../destinations/index.js';
-import { type DirectoryCache, newDirectoryCache } from '../directory/directory.js';
-import { conflict, invalid, notFound } from '../model/errors.js';
-import { SOURCES } from '../model/sources.js';
-import { parseWith } from '../model/validation.js';
-import { backoff, sleep } from '../platform/concurrency.js';
+import { type DirectoryCache, newDirectoryCache } from '../directory/index.js';
+import { conflict, invalid, notFound, parseWith, SOURCES } from '../model/index.js';
+
+import { backoff, sleep } from '../platform/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { batchSize } from './model.js';
 import { renderEvents, streamFilter } from './read.js';

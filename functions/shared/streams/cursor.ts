@@ -1,5 +1,5 @@
-import { padSeq, unpadSeq } from '../log/keys.js';
-import { invalid as invalidInput } from '../model/errors.js';
+import { padSeq, unpadSeq } from '../log/index.js';
+import { invalid as invalidInput } from '../model/index.js';
 import type { Positions } from './read-batch.js';
 
 /**

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { logPk } from '../log/keys.js';
-import { listWatermarks, type Watermark } from '../log/watermarks.js';
-import type { Source } from '../model/sources.js';
+import { listWatermarks, logPk, type Watermark } from '../log/index.js';
+
+import type { Source } from '../model/index.js';
 import type { Positions, ReadDeps } from './read-batch.js';
 
 /**

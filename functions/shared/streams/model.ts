@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { type Destination, destinationSchema, isPull } from '../destinations/index.js';
-import { lookupType } from '../model/catalog.js';
-import { SOURCES, type Source } from '../model/sources.js';
+import { lookupType, SOURCES, type Source } from '../model/index.js';
+
 import { API_PREFIX } from '../routes.js';
 
 export const MIN_BATCH = 1;

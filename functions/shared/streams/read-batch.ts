@@ -1,7 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { logPk } from '../log/keys.js';
-import { listWatermarks, type Watermark } from '../log/watermarks.js';
-import type { Source } from '../model/sources.js';
+import { listWatermarks, logPk, type Watermark } from '../log/index.js';
+
+import type { Source } from '../model/index.js';
 
 /** Per-shard read positions: the padded sequence number of the last record passed, per shard id. */
 export type Positions = Record<string, string>;

@@ -4,9 +4,9 @@ import {
   enrichJson,
   lookupRefs,
   newDirectoryCache,
-} from '../directory/directory.js';
-import { type EventRefs, refsFromAttribute } from '../log/items.js';
-import type { ActivityEvent } from '../model/event-schema.js';
+} from '../directory/index.js';
+import { type EventRefs, refsFromAttribute } from '../log/index.js';
+import type { ActivityEvent } from '../model/index.js';
 import type { StreamConfig } from './model.js';
 import type { LogEntry, StreamFilter } from './read-batch.js';
 

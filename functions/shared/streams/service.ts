@@ -1,11 +1,11 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type DestinationPolicy, destinationProblems } from '../destinations/index.js';
-import { auditEvent, type Changes, diff, recordAudit } from '../ingest/audit.js';
-import { listWatermarks, type Watermark } from '../log/watermarks.js';
-import { conflict, invalid, notFound } from '../model/errors.js';
-import { parseWith } from '../model/validation.js';
+import { auditEvent, type Changes, diff, recordAudit } from '../ingest/index.js';
+import { listWatermarks, type Watermark } from '../log/index.js';
+import { conflict, invalid, notFound, parseWith } from '../model/index.js';
+
 import type { Lazy } from '../platform/clients/lazy.js';
-import { newId } from '../platform/ids.js';
+import { newId } from '../platform/index.js';
 import { streamLag } from './lag.js';
 import {
   createStreamSchema,

@@ -1,8 +1,8 @@
 import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
-import { MARKER_KEY } from '../log/consume.js';
-import { padSeq } from '../log/keys.js';
+import { padSeq } from '../log/index.js';
+import { MARKER_KEY } from '../model/index.js';
 import { kinesisSdk } from '../platform/clients/kinesis.js';
-import { putRecords } from '../platform/kinesis-put.js';
+import { putRecords } from '../platform/index.js';
 import type { Positions } from './read-batch.js';
 
 export async function listShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {

@@ -6,8 +6,8 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { batchGetAll } from '../platform/dynamo/batch-get.js';
-import { ifCondition, queryAll } from '../platform/dynamo/conditions.js';
+import { batchGetAll, ifCondition, queryAll } from '../platform/dynamo/index.js';
+
 import type { StreamConfig, StreamHealthState } from './model.js';
 import type { Positions, StreamFilter } from './read-batch.js';
 

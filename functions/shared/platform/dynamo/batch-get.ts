@@ -1,5 +1,5 @@
 import { type AttributeValue, BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { backoff, sleep } from '../concurrency.js';
+import { backoff, sleep } from '../index.js';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,5 +1,5 @@
 import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { backoff, mapLimit, sleep } from '../concurrency.js';
+import { backoff, mapLimit, sleep } from '../index.js';
 
 export interface PutRequestItem {
   /** Caller's tag, returned when the item could not be written. */

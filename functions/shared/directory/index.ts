@@ -1,0 +1,19 @@
+/**
+ * The enrichment directory: the consume projection that learns names from events, PUT /directory, and
+ * enrichment of events and batches.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
+export { putDirectoryEntry } from './api.js';
+export {
+  appendEnrichment,
+  type DirectoryCache,
+  type DirectoryDeps,
+  directoryProjection,
+  type Enrichment,
+  enrichEvents,
+  enrichJson,
+  lookupRefs,
+  newDirectoryCache,
+  readEntry,
+  writeEntry,
+} from './directory.js';

@@ -1,0 +1,23 @@
+/**
+ * The event log: the consumer (id claims, log items, watermarks, projections) and the item keys and layouts
+ * of the events table.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
+export {
+  consumeRecords,
+  decodeRecord,
+  type Projection,
+  type ShardRecord,
+  type StoredEvent,
+} from './consume.js';
+export {
+  type EventRefs,
+  eventItem,
+  getEvent,
+  logItem,
+  refsFromAttribute,
+  refsFromItem,
+  searchAttributes,
+} from './items.js';
+export { EVENT_SK, eventPk, expiresAt, logPk, padSeq, shardOfEventId, unpadSeq } from './keys.js';
+export { getWatermark, listWatermarks, type Watermark } from './watermarks.js';

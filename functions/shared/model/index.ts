@@ -1,0 +1,57 @@
+/**
+ * The data model: the event schema and its field table, the catalog, sources, names, tables and search filters,
+ * the stream record format, and the domain errors. Depends on nothing else in functions/shared.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
+export { CATALOG, catalogFor, displayName, JOURNEY_TYPES, lookupType } from './catalog.js';
+export {
+  conflict,
+  DomainError,
+  type ErrorDetail,
+  type ErrorKind,
+  errorBody,
+  invalid,
+  notFound,
+  tooLarge,
+  unavailable,
+} from './errors.js';
+export { EMPTY_REF_MESSAGE, EVENT_FIELDS, type EventField, type EventFieldKind } from './event-fields.js';
+export {
+  type ActivityEvent,
+  fastIngestEvents,
+  fastInputEvent,
+  ingestBodySchema,
+  inputEventSchema,
+  MAX_BODY_BYTES,
+  MAX_EVENTS_PER_REQUEST,
+  toActivityEvent,
+  validateEvents,
+} from './event-schema.js';
+export { ENV, type EnvKey, physicalName, type ResourceKey } from './names.js';
+export { MARKER_KEY, ORDER_KEY } from './records.js';
+export {
+  ATTRIBUTE_ROWS,
+  type AttributeFilter,
+  type AttributeRow,
+  FILTER_ROWS,
+  type FilterField,
+  filterName,
+  REPORT_PARAMS,
+  type ReportParam,
+  SEARCH_FILTER_ROWS,
+  SEARCH_FILTERS,
+  type SearchFilters,
+  type SearchIndexName,
+  type SearchParam,
+} from './search-filters.js';
+export { isSource, SOURCES, type Source } from './sources.js';
+export {
+  type IndexSpec,
+  SEARCH_INDEXES,
+  SEARCH_PROJECTION,
+  SEARCH_SK,
+  type SearchIndex,
+  TABLES,
+  type TableSpec,
+} from './tables.js';
+export { parseJson, parseWith } from './validation.js';

@@ -1,0 +1,23 @@
+/**
+ * Platform plumbing with no AWS SDK import: the HTTP edge (middleware, error mapping), env, logger, ids,
+ * concurrency, Kinesis puts, route dispatch. SDK clients are in platform/clients/ (one module per service,
+ * each its own entry, so a handler loads only the SDK packages it uses); DynamoDB helpers in platform/dynamo/.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
+export { backoff, mapLimit, sleep } from './concurrency.js';
+export { type ConfigEnvKey, ENV_DEFAULTS, ENV_ORIGIN, readHandlerEnv } from './env.js';
+export {
+  caller,
+  errorResponse,
+  type HttpEvent,
+  type HttpResult,
+  httpHandler,
+  json,
+  publicBaseUrl,
+  rawJson,
+  readBody,
+} from './http.js';
+export { newId } from './ids.js';
+export { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';
+export { logger } from './logger.js';
+export { dispatch } from './route-dispatch.js';

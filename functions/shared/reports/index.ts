@@ -1,0 +1,16 @@
+/**
+ * Reports: requests (POST/GET /reports) and the worker that writes a search to an object.
+ * The one entry module of this folder: other folders import from here, never from its other modules.
+ */
+export {
+  CSV_COLUMNS,
+  csvCell,
+  csvRow,
+  failReport,
+  generateReport,
+  pendingReportIds,
+  reportMessage,
+  reportRequestSchema,
+  reportView,
+  requestReport,
+} from './reports.js';
