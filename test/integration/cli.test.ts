@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertPortFree, freePort } from '../../local/processes.js';
-
-const ROOT = join(import.meta.dirname, '../..');
+import { assertPortFree } from '../../local/processes.js';
+import { npmStart, portBlock } from '../support/npm-start.js';
 
 describe('npm start (local/main.ts)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-cli-'));
@@ -18,38 +17,13 @@ describe('npm start (local/main.ts)', () => {
   it('starts on PORT, prints and writes the credentials, serves a token, and stops cleanly on SIGTERM', async () => {
     // PORT..PORT+5 must be free: the emulators and the local Secrets Manager take the five after the API's.
     const after = [1, 2, 3, 4, 5];
-    let port = 0;
-    for (;;) {
-      port = await freePort();
-      const isFree = (p: number) =>
-        assertPortFree(p, 'probe').then(
-          () => true,
-          () => false,
-        );
-      const free = await Promise.all(after.map((i) => isFree(port + i)));
-      if (port + 5 < 65535 && free.every(Boolean)) break;
-    }
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_QUIET: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr?.on('data', (d) => {
-      out += String(d);
-    });
-    const deadline = Date.now() + 60_000;
-    while (!out.includes('Ctrl-C stops everything')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const port = await portBlock(after);
+    const started = await npmStart(port, dataDir, 60_000);
+    child = started.child;
     const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
     expect(creds.base_url).toBe(`http://127.0.0.1:${port}`);
     expect(creds.aws_endpoints.dynamodb).toBe(`http://127.0.0.1:${port + 1}`);
-    expect(out).toContain(creds.client_secret);
+    expect(started.output()).toContain(creds.client_secret);
     const token = await fetch(creds.token_url, {
       method: 'POST',
       headers: {
@@ -62,7 +36,7 @@ describe('npm start (local/main.ts)', () => {
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(out).toContain('stopped.');
+    expect(started.output()).toContain('stopped.');
     for (const i of [0, ...after]) await assertPortFree(port + i, `port ${port + i}`);
   });
 });

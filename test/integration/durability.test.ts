@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -17,48 +17,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMULATOR_DIRS } from '../../local/emulators.js';
 import { KINESIS_LOCAL_FILE } from '../../local/migrate.js';
-import { assertPortFree, freePort } from '../../local/processes.js';
+import { assertPortFree } from '../../local/processes.js';
 import { eventually, startTestService } from '../support/local.js';
-
-const ROOT = join(import.meta.dirname, '../..');
-
-/** A port whose five successors are free too (the emulators and in-process stand-ins take them). */
-async function portBlock(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    const free = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((i) =>
-        assertPortFree(port + i, 'probe').then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (port + 6 < 65535 && free.every(Boolean)) return port;
-  }
-}
-
-/** `npm start` as a user runs it (one process: node --import tsx local/main.ts). */
-async function npmStart(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_QUIET: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 90_000;
-  while (!out.includes('Ctrl-C stops everything')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return child;
-}
+import { npmStart, portBlock } from '../support/npm-start.js';
 
 async function token(dataDir: string): Promise<{ base: string; token: string }> {
   const c = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
@@ -103,7 +64,7 @@ describe('npm start keeps what it acknowledged (kill -9)', () => {
     const accepted: string[] = [];
     const TRIALS = 3;
     for (let trial = 0; trial < TRIALS; trial++) {
-      child = await npmStart(port, dataDir);
+      child = (await npmStart(port, dataDir)).child;
       const { base, token: t } = await token(dataDir);
       // 6 requests of 100 events at once; kill -9 as soon as the last 202 arrives, consumer still busy.
       const sends = Array.from({ length: 6 }, (_, r) =>
@@ -135,7 +96,7 @@ describe('npm start keeps what it acknowledged (kill -9)', () => {
     closeSync(fd);
     expect(statSync(join(kinesisDir, logFile)).size).toBeGreaterThan(0);
 
-    child = await npmStart(port, dataDir);
+    child = (await npmStart(port, dataDir)).child;
     const { base, token: t } = await token(dataDir);
     const missing = await eventually(
       async () => {

@@ -1,5 +1,3 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,9 +20,9 @@ import {
   PUSH_KINDS,
 } from '../../functions/shared/destinations/index.js';
 import { type ExportDeps, runExports } from '../../functions/shared/export/index.js';
-import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { createStreamSchema } from '../../functions/shared/streams/index.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
+import { exportDeps } from '../support/export-deps.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -199,26 +197,15 @@ describe('the exporter and the registry', () => {
     expect(
       (await consume(kinesisBatch('shardId-000000000000', 70_000n, [event]), ctx())).batchItemFailures,
     ).toEqual([]);
-    const deps: ExportDeps = {
-      ddb: ddb.client,
-      eventsTable: EVENTS,
-      controlTable: CONTROL,
-      s3: ready(new S3Client({})),
-      sm: ready(new SecretsManagerClient({})),
-      kinesis: ready(new KinesisClient({})),
-      streamName: 'r-stream',
-      defaultBucket: 'exports',
-      failedBucket: 'failed',
-      gcsEndpoint: 'https://storage.googleapis.com',
-      hecMaxBatchBytes: 1_000_000,
-      pauseAfterMs: 24 * 3_600_000,
-      owner: 'run-1',
-      timeLeft: () => 120_000,
-      fetch: (async (_url: string, init: RequestInit) => {
-        hec.push(String(init.body));
-        return new Response('{"code":0}', { status: 200 });
-      }) as unknown as typeof fetch,
-    };
+    const deps = exportDeps(
+      { ddb: ddb.client, eventsTable: EVENTS, controlTable: CONTROL, streamName: 'r-stream' },
+      {
+        fetch: (async (_url: string, init: RequestInit) => {
+          hec.push(String(init.body));
+          return new Response('{"code":0}', { status: 200 });
+        }) as unknown as typeof fetch,
+      },
+    );
     const runs = await runExports(deps);
     const exported = runs.map((r) => r.stream_id).sort();
     expect(exported).toEqual(

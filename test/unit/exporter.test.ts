@@ -1,5 +1,3 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,6 +20,7 @@ import {
 } from '../../functions/shared/streams/index.js';
 
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
+import { exportDeps } from '../support/export-deps.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -77,25 +76,10 @@ const fakeFetch = (async (_url: string, init: RequestInit) => {
 
 let clock = Date.parse('2026-11-24T12:00:00Z');
 function deps(over: Partial<ExportDeps> = {}): ExportDeps {
-  return {
-    ddb: ddb.client,
-    eventsTable: EVENTS,
-    controlTable: CONTROL,
-    s3: ready(new S3Client({})),
-    sm: ready(new SecretsManagerClient({})),
-    kinesis: ready(new KinesisClient({})),
-    streamName: 'x-stream',
-    defaultBucket: 'exports',
-    failedBucket: 'failed',
-    gcsEndpoint: 'https://storage.googleapis.com',
-    hecMaxBatchBytes: 1_000_000,
-    pauseAfterMs: 24 * 3_600_000,
-    owner: 'run-1',
-    timeLeft: () => 120_000,
-    fetch: fakeFetch,
-    now: () => clock,
-    ...over,
-  };
+  return exportDeps(
+    { ddb: ddb.client, eventsTable: EVENTS, controlTable: CONTROL, streamName: 'x-stream' },
+    { fetch: fakeFetch, now: () => clock, ...over },
+  );
 }
 
 async function newStream(body: Record<string, unknown>) {
