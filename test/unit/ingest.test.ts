@@ -38,6 +38,58 @@ const putEntries = () =>
 const decoded = () => putEntries().map((r) => JSON.parse(Buffer.from(r.Data as Uint8Array).toString('utf8')));
 
 describe('POST /activities (ingest handler)', () => {
+  it('refuses, with 400 naming the event and field, what the store could not keep; writes nothing', async () => {
+    acceptAll();
+    // JSON text nested 10,000 deep (too deep for JSON.stringify here; JSON.parse takes it).
+    const deep = `${'{"n":'.repeat(10_000)}{}${'}'.repeat(10_000)}`;
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'events[1]',
+        JSON.stringify({ type: 'user_login', data: { blob: 'x'.repeat(600 * 1024) } }),
+        /the limit is 65536 bytes/,
+      ],
+      [
+        'events[1].data.journey_id',
+        JSON.stringify({ type: 'session_start', data: { journey_id: 'j'.repeat(5000) } }),
+        /1 to 256/,
+      ],
+      [
+        'events[1].data.session_id',
+        JSON.stringify({ type: 'custom', data: { session_id: 's'.repeat(257) } }),
+        /1 to 256/,
+      ],
+      ['events[1].data', `{"type":"user_login","data":${deep}}`, /more than 32 levels deep/],
+      [
+        'events[1].changes',
+        `{"type":"updateApp","changes":{"a":{"prev":${deep}}}}`,
+        /more than 32 levels deep/,
+      ],
+    ];
+    for (const [path, event, message] of cases) {
+      const others = Array.from({ length: 20 }, () => '{"type":"user_login"}');
+      const res = await postRaw(`{"events":[${[others[0], event, ...others.slice(1)].join(',')}]}`);
+      expect(res.status, path).toBe(400);
+      const details = res.body.error.details ?? [];
+      expect(
+        details.map((d) => d.path),
+        path,
+      ).toEqual([path]);
+      expect(details[0]?.message, path).toMatch(message);
+    }
+    expect(putEntries()).toEqual([]);
+  });
+
+  it('keeps __proto__, constructor and prototype keys exactly as sent', async () => {
+    acceptAll();
+    const raw =
+      '{"events":[{"type":"updateApp","data":{"__proto__":{"x":1},"constructor":2,"prototype":[3]},"changes":{"__proto__":{"prev":1,"current":2}}}]}';
+    const res = await postRaw(raw);
+    expect(res.status).toBe(202);
+    const text = Buffer.from(putEntries()[0]?.Data as Uint8Array).toString('utf8');
+    expect(text).toContain('"data":{"__proto__":{"x":1},"constructor":2,"prototype":[3]}');
+    expect(text).toContain('"changes":{"__proto__":{"prev":1,"current":2}}');
+  });
+
   it('accepts events with 202, assigning ULID ids, source and received_at', async () => {
     acceptAll();
     const res = await post({

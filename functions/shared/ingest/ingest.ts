@@ -1,9 +1,11 @@
 import {
   type ActivityEvent,
+  type ErrorDetail,
   fastIngestEvents,
   ingestBodySchema,
   invalid,
   MAX_BODY_BYTES,
+  MAX_EVENT_BYTES,
   parseJson,
   parseWith,
   toActivityEvent,
@@ -46,7 +48,22 @@ export async function ingest(bodyText: string, deps: IngestDeps): Promise<Ingest
   const events: ActivityEvent[] = valid.map(({ input, source }) =>
     toActivityEvent(input, source, input.id ?? newId(now), receivedAt),
   );
-  const outcome = await publishEvents(events, deps);
+  // Each event serialised once: its size as stored is checked, and the same text goes on the stream.
+  const texts = events.map((e) => JSON.stringify(e));
+  const tooBig: ErrorDetail[] = [];
+  texts.forEach((text, i) => {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: only a long text needs counting.
+    const bytes = text.length * 3 <= MAX_EVENT_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_EVENT_BYTES) {
+      tooBig.push({
+        path: `events[${i}]`,
+        message: `is ${bytes} bytes as stored; the limit is ${MAX_EVENT_BYTES} bytes (${MAX_EVENT_BYTES / 1024} KiB) per event`,
+      });
+    }
+  });
+  if (tooBig.length > 0)
+    throw invalid(`${tooBig.length} of ${rawEvents.length} events are invalid; nothing was written`, tooBig);
+  const outcome = await publishEvents(events, deps, texts);
   const okIds = new Set(outcome.ok.map((o) => o.id));
   const ids = events.filter((e) => okIds.has(e.id)).map((e) => e.id);
   if (outcome.failed.length === 0) return { status: 202, body: { accepted: ids.length, ids } };

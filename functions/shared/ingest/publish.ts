@@ -16,9 +16,9 @@ export interface PublishDeps {
  * takes it off before storing): events of one request share their receipt time and land on different
  * shards, and readers merge shards by (receipt time, place in request), so they come out in request order.
  */
-export function encodeEvents(events: readonly ActivityEvent[]) {
+export function encodeEvents(events: readonly ActivityEvent[], texts?: readonly string[]) {
   return events.map((e, i) => {
-    const json = JSON.stringify(e);
+    const json = texts?.[i] ?? JSON.stringify(e);
     return {
       id: e.id,
       partitionKey: e.id,
@@ -31,6 +31,8 @@ export function encodeEvents(events: readonly ActivityEvent[]) {
 export async function publishEvents(
   events: readonly ActivityEvent[],
   deps: PublishDeps,
+  /** The events' JSON, when the caller already has it. */
+  texts?: readonly string[],
 ): Promise<PutOutcome> {
-  return putRecords(await deps.kinesis(), deps.streamName, encodeEvents(events), deps.putOptions);
+  return putRecords(await deps.kinesis(), deps.streamName, encodeEvents(events, texts), deps.putOptions);
 }

@@ -6,6 +6,20 @@ import type { Source } from './sources.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The largest event, as stored (its JSON in UTF-8, server fields included). Both items an event is stored in
+ * (the id item with its search attributes, the log item) stay far below DynamoDB's 400 KB, and a collect
+ * batch of big events still fits a response (collect stops a batch at its byte budget).
+ */
+export const MAX_EVENT_BYTES = 64 * 1024;
+/** How deeply `data` and `changes` may nest objects and arrays (the event itself is level 1). */
+export const MAX_DEPTH = 32;
+/**
+ * `data` fields that become part of a storage key (journey counters, and the search by journey, session and
+ * step): bounded for every event type, so no key can exceed DynamoDB's key size limits.
+ */
+export const DATA_KEY_FIELDS = ['journey_id', 'session_id', 'step_id'] as const;
+export const KEY_VALUE_MAX = 256;
 /** Event times further than this in the future are rejected as clock errors. */
 export const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
 
@@ -264,7 +278,32 @@ export function validateEvents(rawEvents: readonly unknown[], now: number): Vali
         ok = false;
       } else seenIds.set(raw.id, index);
     }
-    const input = fast ?? (parsed?.success ? parsed.data : undefined);
+    if (isPlainObject(raw.data)) {
+      const data = raw.data;
+      for (const name of DATA_KEY_FIELDS) {
+        const v = data[name];
+        if (typeof v === 'string' && (v.length === 0 || v.length > KEY_VALUE_MAX)) {
+          problem(problems, index, ['data', name], `must be 1 to ${KEY_VALUE_MAX} characters`);
+          ok = false;
+        }
+      }
+    }
+    for (const field of ['data', 'changes'] as const) {
+      const v = raw[field];
+      // The event is level 1, its `data` level 2.
+      if (v !== null && typeof v === 'object' && nestedDeeperThan(v, MAX_DEPTH - 1)) {
+        problem(
+          problems,
+          index,
+          [field],
+          `must not nest objects or arrays more than ${MAX_DEPTH} levels deep`,
+        );
+        ok = false;
+      }
+    }
+    // A valid event is taken as sent, not as zod copied it: zod's copy of an object drops a key named
+    // `__proto__` (it sets the copy's prototype instead), and an audit log keeps what it was given.
+    const input = fast ?? (parsed?.success ? (raw as InputEvent) : undefined);
     if (!input || !spec) continue;
     if (input.timestamp && Date.parse(input.timestamp) > now + MAX_FUTURE_SKEW_MS) {
       problem(problems, index, ['timestamp'], 'must not be more than 24 hours in the future');
@@ -282,6 +321,23 @@ function problem(
   message: string,
 ): void {
   problems.push({ path: formatPath(['events', index, ...path]), message });
+}
+
+/**
+ * Whether a JSON value nests objects or arrays more than `levels` deep (itself being level 1). Iterative, so a
+ * value nested 100,000 deep is answered, not a stack overflow.
+ */
+export function nestedDeeperThan(value: object, levels: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > levels) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

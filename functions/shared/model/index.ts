@@ -18,12 +18,17 @@ export {
 export { EMPTY_REF_MESSAGE, EVENT_FIELDS, type EventField, type EventFieldKind } from './event-fields.js';
 export {
   type ActivityEvent,
+  DATA_KEY_FIELDS,
   fastIngestEvents,
   fastInputEvent,
   ingestBodySchema,
   inputEventSchema,
+  KEY_VALUE_MAX,
   MAX_BODY_BYTES,
+  MAX_DEPTH,
+  MAX_EVENT_BYTES,
   MAX_EVENTS_PER_REQUEST,
+  nestedDeeperThan,
   toActivityEvent,
   validateEvents,
 } from './event-schema.js';
