@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TABLES, type TableSpec } from '../functions/shared/model/index.js';
 import { fakeDynamo } from '../test/support/dynamo.js';
 import type { CpuPath, CpuResult } from './cpu.js';
@@ -193,6 +194,10 @@ function priceStage(u: StageUsage, path: CpuPath, fn: string, opts: CostOptions)
     per: { puts: u.s3.puts, gets: u.s3.gets },
     usd: usd(p, 's3_put_request', u.s3.puts) + usd(p, 's3_get_request', u.s3.gets),
   });
+  c.set('Secrets Manager', {
+    per: { gets: u.secrets.gets },
+    usd: usd(p, 'secrets_manager_api_call', u.secrets.gets),
+  });
   const handlerLogs = u.logs.bytes + u.logs.lines * LOG_EVENT_OVERHEAD;
   const accessLogs = u.api.requests * accessLogBytes(opts.accessLogFormat, ROUTES[fn] ?? fn);
   const platformLogs = u.invocations.length * platformLogBytes(mem);
@@ -223,6 +228,7 @@ async function scenario(k: number, opts: CostOptions): Promise<Scenario> {
     stubSend(DynamoDBClient, meter.dynamodb),
     stubSend(KinesisClient, meter.kinesis),
     stubSend(S3Client, meter.s3),
+    stubSend(SecretsManagerClient, meter.secrets),
   ];
   try {
     // Setup, not counted: a SIEM's two streams (plain and enriched) and the apps in the directory.

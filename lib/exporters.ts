@@ -33,6 +33,11 @@ export interface ExportersConfig {
   hecMaxBatchBytes?: number;
   /** A stream failing longer than this is paused. Default 24 (env.ts). */
   pauseAfterHours?: number;
+  /**
+   * Private ranges pushed destinations may reach (a Splunk HEC inside the VPC), as CIDRs. By default none:
+   * loopback, private, link-local and metadata addresses are refused.
+   */
+  allowPrivateCidrs?: string[];
 }
 
 export interface ExportersProps {

@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLERS } from '../functions/shared/handlers.js';
@@ -26,6 +27,8 @@ export interface ReportsProps {
   eventsTable: ITable;
   controlTable: ITable;
   eventStream: IStream;
+  /** The key the worker's search cursors are sealed with. */
+  cursorKey: ISecret;
   accessLogs: IBucket;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
@@ -78,6 +81,7 @@ export class Reports extends Construct {
         controlTable: props.controlTable,
         eventStream: props.eventStream,
         reportsBucket: this.bucket,
+        cursorKey: props.cursorKey,
       },
       config: props.env,
       logRetention: props.logRetention,

@@ -8,6 +8,7 @@ import { Architecture, type Function as LambdaFunction, Runtime, Tracing } from 
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -100,6 +101,7 @@ export interface SharedResources {
   failedBucket?: IBucket;
   reportsBucket?: IBucket;
   reportsQueue?: IQueue;
+  cursorKey?: ISecret;
 }
 
 export interface Wiring {
@@ -117,6 +119,7 @@ const RESOURCE_ENV = {
   failedBucket: 'failedBucket',
   reportsBucket: 'reportsBucket',
   reportsQueue: 'reportsQueueUrl',
+  cursorKey: 'cursorKeySecret',
 } as const satisfies Partial<Record<keyof ResourceAccess, EnvKey>>;
 
 /**
@@ -216,6 +219,11 @@ function grant(fn: LambdaFunction, wiring: Wiring, access: ResourceAccess): void
     if (!res.reportsQueue) throw new Error('reportsQueue is not part of this stack');
     res.reportsQueue.grantSendMessages(fn);
     fn.addEnvironment(ENV.reportsQueueUrl, res.reportsQueue.queueUrl);
+  }
+  if (access.cursorKey) {
+    if (!res.cursorKey) throw new Error('cursorKey is not part of this stack');
+    res.cursorKey.grantRead(fn);
+    fn.addEnvironment(ENV.cursorKeySecret, res.cursorKey.secretArn);
   }
   if (access.destinations) grantDelivery(fn, wiring.config);
 }

@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { ALL_SCOPES } from '../functions/shared/routes.js';
+import { writeFileAtomic } from './files.js';
 
 export const LOCAL_ISSUER = 'urn:activity-events:local';
 export const TOKEN_TTL_SECONDS = 3600;
@@ -95,7 +96,7 @@ export class LocalAuth {
         ],
       };
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
     }
     this.key = Buffer.from(state.signing_key, 'base64');
     this.clients = state.clients;

@@ -234,6 +234,16 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return finish(status);
       }
       const match = matchRoute(method, url.pathname, opts.routes);
+      if (!match.route && match.malformed) {
+        send(
+          res,
+          400,
+          errorBody('validation_failed', 'invalid request', [
+            { path: match.malformed, message: 'is not valid percent-encoded UTF-8' },
+          ]),
+        );
+        return finish(400);
+      }
       if (!match.route) {
         const msg =
           match.allowed.length > 0

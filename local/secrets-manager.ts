@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileAtomic } from './files.js';
 
 interface Secret {
   arn: string;
@@ -30,12 +31,17 @@ export class LocalSecretsManager {
   }
 
   private save() {
-    writeFileSync(this.file, `${JSON.stringify([...this.secrets.values()], null, 2)}\n`, { mode: 0o600 });
+    writeFileAtomic(this.file, `${JSON.stringify([...this.secrets.values()], null, 2)}\n`);
   }
 
   private find(id: unknown): Secret | undefined {
     if (typeof id !== 'string') return undefined;
     return this.secrets.get(id) ?? [...this.secrets.values()].find((s) => s.arn === id);
+  }
+
+  /** A secret's ARN, creating it with `make()` when it does not exist yet. */
+  ensure(name: string, make: () => string): string {
+    return this.secrets.get(name)?.arn ?? this.put(name, make());
   }
 
   /** Create or replace a secret; returns its ARN. */

@@ -21,6 +21,7 @@ export function useBenchEnv(logLevel = process.env.BENCH_LOG_LEVEL ?? 'INFO'): v
     [ENV.failedBucket]: 'bench-failed',
     [ENV.reportsBucket]: 'bench-reports',
     [ENV.reportsQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-reports',
+    [ENV.cursorKeySecret]: 'bench/cursor-key',
     AWS_REGION: 'us-east-1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });

@@ -43,6 +43,8 @@ export interface StageUsage {
     storedBytes: number;
   };
   s3: { puts: number; gets: number };
+  /** Secrets Manager reads (the cursor key: once per container, on its first collect or search). */
+  secrets: { gets: number };
   /** What the handlers wrote to their logs (structured logger), bytes and log events. */
   logs: { bytes: number; lines: number };
 }
@@ -61,6 +63,7 @@ export function emptyUsage(): StageUsage {
     },
     dynamodb: { calls: {}, wru: 0, indexWru: 0, rru: 0, storedBytes: 0 },
     s3: { puts: 0, gets: 0 },
+    secrets: { gets: 0 },
     logs: { bytes: 0, lines: 0 },
   };
 }
@@ -179,6 +182,16 @@ export class CostMeter {
       return {};
     }
     throw new Error(`cost meter: S3 ${op} is not emulated; add it to bench/lib/meter.ts`);
+  };
+
+  // ---- Secrets Manager (the cursor key)
+
+  readonly secrets = (op: string): unknown => {
+    if (op === 'GetSecretValue') {
+      this.current.secrets.gets++;
+      return { SecretString: 'bench-cursor-key' };
+    }
+    throw new Error(`cost meter: Secrets Manager ${op} is not emulated; add it to bench/lib/meter.ts`);
   };
 
   // ---- DynamoDB

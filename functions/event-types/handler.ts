@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { catalogFor, parseWith, SOURCES } from '../shared/model/index.js';
+import { catalogFor, parseWith, SOURCES, z } from '../shared/model/index.js';
 
 import { httpHandler, json } from '../shared/platform/index.js';
 

@@ -5,7 +5,8 @@ import { HANDLERS } from '../shared/handlers.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
-import { logger, readHandlerEnv } from '../shared/platform/index.js';
+import { secretsClient } from '../shared/platform/clients/secrets-manager.js';
+import { logger, readHandlerEnv, secretKey } from '../shared/platform/index.js';
 
 import { failReport, generateReport } from '../shared/reports/index.js';
 
@@ -22,6 +23,8 @@ const deps = {
   controlTable: env.controlTable,
   streamName: env.eventStream,
   bucket: env.reportsBucket,
+  // The worker pages its search with cursors like any client.
+  cursorKey: secretKey(secretsClient(), env.cursorKeySecret),
 };
 /** Deliveries of a message before its report is marked failed (the queue's maxReceiveCount, from the same row). */
 const MAX_RECEIVES = HANDLERS['report-worker'].trigger.maxReceives;

@@ -22,6 +22,8 @@ export interface ResourceAccess {
   reportsBucket?: Access;
   /** Send messages to the reports queue (its URL injected). */
   reportsQueue?: 'send';
+  /** Read the key collect and search cursors are sealed with (its secret's ARN injected). */
+  cursorKey?: 'read';
   /** Deliver to pushed destinations: read the destination secrets under the secrets prefix, write the buckets s3 streams may name. */
   destinations?: 'deliver';
 }
@@ -60,6 +62,7 @@ const DELIVERY_ENV = [
   'failedBucket',
   'exportBuckets',
   'secretsPrefix',
+  'destinationAllowCidrs',
   's3ForcePathStyle',
   'gcsEndpoint',
   'hecMaxBatchBytes',
@@ -86,8 +89,8 @@ export const HANDLERS = {
   activities: {
     description: 'GET /activities (search) and GET /activities/{id} (details, enriched)',
     trigger: HTTP,
-    env: ['eventsTable', 'controlTable'],
-    access: { eventsTable: 'read', controlTable: 'read' },
+    env: ['eventsTable', 'controlTable', 'cursorKeySecret'],
+    access: { eventsTable: 'read', controlTable: 'read', cursorKey: 'read' },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
   },
@@ -103,7 +106,15 @@ export const HANDLERS = {
     description: 'Stream management (config, health, start markers, audit events)',
     trigger: HTTP,
     // The destination checks: which buckets and secrets the exporter will be able to use.
-    env: ['eventsTable', 'controlTable', 'eventStream', 'exportBucket', 'exportBuckets', 'secretsPrefix'],
+    env: [
+      'eventsTable',
+      'controlTable',
+      'eventStream',
+      'exportBucket',
+      'exportBuckets',
+      'secretsPrefix',
+      'destinationAllowCidrs',
+    ],
     access: { controlTable: 'readwrite', eventsTable: 'read', eventStream: 'write', exportBucket: 'name' },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
@@ -111,8 +122,8 @@ export const HANDLERS = {
   collect: {
     description: 'POST /activities/collect: next batch of a custom stream',
     trigger: HTTP,
-    env: ['eventsTable', 'controlTable'],
-    access: { controlTable: 'readwrite', eventsTable: 'read' },
+    env: ['eventsTable', 'controlTable', 'cursorKeySecret'],
+    access: { controlTable: 'readwrite', eventsTable: 'read', cursorKey: 'read' },
     memorySize: 1024,
     timeoutSeconds: API_TIMEOUT,
   },
@@ -182,8 +193,21 @@ export const HANDLERS = {
   'report-worker': {
     description: 'Generates report objects from searches',
     trigger: { kind: 'sqs', batchSize: 1, maxReceives: 3 },
-    env: ['eventsTable', 'controlTable', 'eventStream', 'reportsBucket', 's3ForcePathStyle'],
-    access: { eventsTable: 'read', controlTable: 'readwrite', eventStream: 'write', reportsBucket: 'write' },
+    env: [
+      'eventsTable',
+      'controlTable',
+      'eventStream',
+      'reportsBucket',
+      's3ForcePathStyle',
+      'cursorKeySecret',
+    ],
+    access: {
+      eventsTable: 'read',
+      controlTable: 'readwrite',
+      eventStream: 'write',
+      reportsBucket: 'write',
+      cursorKey: 'read',
+    },
     memorySize: 1024,
     timeoutSeconds: 900,
   },

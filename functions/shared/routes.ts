@@ -151,12 +151,17 @@ export function routeKey(r: Pick<Route, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;
 }
 
-/** Match a concrete method+path against the table. Returns the route and its path parameters. */
+/**
+ * Match a concrete method+path against the table. Returns the route and its path parameters (percent-decoded;
+ * a parameter that is not valid percent-encoded UTF-8 makes `malformed` the answer instead).
+ */
 export function matchRoute(
   method: string,
   path: string,
   routes: readonly Route[] = ROUTES,
-): { route: Route; params: Record<string, string> } | { route: undefined; allowed: Method[] } {
+):
+  | { route: Route; params: Record<string, string> }
+  | { route: undefined; allowed: Method[]; malformed?: string } {
   const allowed: Method[] = [];
   const segs = path.replace(/\/+$/, '').split('/');
   let best: { route: Route; params: Record<string, string> } | undefined;
@@ -170,7 +175,13 @@ export function matchRoute(
       const s = segs[i] as string;
       if (p.startsWith('{') && p.endsWith('}')) {
         if (s === '') ok = false;
-        else params[p.slice(1, -1)] = decodeURIComponent(s);
+        else {
+          try {
+            params[p.slice(1, -1)] = decodeURIComponent(s);
+          } catch {
+            return { route: undefined, allowed: [], malformed: p.slice(1, -1) };
+          }
+        }
       } else if (p !== s) ok = false;
     }
     if (!ok) continue;

@@ -32,6 +32,7 @@ const deps = {
     defaultBucket: env.exportBucket,
     buckets: env.exportBuckets,
     secretsPrefix: env.secretsPrefix,
+    allowCidrs: env.destinationAllowCidrs,
   },
 };
 const MAX_BODY = 64 * 1024;

@@ -243,8 +243,8 @@ describe('streams and collect on the local runner', () => {
       [{ type: 'cis', stream_id: pushed.body.stream_id }, 409, 'destination_not_pullable'],
       [{ type: 'cis', stream_id: id, batch_size: '0' }, 400, 'validation_failed'],
       [{ type: 'cis', stream_id: id, batch_size: '1001' }, 400, 'validation_failed'],
-      [{ type: 'cis', stream_id: id, after: 'garbage!' }, 400, 'validation_failed'],
-      [{ type: 'cis', stream_id: id, after: otherCursor }, 400, 'validation_failed'],
+      [{ type: 'cis', stream_id: id, after: 'garbage!' }, 400, 'invalid_cursor'],
+      [{ type: 'cis', stream_id: id, after: otherCursor }, 400, 'invalid_cursor'],
       [{ stream_id: id }, 400, 'validation_failed'],
     ];
     for (const [q, status, code] of cases) {

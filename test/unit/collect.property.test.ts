@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeRecords, type ShardRecord as KRecord } from '../../functions/shared/log/index.js';
 import { type ActivityEvent, SOURCES, type Source } from '../../functions/shared/model/index.js';
-
 import { collect, putNewStream, type StreamConfig } from '../../functions/shared/streams/index.js';
+import { testCursorKey } from '../support/cursor-key.js';
 
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 
@@ -159,7 +159,13 @@ describe('collect (property)', () => {
             });
           }
 
-          const deps = { ddb, eventsTable: events, controlTable: control, retentionDays: RETENTION };
+          const deps = {
+            ddb,
+            eventsTable: events,
+            controlTable: control,
+            retentionDays: RETENTION,
+            cursorKey: testCursorKey,
+          };
           const got: string[] = [];
           const collector = async (offset: number) => {
             for (let k = 0; k < batchSizes.length; k++) {

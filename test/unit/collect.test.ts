@@ -5,6 +5,7 @@ import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import { errorResponse } from '../../functions/shared/platform/index.js';
 import { collect, decodeCursor, encodeCursor } from '../../functions/shared/streams/index.js';
 
+import { mockCursorSecret, TEST_CURSOR_KEY, testCursorKey } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
@@ -17,9 +18,15 @@ let kin: ReturnType<typeof fakeKinesis>;
 let streamsHandler: unknown;
 let collectHandler: unknown;
 let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
-const deps = () => ({ ddb: ddb.client, eventsTable: EVENTS, controlTable: CONTROL });
+const deps = () => ({
+  ddb: ddb.client,
+  eventsTable: EVENTS,
+  controlTable: CONTROL,
+  cursorKey: testCursorKey,
+});
 
 beforeAll(async () => {
+  mockCursorSecret();
   Object.assign(process.env, {
     EVENTS_TABLE: EVENTS,
     CONTROL_TABLE: CONTROL,
@@ -156,7 +163,7 @@ describe('collect', () => {
   it('rejects a cursor of another stream and a malformed one with 400', async () => {
     const a = await newStream({ type: 'admin' });
     const b = await newStream({ type: 'admin' });
-    const fromB = encodeCursor(b, { 'shardId-000000000000': padSeq('5') });
+    const fromB = encodeCursor(TEST_CURSOR_KEY, b, { 'shardId-000000000000': padSeq('5') });
     const other = await pull({ type: 'admin', stream_id: a, after: fromB });
     expect(other.status).toBe(400);
     expect(other.body.error.details?.[0]).toEqual({
@@ -179,7 +186,9 @@ describe('collect', () => {
       'shardId-000000000003': padSeq('49680512194840257490556529730487514341242363664274554882'),
       'custom-shard': padSeq('7'),
     };
-    expect(decodeCursor(encodeCursor('s1', positions), 's1')).toEqual(positions);
+    expect(decodeCursor(TEST_CURSOR_KEY, encodeCursor(TEST_CURSOR_KEY, 's1', positions), 's1')).toEqual(
+      positions,
+    );
   });
 
   it('retries after losing the cursor race, so two collectors get disjoint batches', async () => {

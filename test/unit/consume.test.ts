@@ -1,6 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { padSeq } from '../../functions/shared/log/index.js';
+import { useCursorSecretEnv } from '../support/cursor-key.js';
 import { DynamoServiceError, type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -13,6 +14,7 @@ const BY_ID = 'GET /activities/v1/activities/{id}';
 const TABLE = 'unit-events';
 
 beforeAll(async () => {
+  useCursorSecretEnv();
   process.env.EVENTS_TABLE = TABLE;
   process.env.CONTROL_TABLE = 'unit-control';
   process.env.RETENTION_DAYS = '{"cis":30,"admin":365}';

@@ -34,6 +34,7 @@ const TOKEN = arn('activity-events/hec-token');
 const POLICY: DestinationPolicy = {
   defaultBucket: 'exports',
   buckets: ['audit-logs'],
+  allowCidrs: [],
   secretsPrefix: 'activity-events/',
 };
 
@@ -102,14 +103,14 @@ describe('destination registry', () => {
 });
 
 describe('destination policy checks', () => {
-  it('find nothing wrong with the examples, nor without a policy', () => {
+  it('find nothing wrong with the examples, nor without a policy', async () => {
     for (const kind of DESTINATION_KINDS) {
-      expect(destinationProblems(EXAMPLES[kind], POLICY), kind).toEqual([]);
-      expect(destinationProblems(EXAMPLES[kind], undefined), kind).toEqual([]);
+      expect(await destinationProblems(EXAMPLES[kind], POLICY), kind).toEqual([]);
+      expect(await destinationProblems(EXAMPLES[kind], undefined), kind).toEqual([]);
     }
   });
 
-  it('report a secret outside the allowed prefix at destination.<field>, for every kind with secret fields', () => {
+  it('report a secret outside the allowed prefix at destination.<field>, for every kind with secret fields', async () => {
     const withSecrets = DESTINATIONS.filter((d) => d.secretFields.length > 0);
     expect(withSecrets.length).toBeGreaterThan(0);
     for (const def of withSecrets) {
@@ -117,7 +118,7 @@ describe('destination policy checks', () => {
         const dest = { ...EXAMPLES[def.kind], [field]: arn('other/secret') } as DestinationOf<
           typeof def.kind
         >;
-        expect(destinationProblems(dest, POLICY), `${def.kind}.${field}`).toEqual([
+        expect(await destinationProblems(dest, POLICY), `${def.kind}.${field}`).toEqual([
           {
             path: `destination.${field}`,
             message:
@@ -128,15 +129,15 @@ describe('destination policy checks', () => {
     }
   });
 
-  it("run a kind's own checks: an s3 bucket the exporter may not write to, at destination.bucket", () => {
-    expect(destinationProblems({ kind: 's3', bucket: 'someone-elses' }, POLICY)).toEqual([
+  it("run a kind's own checks: an s3 bucket the exporter may not write to, at destination.bucket", async () => {
+    expect(await destinationProblems({ kind: 's3', bucket: 'someone-elses' }, POLICY)).toEqual([
       {
         path: 'destination.bucket',
         message:
           "the exporter may write to exports, audit-logs; add 'someone-elses' to the exportBuckets setting of the stack",
       },
     ]);
-    expect(destinationProblems({ kind: 's3' }, POLICY)).toEqual([]);
+    expect(await destinationProblems({ kind: 's3' }, POLICY)).toEqual([]);
   });
 });
 

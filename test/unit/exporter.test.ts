@@ -19,6 +19,7 @@ import {
   setStreamStatus,
 } from '../../functions/shared/streams/index.js';
 
+import { useCursorSecretEnv } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
@@ -37,6 +38,7 @@ let streams: unknown;
 let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
 
 beforeAll(async () => {
+  useCursorSecretEnv();
   Object.assign(process.env, {
     EVENTS_TABLE: EVENTS,
     CONTROL_TABLE: CONTROL,
@@ -302,7 +304,7 @@ describe('exporter', () => {
     await store([makeEvent({ type: 'get_user' })]);
     hecReceived.length = 0;
     // The operator narrowed the prefix after the stream was created.
-    const policy = { defaultBucket: 'exports', buckets: [], secretsPrefix: 'siem/' };
+    const policy = { defaultBucket: 'exports', buckets: [], secretsPrefix: 'siem/', allowCidrs: [] };
     const run = await exportStream(deps({ policy }), id);
     expect(run.outcome).toBe('error');
     expect(hecReceived).toEqual([]);

@@ -71,9 +71,18 @@ describe('lazily loaded SDK clients', () => {
       '@aws-sdk/client-s3',
       '@aws-sdk/client-secrets-manager',
     ]);
-    // The worker imports the reports module but never requests or presigns: those packages are dropped.
-    expect(imports['report-worker'].onUse).toEqual(['@aws-sdk/client-kinesis', '@aws-sdk/client-s3']);
-    expect(imports.collect).toEqual({ atInit: ['@aws-sdk/client-dynamodb'], onUse: [] });
+    // The worker imports the reports module but never requests or presigns: those packages are dropped. It
+    // reads the cursor key (Secrets Manager) to page its search, like collect and search do.
+    expect(imports['report-worker'].onUse).toEqual([
+      '@aws-sdk/client-kinesis',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-secrets-manager',
+    ]);
+    expect(imports.collect).toEqual({
+      atInit: ['@aws-sdk/client-dynamodb'],
+      onUse: ['@aws-sdk/client-secrets-manager'],
+    });
+    expect(imports.activities.onUse).toEqual(['@aws-sdk/client-secrets-manager']);
   }, 60_000);
 
   it('makes lazy clients at cold start only in the handlers whose every request needs them', () => {

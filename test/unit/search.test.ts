@@ -7,6 +7,7 @@ import {
   parseSearch,
   planSearch,
 } from '../../functions/shared/search/index.js';
+import { mockCursorSecret, TEST_CURSOR_KEY } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -17,6 +18,7 @@ let activities: unknown;
 let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
 
 beforeAll(async () => {
+  mockCursorSecret();
   Object.assign(process.env, { EVENTS_TABLE: EVENTS, CONTROL_TABLE: 's-control', RETENTION_DAYS: '90' });
   ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: 's-control' });
   activities = (await import('../../functions/activities/handler.js')).handler;
@@ -93,11 +95,11 @@ describe('search parameters', () => {
 
   it('round-trips cursors, and refuses one from a search with other filters', () => {
     const { filters } = parseSearch({ source: 'cis', user_id: 'u1' });
-    const c = encodeSearchCursor(filters, '2026-11-24T10:00:00.000Z#e1');
-    expect(decodeSearchCursor(filters, c)).toBe('2026-11-24T10:00:00.000Z#e1');
-    expect(() => decodeSearchCursor(parseSearch({ source: 'cis', user_id: 'u2' }).filters, c)).toThrow(
-      /invalid cursor/,
-    );
+    const c = encodeSearchCursor(TEST_CURSOR_KEY, filters, '2026-11-24T10:00:00.000Z#e1');
+    expect(decodeSearchCursor(TEST_CURSOR_KEY, filters, c)).toBe('2026-11-24T10:00:00.000Z#e1');
+    expect(() =>
+      decodeSearchCursor(TEST_CURSOR_KEY, parseSearch({ source: 'cis', user_id: 'u2' }).filters, c),
+    ).toThrow(/invalid cursor/);
   });
 
   it.each([

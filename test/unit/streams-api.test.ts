@@ -146,6 +146,96 @@ describe('stream management API', () => {
       /leading slash/,
     ],
     [
+      'a prefix climbing out of its place',
+      { name: 'x', type: 'cis', destination: { kind: 's3', prefix: 'siem/../../../../tmp/x' } },
+      'destination.prefix',
+      /'\.\.' segments/,
+    ],
+    [
+      'a HEC URL with credentials in it',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://user:secret@hec.example.com',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /must not carry credentials/,
+    ],
+    [
+      'a HEC at the instance metadata address',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://169.254.169.254/latest',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /169\.254\.169\.254 is a loopback, private, link-local or reserved address/,
+    ],
+    [
+      'a HEC at a private address',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://10.1.2.3:8088',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /10\.1\.2\.3 is a loopback, private/,
+    ],
+    [
+      'a HEC on IPv6 loopback',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://[::1]:8088',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /::1 is a loopback/,
+    ],
+    [
+      'a HEC whose name resolves to loopback',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'https://localhost:8088',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /localhost: 127\.0\.0\.1 is a loopback/,
+    ],
+    [
+      'a HEC over plain http',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'splunk',
+          url: 'http://hec.example.com:8088',
+          token_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/t-AbCdEf',
+        },
+      },
+      'destination.url',
+      /must be https:\/\//,
+    ],
+    [
       'a gcs destination without its HMAC secret',
       { name: 'x', type: 'cis', destination: { kind: 'gcs', bucket: 'logs' } },
       'destination.hmac_secret_arn',

@@ -25,7 +25,7 @@ export interface KindSpec<K extends string, S extends KindSchema<K>> {
    * What else the exporter could only find out at delivery time (a bucket it may not write to). Paths are
    * relative to the destination (`bucket`, not `destination.bucket`).
    */
-  validate?(dest: z.output<S>, policy: DestinationPolicy): ErrorDetail[];
+  validate?(dest: z.output<S>, policy: DestinationPolicy): ErrorDetail[] | Promise<ErrorDetail[]>;
 }
 
 /** Collected by the collect API: the consumer pulls batches; nothing is delivered. */

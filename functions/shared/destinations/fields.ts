@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { z } from '../model/index.js';
 
 /** Field formats several destination kinds share. */
 
@@ -9,10 +9,25 @@ export const bucket = z
     'must be a bucket name: 3-63 lowercase letters, digits, dots and hyphens',
   );
 
+/**
+ * An object key prefix: 1..512 characters of letters, digits and `! - _ . * ' ( ) = /`, in segments separated
+ * by single slashes, no segment `.` or `..`, no leading slash (a trailing one is dropped).
+ */
 export const prefix = z
   .string()
   .max(512, 'must be at most 512 characters')
-  .regex(/^(?!\/)[\w!\-.*'()/=]*$/, 'must be an object key prefix without a leading slash')
+  .regex(/^[\w!\-.*'()=/]*$/, "must be an object key prefix of letters, digits and ! - _ . * ' ( ) = /")
+  .refine((p) => !p.startsWith('/'), { message: 'must not have a leading slash' })
+  .refine(
+    (p) =>
+      p
+        .replace(/\/+$/, '')
+        .split('/')
+        .every((seg) => seg !== '' && seg !== '.' && seg !== '..') || p.replace(/\/+$/, '') === '',
+    {
+      message: "must not have empty, '.' or '..' segments",
+    },
+  )
   .transform((p) => p.replace(/\/+$/, ''))
   .optional();
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { ErrorDetail } from '../model/index.js';
+import { z } from '../model/index.js';
 import { custom } from './custom.js';
 import type { DestinationDefinition } from './define.js';
 import { deliverGcs, gcs } from './gcs.js';
@@ -75,11 +75,11 @@ export function definitionOf(kind: string): DestinationDefinition | undefined {
  * Destination problems the exporter would only hit at delivery time: secrets it cannot read (every kind's
  * `secretFields`) and the kind's own checks (an s3 bucket it may not write to). Paths are under `at`.
  */
-export function destinationProblems(
+export async function destinationProblems(
   d: Destination,
   policy: DestinationPolicy | undefined,
   at = 'destination',
-): ErrorDetail[] {
+): Promise<ErrorDetail[]> {
   const def = definitionOf(d.kind);
   if (!policy || !def) return [];
   const fields = d as Readonly<Record<string, unknown>>;
@@ -95,7 +95,8 @@ export function destinationProblems(
       },
     ];
   });
-  return [...(def.validate?.(d, policy) ?? []), ...secrets].map((p) => ({ ...p, path: `${at}.${p.path}` }));
+  const own = (await def.validate?.(d, policy)) ?? [];
+  return [...own, ...secrets].map((p) => ({ ...p, path: `${at}.${p.path}` }));
 }
 
 /**
@@ -123,7 +124,7 @@ export async function deliverBatch(
   const d = s.destination;
   const deliver = deliveryOf(d.kind);
   if (!deliver) throw new DeliveryError('config', `destination ${d.kind} is collected, not pushed`);
-  const problems = destinationProblems(d, deps.policy);
+  const problems = await destinationProblems(d, deps.policy);
   if (problems.length > 0)
     throw new DeliveryError('config', problems.map((p) => `${p.path} ${p.message}`).join('; '));
   return deliver(d, { stream_id: s.stream_id, type: s.type }, batch, deps);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { z } from '../model/index.js';
 import { definePush } from './define.js';
 import { bucket, prefix } from './fields.js';
 import { objectKey, putBatchObject } from './object-store.js';

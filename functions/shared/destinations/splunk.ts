@@ -1,30 +1,41 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import type { ActivityEvent } from '../model/index.js';
+import { z } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/index.js';
 import { definePush } from './define.js';
+import { addressProblem, cidrList, egressFetch, hostProblems } from './egress.js';
 import { secretArn } from './fields.js';
 import { forgetSecret, readSecret } from './secrets.js';
 import { type Deliver, type Delivered, DeliveryError, type FailureKind, type OutBatch } from './types.js';
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-const hecUrl = z.string({ error: 'is required' }).refine(
-  (v) => {
-    try {
-      const u = new URL(v);
-      return (
-        (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname))) &&
-        !u.search &&
-        !u.hash
-      );
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an https:// URL of the Splunk HEC endpoint (http:// only on loopback), without query' },
-);
+const parse = (v: string) => {
+  try {
+    return new URL(v);
+  } catch {
+    return undefined;
+  }
+};
+const hecUrl = z
+  .string({ error: 'is required' })
+  .max(2048, 'must be at most 2048 characters')
+  .refine(
+    (v) => {
+      const u = parse(v);
+      return u !== undefined && (u.protocol === 'https:' || u.protocol === 'http:') && !u.search && !u.hash;
+    },
+    { message: 'must be an https:// URL of the Splunk HEC endpoint, without query' },
+  )
+  .refine(
+    (v) => {
+      const u = parse(v);
+      return !u || (u.username === '' && u.password === '');
+    },
+    { message: 'must not carry credentials; the HEC token belongs in the secret of token_secret_arn' },
+  );
+/** http:// is for a HEC on this machine only, where the deployment allows loopback (the local runner). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const label = (what: string) =>
   z.string().min(1, 'must not be empty').max(256, `${what} must be at most 256 characters`);
 
@@ -39,7 +50,38 @@ const schema = z.strictObject({
 export type SplunkDestination = z.output<typeof schema>;
 
 /** `splunk`: events sent to a Splunk HTTP Event Collector (HEC), request by request. */
-export const splunk = definePush({ kind: 'splunk', schema, secretFields: ['token_secret_arn'] });
+export const splunk = definePush({
+  kind: 'splunk',
+  schema,
+  secretFields: ['token_secret_arn'],
+  async validate(d, policy) {
+    const url = new URL(d.url);
+    const allow = cidrList(policy.allowCidrs);
+    const problems = (await hostProblems(url, allow)).map((message) => ({ path: 'url', message }));
+    if (url.protocol === 'http:') {
+      const loopbackAllowed =
+        LOOPBACK_HOSTS.has(url.hostname) && addressProblem('127.0.0.1', allow) === undefined;
+      if (!loopbackAllowed)
+        problems.push({
+          path: 'url',
+          message: 'must be https:// (http:// only for a HEC on loopback, locally)',
+        });
+    }
+    return problems;
+  },
+});
+
+/** One guarded client per set of allowed ranges, so its pooled connections are reused from batch to batch. */
+const clients = new Map<string, typeof fetch>();
+function egressFor(allowCidrs: readonly string[]): typeof fetch {
+  const key = allowCidrs.join(',');
+  let client = clients.get(key);
+  if (!client) {
+    client = egressFetch(cidrList(allowCidrs));
+    clients.set(key, client);
+  }
+  return client;
+}
 
 export const HEC_PATH = '/services/collector/event';
 const HOST = 'activity-events';
@@ -103,7 +145,10 @@ export function classifyHec(status: number, code: number | undefined): 'ok' | 't
 
 export interface HecDeps {
   sm: Lazy<SecretsManagerClient>;
+  /** The HTTP client (tests inject one); by default egress.ts's, which refuses private addresses. */
   fetch?: typeof fetch;
+  /** Private ranges the default client may reach nonetheless. */
+  allowCidrs?: readonly string[];
   maxBatchBytes: number;
   /** Milliseconds left to spend on this batch (retries stop when it runs out). */
   timeLeft: () => number;
@@ -138,7 +183,7 @@ export async function deliverToSplunk(
   batch: OutBatch,
   deps: HecDeps,
 ): Promise<Delivered> {
-  const doFetch = deps.fetch ?? fetch;
+  const doFetch = deps.fetch ?? egressFor(deps.allowCidrs ?? []);
   const url = `${d.url}${HEC_PATH}`;
   const token = await tokenOf(deps, d.token_secret_arn);
   const lines = batch.lines.map((l) => hecEvent(JSON.parse(l) as ActivityEvent, d, streamType));
@@ -171,6 +216,8 @@ export async function deliverToSplunk(
           code = undefined;
         }
       } catch (err) {
+        // A destination that leads somewhere it may not go is the stream's configuration, not an outage.
+        if (err instanceof DeliveryError) throw err;
         text = `${(err as Error).name}: ${(err as Error).message}`;
       }
       const verdict = status === 0 ? 'retry' : classifyHec(status, code);
@@ -211,6 +258,7 @@ export const deliverSplunk: Deliver<SplunkDestination> = (d, stream, batch, deps
     sm: deps.sm,
     maxBatchBytes: deps.hecMaxBatchBytes,
     timeLeft: deps.timeLeft,
+    allowCidrs: deps.policy?.allowCidrs ?? [],
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });

@@ -52,6 +52,8 @@ export interface DestinationPolicy {
   buckets: readonly string[];
   /** Secret names the exporter may read start with this. */
   secretsPrefix: string;
+  /** Private (or loopback) ranges pushed destinations may reach nonetheless (egress.ts): none by default. */
+  allowCidrs: readonly string[];
 }
 
 /** The stream a batch belongs to, as far as a destination needs to know it. */

@@ -29,6 +29,7 @@ export function exportEnvironment(handler: 'export' | 'redrive') {
       defaultBucket: env.exportBucket,
       buckets: env.exportBuckets,
       secretsPrefix: env.secretsPrefix,
+      allowCidrs: env.destinationAllowCidrs,
     },
   };
 }

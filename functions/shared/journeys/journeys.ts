@@ -4,10 +4,8 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
 import { expiresAt, listWatermarks, type Projection, type StoredEvent } from '../log/index.js';
-
-import { invalid, JOURNEY_TYPES, parseWith, type Source } from '../model/index.js';
+import { invalid, JOURNEY_TYPES, parseWith, type Source, z } from '../model/index.js';
 import { isConditionFailed, queryAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
 

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { type FieldSpec, lookupType } from './catalog.js';
 import { type ErrorDetail, formatPath } from './errors.js';
 import { EMPTY_REF_MESSAGE, EVENT_FIELDS, type EventField } from './event-fields.js';
 import type { Source } from './sources.js';
+import { z } from './zod.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 export const MAX_BODY_BYTES = 1024 * 1024;

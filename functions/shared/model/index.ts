@@ -34,6 +34,7 @@ export {
 } from './event-schema.js';
 export { ENV, type EnvKey, physicalName, type ResourceKey } from './names.js';
 export { MARKER_KEY, ORDER_KEY } from './records.js';
+export { MAX_TOKEN_CHARS, seal, unseal } from './seal.js';
 export {
   ATTRIBUTE_ROWS,
   type AttributeFilter,
@@ -60,3 +61,4 @@ export {
   type TableSpec,
 } from './tables.js';
 export { parseJson, parseWith } from './validation.js';
+export { z } from './zod.js';

@@ -46,6 +46,10 @@ export const ENV = {
   reportUrlTtl: 'REPORT_URL_TTL_SECONDS',
   /** Days a report (its record and its object) is kept. */
   reportRetentionDays: 'REPORT_RETENTION_DAYS',
+  /** Private (or loopback) CIDRs pushed destinations may reach nonetheless, comma-separated. */
+  destinationAllowCidrs: 'DESTINATION_ALLOW_CIDRS',
+  /** The Secrets Manager secret holding the key collect and search cursors are sealed with. */
+  cursorKeySecret: 'CURSOR_KEY_SECRET',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

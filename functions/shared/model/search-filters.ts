@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { ActivityEvent } from './event-schema.js';
 import { SOURCES } from './sources.js';
+import { z } from './zod.js';
 
 /**
  * The search filters, one row per query parameter of GET /activities (docs/search.md). Everything else

@@ -1,6 +1,5 @@
-import * as z from 'zod';
 import { HANDLERS, type HandlerName } from '../handlers.js';
-import { ENV, type EnvKey, SOURCES, type Source } from '../model/index.js';
+import { ENV, type EnvKey, SOURCES, type Source, z } from '../model/index.js';
 
 /**
  * Where each variable's value comes from:
@@ -16,9 +15,11 @@ export const ENV_ORIGIN = {
   failedBucket: 'resource',
   reportsBucket: 'resource',
   reportsQueueUrl: 'resource',
+  cursorKeySecret: 'resource',
   retentionDays: 'config',
   exportBuckets: 'config',
   secretsPrefix: 'config',
+  destinationAllowCidrs: 'config',
   hecMaxBatchBytes: 'config',
   pauseAfterHours: 'config',
   reportUrlTtl: 'config',
@@ -34,6 +35,7 @@ export const ENV_DEFAULTS = {
   retentionDays: '90',
   exportBuckets: '',
   secretsPrefix: 'activity-events/',
+  destinationAllowCidrs: '',
   hecMaxBatchBytes: 1_000_000,
   pauseAfterHours: 24,
   reportUrlTtl: 600,
@@ -94,6 +96,22 @@ const SCHEMA = {
         .filter(Boolean),
     ),
   secretsPrefix: z.string().default(ENV_DEFAULTS.secretsPrefix),
+  destinationAllowCidrs: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const cidrs = (v ?? ENV_DEFAULTS.destinationAllowCidrs)
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+      for (const c of cidrs) {
+        const [net = '', bits = ''] = c.split('/');
+        const v4 = /^\d+\.\d+\.\d+\.\d+$/.test(net);
+        if ((!v4 && !net.includes(':')) || !/^\d+$/.test(bits) || Number(bits) > (v4 ? 32 : 128))
+          ctx.addIssue({ code: 'custom', message: `'${c}' is not a CIDR (like 10.20.0.0/16 or fd00::/8)` });
+      }
+      return cidrs;
+    }),
   gcsEndpoint: z.url().default(ENV_DEFAULTS.gcsEndpoint),
   hecMaxBatchBytes: z.coerce
     .number()
@@ -113,6 +131,7 @@ const SCHEMA = {
     .min(60)
     .max(7 * 86_400)
     .default(ENV_DEFAULTS.reportUrlTtl),
+  cursorKeySecret: z.string().min(1),
   reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(ENV_DEFAULTS.reportRetentionDays),
 } satisfies Record<EnvKey, z.ZodType>;
 

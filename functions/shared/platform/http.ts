@@ -5,7 +5,14 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { DomainError, type ErrorKind, errorBody, tooLarge } from '../model/index.js';
+import {
+  DomainError,
+  type ErrorDetail,
+  type ErrorKind,
+  errorBody,
+  invalid,
+  tooLarge,
+} from '../model/index.js';
 import { logger } from './logger.js';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -68,6 +75,66 @@ const requestLogging = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
+/** The longest path parameter (an id): every key built from one stays within DynamoDB's key size limits. */
+export const MAX_PATH_PARAM = 256;
+/** Whether a string holds a control character (U+0000..U+001F, U+007F). */
+const hasControl = (v: string) => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+};
+
+/**
+ * What every request must be before a handler sees it, whatever its route:
+ * - path parameters of 1..256 characters without control characters (longer ids cannot exist);
+ * - each query parameter at most once (API Gateway joins repeats with commas, which would silently turn
+ *   `user_id=a&user_id=b` into one value `a,b`); the parameters are re-read from the raw query string;
+ * - a body only as JSON (`Content-Type: application/json` or `application/…+json`): 415 otherwise.
+ */
+const requestChecks = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: (request) => {
+    const event = request.event;
+    const problems: ErrorDetail[] = [];
+    for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+      if (value === undefined || value.length === 0)
+        problems.push({ path: name, message: 'must not be empty' });
+      else if (value.length > MAX_PATH_PARAM)
+        problems.push({ path: name, message: `must be at most ${MAX_PATH_PARAM} characters` });
+      else if (hasControl(value))
+        problems.push({ path: name, message: 'must not contain control characters' });
+    }
+    if (event.rawQueryString) {
+      const query: Record<string, string> = {};
+      for (const [name, value] of new URLSearchParams(event.rawQueryString)) {
+        if (name in query) {
+          if (!problems.some((p) => p.path === name))
+            problems.push({
+              path: name,
+              message: 'is given more than once; give it once (a list is one value, comma-separated)',
+            });
+        } else query[name] = value;
+      }
+      event.queryStringParameters = query;
+    }
+    if (problems.length > 0) throw invalid('invalid request', problems);
+    const hasBody = event.body !== undefined && event.body !== null && event.body !== '';
+    if (hasBody) {
+      const type = (event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '')
+        .split(';')[0]
+        ?.trim();
+      if (!type || !/^application\/([\w.-]+\+)?json$/i.test(type)) {
+        throw new DomainError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          `the body must be JSON sent as Content-Type: application/json${type ? `, not ${type}` : ' (the header is missing)'}`,
+        );
+      }
+    }
+  },
+});
+
 /** The HTTP status of each kind of domain error: the one place domain failures become statuses. */
 export const STATUS_OF: Record<ErrorKind, number> = {
   invalid: 400,
@@ -112,5 +179,6 @@ export function httpHandler(fn: HttpFn) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestLogging())
     .use(errorMapping())
+    .use(requestChecks())
     .handler(fn);
 }

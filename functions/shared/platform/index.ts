@@ -21,3 +21,4 @@ export { newId } from './ids.js';
 export { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';
 export { logger } from './logger.js';
 export { dispatch } from './route-dispatch.js';
+export { secretKey } from './secret-key.js';

@@ -13,7 +13,6 @@ import {
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
 import { enrichEvents, newDirectoryCache } from '../directory/index.js';
 import { auditEvent, recordAudit } from '../ingest/index.js';
 import { expiresAt } from '../log/index.js';
@@ -25,6 +24,7 @@ import {
   type ReportParam,
   SEARCH_FILTER_ROWS,
   type SEARCH_FILTERS,
+  z,
 } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -86,6 +86,11 @@ export interface ReportDeps {
   kinesis: Lazy<KinesisClient>;
   streamName: string;
   now?: () => number;
+}
+
+/** What the worker needs besides: the key of the cursors it pages its search with. */
+export interface WorkerDeps extends ReportDeps {
+  cursorKey: Lazy<Uint8Array>;
 }
 
 const REPORT_PREFIX = 'R#';
@@ -271,7 +276,7 @@ export function csvRow(e: ActivityEvent & Record<string, unknown>): string {
  * pending (already done by an earlier delivery of the message) is left alone.
  */
 export async function generateReport(
-  deps: ReportDeps,
+  deps: WorkerDeps,
   id: string,
   onProgress?: (n: number) => void,
 ): Promise<Report | undefined> {

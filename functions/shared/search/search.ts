@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
 import { listWatermarks } from '../log/index.js';
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
   type AttributeFilter,
   type AttributeRow,
+  DomainError,
   type ErrorDetail,
   FILTER_ROWS,
   type FilterField,
@@ -20,7 +20,11 @@ import {
   type SearchFilters,
   type SearchIndex,
   type SearchIndexName,
+  seal,
+  unseal,
+  z,
 } from '../model/index.js';
+import type { Lazy } from '../platform/clients/lazy.js';
 
 import { mapLimit } from '../platform/index.js';
 import { listTenants } from './tenants.js';
@@ -110,16 +114,18 @@ export function parseSearch(query: Record<string, string | undefined>): {
   for (const r of FILTER_ROWS) {
     const v = q[r.param as keyof typeof q];
     if (v === undefined) continue;
-    filters[filterName(r)] = r.list
-      ? [
-          ...new Set(
-            String(v)
-              .split(',')
-              .map((t) => t.trim())
-              .filter(Boolean),
-          ),
-        ]
-      : (v as string);
+    if (r.list) {
+      const items = String(v)
+        .split(',')
+        .map((t) => t.trim());
+      if (items.some((t) => t === '')) {
+        problems.push({
+          path: r.param,
+          message: 'must not contain empty items (a list is comma-separated values)',
+        });
+      }
+      filters[filterName(r)] = [...new Set(items.filter(Boolean))];
+    } else filters[filterName(r)] = v as string;
   }
   const { types, from, to } = filters as SearchFilters;
   if (types !== undefined) {
@@ -154,20 +160,19 @@ function filtersHash(f: SearchFilters): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
 
-export function encodeSearchCursor(f: SearchFilters, boundary: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, b: boundary, h: filtersHash(f) })).toString('base64url');
+/** A search page's cursor: where the next page starts, bound to the filters, sealed (model/seal.ts). */
+export function encodeSearchCursor(key: Uint8Array, f: SearchFilters, boundary: string): string {
+  return seal(key, { v: 2, b: boundary, h: filtersHash(f) });
 }
 
-export function decodeSearchCursor(f: SearchFilters, token: string): string {
-  const badCursor = (message: string) => invalid('invalid cursor', [{ path: 'cursor', message }]);
-  let o: { v?: unknown; b?: unknown; h?: unknown };
-  try {
-    o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof o;
-  } catch {
-    throw badCursor('is not a cursor returned by this API');
-  }
+export function decodeSearchCursor(key: Uint8Array, f: SearchFilters, token: string): string {
+  const badCursor = (message: string) =>
+    new DomainError('invalid', 'invalid_cursor', 'invalid cursor', [{ path: 'cursor', message }]);
+  const o = unseal(key, token) as { v?: unknown; b?: unknown; h?: unknown } | undefined;
   if (
-    o?.v !== 1 ||
+    o === null ||
+    typeof o !== 'object' ||
+    o.v !== 2 ||
     typeof o.b !== 'string' ||
     typeof o.h !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}T.+#.+$/.test(o.b)
@@ -179,9 +184,17 @@ export function decodeSearchCursor(f: SearchFilters, token: string): string {
   return o.b;
 }
 
+/**
+ * The most event JSON one search page carries: a page is cut there (its cursor continues after its last event),
+ * so a page of big events stays under Lambda's 6 MB response limit.
+ */
+export const SEARCH_MAX_BYTES = 4 * 1024 * 1024;
+
 export interface SearchDeps {
   ddb: DynamoDBClient;
   eventsTable: string;
+  /** The key cursors are sealed with. */
+  cursorKey: Lazy<Uint8Array>;
   now?: () => number;
 }
 
@@ -207,7 +220,11 @@ export async function search(
   query: Record<string, string | undefined>,
 ): Promise<SearchPage> {
   const { filters: f, limit, cursor } = parseSearch(query);
-  const boundary = cursor ? decodeSearchCursor(f, cursor) : undefined;
+  const key = await deps.cursorKey();
+  const boundary = cursor ? decodeSearchCursor(key, f, cursor) : undefined;
+  // A page below the start of the window is empty (a cursor is sealed, but its window may have been narrowed).
+  if (boundary !== undefined && f.from !== undefined && boundary <= f.from)
+    return { data: [], next_cursor: null };
   // Only a search over an index keyed by tenant, without a tenant filter, needs the list of tenants.
   const needsTenants = readsEveryTenant(f, planSearch(f, []).index);
   const [wms, tenants] = await Promise.all([
@@ -282,12 +299,25 @@ export async function search(
     .flatMap((r) => r.matches)
     .filter((m) => cutoff === undefined || m.sk >= cutoff)
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-  const page = safe.slice(0, limit);
-  const more = safe.length > limit || reads.some((r) => !r.exhausted);
+  let page = safe.slice(0, limit);
+  let bytes = 0;
+  for (let i = 0; i < page.length; i++) {
+    bytes += Buffer.byteLength((page[i] as { json: string }).json, 'utf8');
+    if (bytes > SEARCH_MAX_BYTES && i > 0) {
+      page = page.slice(0, i);
+      break;
+    }
+  }
+  const more = safe.length > page.length || reads.some((r) => !r.exhausted);
   const last = page[page.length - 1];
-  const nextBoundary = !more ? undefined : page.length === limit && last ? last.sk : cutoff;
+  // A full page (or one cut by size) continues after its last event; a short one after all that was seen.
+  const nextBoundary = !more
+    ? undefined
+    : (page.length === limit || page.length < safe.length) && last
+      ? last.sk
+      : cutoff;
   return {
     data: page.map((m) => JSON.parse(m.json) as ActivityEvent),
-    next_cursor: nextBoundary ? encodeSearchCursor(f, nextBoundary) : null,
+    next_cursor: nextBoundary ? encodeSearchCursor(key, f, nextBoundary) : null,
   };
 }

@@ -1,8 +1,7 @@
-import * as z from 'zod';
 import { isPull, PULL_KINDS } from '../destinations/index.js';
 import { type DirectoryCache, newDirectoryCache } from '../directory/index.js';
-import { conflict, invalid, notFound, parseWith, SOURCES } from '../model/index.js';
-
+import { conflict, invalid, notFound, parseWith, SOURCES, z } from '../model/index.js';
+import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { batchSize } from './model.js';
@@ -10,7 +9,15 @@ import { renderEvents, streamFilter } from './read.js';
 import { type ReadDeps, readBatch } from './read-batch.js';
 import { type ControlDeps, commitCursor, getStream } from './store.js';
 
+/**
+ * The most event JSON one collect response carries (a batch is cut there, `has_more` true): with enrichment
+ * and the envelope it stays under Lambda's 6 MB response limit, whatever the size of the events.
+ */
+export const COLLECT_MAX_BYTES = 4 * 1024 * 1024;
+
 export interface CollectDeps extends ControlDeps, ReadDeps {
+  /** The key cursors are sealed with (model/seal.ts). */
+  cursorKey: Lazy<Uint8Array>;
   /** Commit attempts before giving up with 409 (each attempt re-reads the stream). */
   maxAttempts?: number;
   directoryCache?: DirectoryCache;
@@ -69,8 +76,11 @@ export async function collect(
         code: 'stream_paused',
       });
     }
-    const from = q.after ? decodeCursor(q.after, s.stream_id) : stored.state.positions;
-    const read = await readBatch(deps, streamFilter(s), from, q.batch_size ?? s.batch_size);
+    const key = await deps.cursorKey();
+    const from = q.after ? decodeCursor(key, q.after, s.stream_id) : stored.state.positions;
+    const read = await readBatch(deps, streamFilter(s), from, q.batch_size ?? s.batch_size, {
+      maxBytes: COLLECT_MAX_BYTES,
+    });
     // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
     const data = await renderEvents(read.entries, s.enrichment, { ...deps, directoryCache: cache });
     const now = new Date((deps.now ?? Date.now)()).toISOString();
@@ -80,7 +90,7 @@ export async function collect(
         'pend',
       ])
     ) {
-      const cursor = encodeCursor(s.stream_id, read.positions);
+      const cursor = encodeCursor(key, s.stream_id, read.positions);
       return {
         body: `{"data":[${data.join(',')}],"cursor":${JSON.stringify(cursor)},"has_more":${read.hasMore}}`,
         count: data.length,

@@ -75,6 +75,8 @@ export async function readBatch(
   opts: {
     /** Read no further than these positions (a recorded batch's end); shards absent from it are not read. */
     until?: Positions;
+    /** Stop the batch before its events' JSON exceeds this many bytes (it always has at least one). */
+    maxBytes?: number;
   } = {},
 ): Promise<ReadResult> {
   const now = (deps.now ?? Date.now)();
@@ -137,6 +139,7 @@ export async function readBatch(
   // one. A shard's buffer is consumed from its head only, so what is taken from it is a prefix of it.
   const entries: LogEntry[] = [];
   const heads = shards.map(() => 0);
+  let bytes = 0;
   while (entries.length < limit) {
     const starved = shards.filter((s, i) => !s.exhausted && (heads[i] as number) >= s.buffer.length);
     if (starved.length > 0) {
@@ -154,7 +157,12 @@ export async function readBatch(
       if (!b || before(e, b)) best = i;
     }
     if (best === -1) break;
-    entries.push((shards[best] as ShardState).buffer[heads[best] as number] as LogEntry);
+    const next = (shards[best] as ShardState).buffer[heads[best] as number] as LogEntry;
+    if (opts.maxBytes !== undefined) {
+      bytes += Buffer.byteLength(next.json, 'utf8');
+      if (bytes > opts.maxBytes && entries.length > 0) break;
+    }
+    entries.push(next);
     heads[best] = (heads[best] as number) + 1;
   }
 

@@ -80,7 +80,7 @@ export async function createStream(deps: StreamsDeps, body: unknown, actor: stri
   const input = parseWith(createStreamSchema, body, 'stream');
   const problems = [
     ...eventTypeProblems(input.event_types, input.type),
-    ...destinationProblems(input.destination, deps.destinations),
+    ...(await destinationProblems(input.destination, deps.destinations)),
   ];
   if (problems.length > 0) throw invalid('invalid stream', problems);
   const now = new Date((deps.now ?? Date.now)()).toISOString();
@@ -154,7 +154,7 @@ export async function patchStream(deps: StreamsDeps, id: string, body: unknown, 
     if (input.status === 'active') delete next.status_reason;
     const problems = [
       ...eventTypeProblems(next.event_types, next.type),
-      ...(input.destination ? destinationProblems(next.destination, deps.destinations) : []),
+      ...(input.destination ? await destinationProblems(next.destination, deps.destinations) : []),
     ];
     if (problems.length > 0) throw invalid('invalid stream update', problems);
     const changes = diff(audited(prev), audited(next));
