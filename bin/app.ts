@@ -11,6 +11,7 @@
  *   -c logRetentionDays=30  -c streamRetentionHours=24  -c destroyOnRemoval=true  -c nag=true
  *   -c exportScheduleMinutes=1 -c exportBuckets=bucket-a,bucket-b -c exportRetentionDays=365
  *   -c failedRetentionDays=90 -c secretsPrefix=activity-events/ -c pauseAfterHours=24 -c hecMaxBatchBytes=1000000
+ *   -c allowPrivateCidrs=10.20.0.0/16              private ranges pushed destinations may reach (none by default)
  *   -c reportRetentionDays=7 -c reportUrlTtlSeconds=600
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -31,6 +32,12 @@ const num = (key: string): number | undefined => {
   return n;
 };
 
+const list = (key: string): string[] =>
+  (ctx(key) ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+
 const retention = ctx('retentionDays');
 const issuer = ctx('oidcIssuer');
 const domainPrefix = ctx('cognitoDomainPrefix');
@@ -47,10 +54,7 @@ const config: ActivityEventsConfig = {
     ...(num('exportScheduleMinutes') ? { scheduleMinutes: num('exportScheduleMinutes') } : {}),
     ...(ctx('exportBuckets')
       ? {
-          buckets: (ctx('exportBuckets') ?? '')
-            .split(',')
-            .map((b) => b.trim())
-            .filter(Boolean),
+          buckets: list('exportBuckets'),
         }
       : {}),
     ...(num('exportRetentionDays') ? { exportRetentionDays: num('exportRetentionDays') } : {}),
@@ -58,6 +62,7 @@ const config: ActivityEventsConfig = {
     ...(ctx('secretsPrefix') ? { secretsPrefix: ctx('secretsPrefix') } : {}),
     ...(num('pauseAfterHours') ? { pauseAfterHours: num('pauseAfterHours') } : {}),
     ...(num('hecMaxBatchBytes') ? { hecMaxBatchBytes: num('hecMaxBatchBytes') } : {}),
+    ...(ctx('allowPrivateCidrs') ? { allowPrivateCidrs: list('allowPrivateCidrs') } : {}),
   },
   reports: {
     ...(num('reportRetentionDays') ? { retentionDays: num('reportRetentionDays') } : {}),

@@ -235,6 +235,41 @@ describe('ActivityEventsStack', () => {
     expect(envOf('consume')).toMatchObject({ RETENTION_DAYS: '90' });
   });
 
+  it('keeps a cursor key in Secrets Manager, readable only by the functions that seal cursors', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+      KmsKeyId: Match.anyValue(),
+    });
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+    const readers = Object.values(fns)
+      .filter((f) => 'CURSOR_KEY_SECRET' in (f.Properties.Environment.Variables as Record<string, unknown>))
+      .map(
+        (f) =>
+          (f.Properties.Tags as Array<{ Key: string; Value: string }>).find((t) => t.Key === HANDLER_TAG)
+            ?.Value,
+      )
+      .sort();
+    expect(readers).toEqual(['activities', 'collect', 'report-worker']);
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('secretsmanager:GetSecretValue');
+  });
+
+  it('lets pushed destinations reach only the private ranges the deployment names', () => {
+    const t = Template.fromStack(
+      build({ export: { allowPrivateCidrs: ['10.20.0.0/16', 'fd00::/8'] } }).stack,
+    );
+    const fns = t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+    const with_ = Object.values(fns)
+      .map((f) => f.Properties.Environment.Variables as Record<string, string>)
+      .filter((v) => 'DESTINATION_ALLOW_CIDRS' in v);
+    expect(with_).toHaveLength(3);
+    for (const v of with_) expect(v.DESTINATION_ALLOW_CIDRS).toBe('10.20.0.0/16,fd00::/8');
+    const none = Template.fromStack(build().stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { DESTINATION_ALLOW_CIDRS: '' } } },
+    });
+    expect(Object.keys(none)).toHaveLength(3);
+  });
+
   it('lets the consumer write the control table (enrichment directory) and the collect function read the log but not the stream', () => {
     const fnId = (desc: RegExp) =>
       logicalIdOf('AWS::Lambda::Function', (p) => desc.test(String(p.Description ?? ''))) as string;
