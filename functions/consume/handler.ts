@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { directoryProjection } from '../shared/directory/index.js';
+import { aggregateProjection } from '../shared/aggregates/index.js';
+import { directoryProjection, userNamesProjection } from '../shared/directory/index.js';
 import { journeyProjection } from '../shared/journeys/index.js';
 import { consumeRecords, shardOfEventId } from '../shared/log/index.js';
 
@@ -14,8 +15,10 @@ const env = readHandlerEnv('consume');
 const ddb = dynamoClient();
 const projections = [
   directoryProjection({ ddb, controlTable: env.controlTable }),
+  userNamesProjection({ ddb, controlTable: env.controlTable }),
   journeyProjection({ ddb, eventsTable: env.eventsTable, retentionDays: env.retentionDays }),
   tenantsProjection({ ddb, eventsTable: env.eventsTable }),
+  aggregateProjection({ ddb, eventsTable: env.eventsTable, retentionDays: env.retentionDays }),
 ];
 
 /** Kinesis event source mapping target; reports partial batch failures. */

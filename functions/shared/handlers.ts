@@ -144,10 +144,10 @@ export const HANDLERS = {
     timeoutSeconds: API_TIMEOUT,
   },
   analytics: {
-    description: 'GET /analytics/journeys: journey analytics from counters',
+    description: 'GET /analytics/journeys: journey analytics from counters and session durations',
     trigger: HTTP,
-    env: ['eventsTable'],
-    access: { eventsTable: 'read' },
+    env: ['eventsTable', 'controlTable', 'cursorKeySecret'],
+    access: { eventsTable: 'read', controlTable: 'read', cursorKey: 'read' },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
   },

@@ -56,6 +56,13 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: `${API_PREFIX}/activities/aggregate`,
+    handler: 'activities',
+    scopes: [SCOPES.read],
+    summary: 'Count and group events over time (dashboards)',
+  },
+  {
+    method: 'GET',
     path: `${API_PREFIX}/activities/{id}`,
     handler: 'activities',
     scopes: [SCOPES.read],
@@ -130,6 +137,13 @@ export const ROUTES: readonly Route[] = [
     handler: 'analytics',
     scopes: [SCOPES.read],
     summary: 'Journey analytics from counters',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/analytics/journeys/{journey_id}`,
+    handler: 'analytics',
+    scopes: [SCOPES.read],
+    summary: 'One journey: funnel, durations, failure reasons, series',
   },
   {
     method: 'POST',

@@ -249,7 +249,7 @@ describe('ActivityEventsStack', () => {
             ?.Value,
       )
       .sort();
-    expect(readers).toEqual(['activities', 'collect', 'report-worker']);
+    expect(readers).toEqual(['activities', 'analytics', 'collect', 'report-worker']);
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('secretsmanager:GetSecretValue');
   });

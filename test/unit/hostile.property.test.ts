@@ -109,6 +109,12 @@ const PARAMS = [
   'interval',
   'format',
   'unknown',
+  'group_by',
+  'top',
+  'user',
+  'category',
+  'session_id',
+  'enrich',
 ];
 const queryValue = fc.oneof(
   fc.string({ maxLength: 30 }),
@@ -216,6 +222,8 @@ function validParts(route: Route): { params: string[]; query: string; body?: str
       body: '{"email":"a@b.example"}',
     },
     'GET /activities/v1/analytics/journeys': { params: [], query: 'interval=hour' },
+    'GET /activities/v1/analytics/journeys/{journey_id}': { params: ['signup'], query: 'interval=day' },
+    'GET /activities/v1/activities/aggregate': { params: [], query: 'group_by=type&interval=1h' },
     'POST /activities/v1/reports': { params: [], query: '', body: '{"source":"cis","format":"csv"}' },
     'GET /activities/v1/reports/{report_id}': { params: [known.report], query: '' },
   };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { padSeq } from '../../functions/shared/log/index.js';
 import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import { CSV_COLUMNS, csvCell, csvRow } from '../../functions/shared/reports/index.js';
+import { mockCursorSecret } from '../support/cursor-key.js';
 import { DynamoServiceError, type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -41,6 +42,7 @@ describe('journey counters', () => {
   let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
   let analytics: unknown;
   beforeAll(async () => {
+    mockCursorSecret();
     Object.assign(process.env, { EVENTS_TABLE: EVENTS, CONTROL_TABLE: 'j-control', RETENTION_DAYS: '90' });
     ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: 'j-control' });
     consume = (await import('../../functions/consume/handler.js')).handler as typeof consume;
@@ -157,6 +159,77 @@ describe('journey counters', () => {
     expect(all.map((j) => j.journey_id)).toEqual(['kyc', 'login', 'signup']);
   });
 
+  it('researches a journey: funnel in first-seen order with drop-off, failure reasons, session durations', async () => {
+    const t = (min: number, sec = 0) => new Date(Date.UTC(2026, 10, 20, 18, min, sec)).toISOString();
+    const ev = (type: string, session: string, at: string, extra: Record<string, string> = {}) =>
+      makeEvent({ type, timestamp: at, data: { journey_id: 'onboard', session_id: session, ...extra } });
+    const events: ActivityEvent[] = [];
+    // Five sessions: steps "email" then "phone" then "id" (ids sort otherwise), some dropping out.
+    const plan = [
+      { s: 'a', steps: ['email', 'phone', 'id'], end: 'session_end', secs: 60 },
+      { s: 'b', steps: ['email', 'phone'], end: 'session_error', reason: 'document rejected', secs: 120 },
+      { s: 'c', steps: ['email'], end: 'session_error', reason: 'document rejected', secs: 30 },
+      { s: 'd', steps: ['email', 'phone', 'id'], end: 'session_end', secs: 300 },
+      { s: 'e', steps: ['email'], end: 'session_error', reason: 'timeout', secs: 10 },
+    ];
+    plan.forEach((p, i) => {
+      events.push(ev('session_start', p.s, t(i * 5)));
+      p.steps.forEach((step, k) => {
+        events.push(ev('action_start', p.s, t(i * 5, k * 2 + 1), { step_id: step }));
+        events.push(ev('action_complete', p.s, t(i * 5, k * 2 + 2), { step_id: step }));
+      });
+      events.push(
+        ev(p.end, p.s, t(i * 5 + Math.floor(p.secs / 60), p.secs % 60), p.reason ? { reason: p.reason } : {}),
+      );
+    });
+    // Spread over shards, as Kinesis would.
+    for (let sh = 0; sh < 3; sh++) {
+      const mine = events.filter((_, i) => i % 3 === sh);
+      expect(
+        (await consume(kinesisBatch(`shardId-00000000007${sh}`, 10n, mine), ctx())).batchItemFailures,
+      ).toEqual([]);
+    }
+    const res = await invoke<{ journey: Record<string, unknown>; durations: { complete: boolean } }>(
+      analytics,
+      apiEvent({
+        path: '/activities/v1/analytics/journeys/onboard',
+        routeKey: 'GET /activities/v1/analytics/journeys/{journey_id}',
+        pathParameters: { journey_id: 'onboard' },
+        query: { from: '2026-11-20T18:00:00Z', to: '2026-11-20T19:00:00Z', interval: 'hour' },
+      }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.journey).toMatchObject({
+      journey_id: 'onboard',
+      started: 5,
+      completed_successfully: 2,
+      completed_unsuccessfully: 3,
+      success_rate: 0.4,
+      funnel: [
+        { step_id: 'email', started: 5, completed: 5, dropped_before_next: 2 },
+        { step_id: 'phone', started: 3, completed: 3, dropped_before_next: 1 },
+        { step_id: 'id', started: 2, completed: 2, dropped_before_next: null },
+      ],
+      failure_reasons: [
+        { reason: 'document rejected', count: 2 },
+        { reason: 'timeout', count: 1 },
+      ],
+      // Durations 10, 30, 60, 120, 300 s: nearest rank.
+      duration_ms: { p50: 60_000, p95: 300_000, sessions: 5 },
+    });
+    expect(res.body.durations.complete).toBe(true);
+    // The list carries the same research per journey.
+    const [listed] = await stats({
+      journey_id: 'onboard',
+      from: '2026-11-20T18:00:00Z',
+      to: '2026-11-20T19:00:00Z',
+    });
+    expect(listed).toMatchObject({
+      duration_ms: { p50: 60_000 },
+      failure_reasons: [{ reason: 'document rejected' }, { reason: 'timeout' }],
+    });
+  });
+
   it('rejects bad analytics parameters with 400 naming them', async () => {
     for (const [query, path] of [
       [{ interval: 'week' }, 'interval'],
@@ -166,7 +239,7 @@ describe('journey counters', () => {
     ] as const) {
       const res = await invoke<{ error: { details: Array<{ path: string }> } }>(
         analytics,
-        apiEvent({ query: { ...query } }),
+        apiEvent({ path: '/activities/v1/analytics/journeys', query: { ...query } }),
       );
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.body.error.details[0]?.path).toBe(path);

@@ -3,6 +3,7 @@ import { searchAttributes } from '../../functions/shared/log/index.js';
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
+  fieldValue,
   SEARCH_FILTER_ROWS,
   SEARCH_PROJECTION,
   SEARCH_SK,
@@ -27,15 +28,34 @@ const SAMPLE: Record<SearchParam, string> = {
   to: '2026-11-25T00:00:00Z',
   limit: '10',
   cursor: 'c',
+  session_id: 's-1',
+  journey_id: 'signup',
+  step_id: 'email',
+  target_resource_id: 'app-1',
+  target_resource_type: 'app',
+  actor_type: 'admin',
+  user: 'ada@example.com',
+  category: 'user_management',
+  enrich: 'true',
 };
 
 const params = SEARCH_FILTER_ROWS.map((r) => r.param as SearchParam);
 const shard = 'shardId-000000000002';
 /** An event carrying every field a filter compares. */
 const full = (): ActivityEvent =>
-  makeEvent({ tenant_id: 'acme', user_id: 'u-1', app_id: 'web', actor_id: 'admin-1', ip: '198.51.100.7' });
-const without = (e: ActivityEvent, field: string) =>
-  Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) as unknown as ActivityEvent;
+  makeEvent({
+    tenant_id: 'acme',
+    user_id: 'u-1',
+    app_id: 'web',
+    actor_id: 'admin-1',
+    ip: '198.51.100.7',
+    data: { session_id: 's-1', journey_id: 'signup', step_id: 'email' },
+  });
+const without = (e: ActivityEvent, field: string) => {
+  const out = Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) as unknown as ActivityEvent;
+  if (e.data) out.data = Object.fromEntries(Object.entries(e.data).filter(([k]) => k !== field));
+  return out;
+};
 const problems = (schema: typeof searchQuerySchema | typeof reportRequestSchema, value: unknown) => {
   const r = schema.safeParse(value);
   return r.success ? [] : r.error.issues;
@@ -65,7 +85,7 @@ describe('the search-filter table', () => {
     'writes the %s attribute on an id item for an event carrying the field, and none for one without it',
     (_p, row) => {
       const e = full();
-      expect(searchAttributes(e, shard)[row.field]).toEqual({ S: e[row.field] });
+      expect(searchAttributes(e, shard)[row.field]).toEqual({ S: fieldValue(e, row.field) });
       expect(searchAttributes(without(e, row.field), shard)).not.toHaveProperty(row.field);
     },
   );
@@ -76,7 +96,7 @@ describe('the search-filter table', () => {
     ),
   )('writes the %s key <value>#<shard> only for an event with every field of its key', (_n, index, field) => {
     const e = full();
-    const value = (index.key ?? [field]).map((f) => e[f]).join('#');
+    const value = (index.key ?? [field]).map((f) => fieldValue(e, f)).join('#');
     expect(searchAttributes(e, shard)[index.pk]).toEqual({ S: `${value}#${shard}` });
     expect(searchAttributes(without(e, field), shard)).not.toHaveProperty(index.pk);
   });

@@ -121,9 +121,19 @@ describe('search parameters', () => {
       ['t1#cis', 't1#verify', 't1#risk', 't1#admin', 't2#cis', 't2#verify', 't2#risk', 't2#admin'],
       [],
     ],
-  ])('serves %j from a key-condition query on the right index', (query, index, keys, residual) => {
+    [{ session_id: 's-9', user_id: 'u' }, 'by_session', ['s-9'], ['user_id']],
+    [{ journey_id: 'signup', source: 'cis', tenant_id: 't' }, 'by_source', ['t#cis'], [], ['journey_id']],
+    [
+      { user_id: 'u', step_id: 'email', target_resource_type: 'app' },
+      'by_user',
+      ['u'],
+      [],
+      ['step_id', 'target_resource_type'],
+    ],
+    [{ category: 'fraud_prevention', tenant_id: 't' }, 'by_source', ['t#risk'], []],
+  ])('serves %j from a key-condition query on the right index', (query, index, keys, residual, code = []) => {
     const plan = planSearch(parseSearch(query as Record<string, string>).filters, ['t1', 't2']);
-    expect(plan).toEqual({ index, keys, residual });
+    expect(plan).toEqual({ index, keys, residual, code });
   });
 });
 
@@ -222,5 +232,129 @@ describe('search results', () => {
     });
     await consume(kinesisBatch('shardId-000000000009', 1n, [old]), ctx());
     expect((await all({ user_id: 'ghost' })).ids).toEqual([]);
+  });
+});
+
+describe('search: people by name, drill-downs and admin filters', () => {
+  const mine: ActivityEvent[] = [];
+  beforeAll(async () => {
+    const at = (m: number) => new Date(Date.parse('2026-11-24T08:00:00Z') + m * 60_000).toISOString();
+    mine.push(
+      makeEvent({
+        type: 'create_user',
+        user_id: 'u-ada',
+        timestamp: at(0),
+        data: { email: 'Ada@Example.com', username: 'ada' },
+      }),
+      makeEvent({
+        type: 'user_login',
+        user_id: 'u-ada',
+        app_id: 'web',
+        timestamp: at(1),
+        data: { session_id: 'sess-1' },
+      }),
+      makeEvent({ type: 'user_logout', user_id: 'u-ada', timestamp: at(2), data: { session_id: 'sess-1' } }),
+      makeEvent({
+        type: 'user_login',
+        user_id: 'u-bob',
+        timestamp: at(3),
+        data: { session_id: 'sess-2', username: 'bob' },
+      }),
+      makeEvent({
+        type: 'action_start',
+        user_id: 'u-bob',
+        timestamp: at(4),
+        data: { journey_id: 'kyc', step_id: 'selfie', session_id: 'sess-2' },
+      }),
+      makeEvent({
+        type: 'action_start',
+        user_id: 'u-bob',
+        timestamp: at(5),
+        data: { journey_id: 'kyc', step_id: 'document', session_id: 'sess-2' },
+      }),
+      makeEvent({
+        type: 'updateApp',
+        source: 'admin',
+        actor_id: 'adm-1',
+        actor_type: 'admin',
+        target_resource_id: 'app-9',
+        target_resource_type: 'app',
+        timestamp: at(6),
+        changes: { name: { prev: 'a', current: 'b' } },
+      }),
+      makeEvent({
+        type: 'deleteUser',
+        source: 'admin',
+        actor_id: 'svc-1',
+        actor_type: 'service',
+        target_resource_id: 'u-old',
+        target_resource_type: 'user',
+        timestamp: at(7),
+      }),
+      makeEvent({ type: 'risk_recommendation', source: 'risk', user_id: 'u-ada', timestamp: at(8) }),
+    );
+    for (let s = 0; s < 2; s++) {
+      const batch = mine.filter((_, i) => i % 2 === s);
+      const res = await consume(kinesisBatch(`shardId-00000000005${s}`, 70_000n, batch), ctx());
+      expect(res.batchItemFailures).toEqual([]);
+    }
+  });
+  const window = { from: '2026-11-24T08:00:00Z', to: '2026-11-24T09:00:00Z' };
+  const idsOf = async (query: Record<string, string>) => (await all({ ...window, ...query })).ids.sort();
+  const want = (pred: (e: ActivityEvent) => boolean) =>
+    mine
+      .filter(pred)
+      .map((e) => e.id)
+      .sort();
+
+  it.each([
+    ['an email, whatever its case', { user: 'ada@example.COM' }, (e: ActivityEvent) => e.user_id === 'u-ada'],
+    ['a username', { user: 'bob' }, (e: ActivityEvent) => e.user_id === 'u-bob'],
+    [
+      'a user id',
+      { user: 'u-ada', type: 'user_login' },
+      (e: ActivityEvent) => e.user_id === 'u-ada' && e.type === 'user_login',
+    ],
+    ['a session', { session_id: 'sess-2' }, (e: ActivityEvent) => e.data?.session_id === 'sess-2'],
+    [
+      'a journey step',
+      { journey_id: 'kyc', step_id: 'selfie' },
+      (e: ActivityEvent) => e.data?.step_id === 'selfie',
+    ],
+    [
+      'a target type and actor type',
+      { target_resource_type: 'app', actor_type: 'admin' },
+      (e: ActivityEvent) => e.type === 'updateApp',
+    ],
+    [
+      'a target',
+      { source: 'admin', target_resource_id: 'u-old' },
+      (e: ActivityEvent) => e.type === 'deleteUser',
+    ],
+    ['a category', { category: 'fraud_prevention' }, (e: ActivityEvent) => e.source === 'risk'],
+  ])('finds exactly the events of %s', async (_n, query, pred) => {
+    expect(await idsOf(query)).toEqual(want(pred));
+  });
+
+  it('finds nothing, without an error, for a user nobody is', async () => {
+    const res = await find({ ...window, user: 'nobody@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([]);
+  });
+
+  it('adds the directory names to a page with enrich=true, in one batched lookup', async () => {
+    const res = await find({ ...window, user: 'u-ada', enrich: 'true' });
+    expect(res.status).toBe(200);
+    expect(res.body.data.length).toBeGreaterThan(0);
+    for (const e of res.body.data)
+      expect((e as unknown as { user_email?: string }).user_email).toBe('Ada@Example.com');
+    const plain = await find({ ...window, user: 'u-ada' });
+    expect((plain.body.data[0] as unknown as { user_email?: string }).user_email).toBeUndefined();
+  });
+
+  it('refuses a category of another source than the one asked for', async () => {
+    const res = await find({ category: 'admin', source: 'cis' });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.details?.[0]).toMatchObject({ path: 'category' });
   });
 });

@@ -17,3 +17,4 @@ export {
   readEntry,
   writeEntry,
 } from './directory.js';
+export { userNamesProjection, usersNamed } from './names.js';

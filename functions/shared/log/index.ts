@@ -10,6 +10,7 @@ export {
   type ShardRecord,
   type StoredEvent,
 } from './consume.js';
+export { applyCounts, type CounterItem, type CounterPart } from './counters.js';
 export {
   type EventRefs,
   eventItem,

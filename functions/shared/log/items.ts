@@ -2,6 +2,7 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-s
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
+  fieldValue,
   SEARCH_INDEXES,
   SEARCH_SK,
   type Source,
@@ -56,11 +57,11 @@ export function searchAttributes(e: ActivityEvent, shardId: string): Record<stri
     [SEARCH_SK]: { S: searchSortKey(e.timestamp, e.id) },
   };
   for (const row of ATTRIBUTE_ROWS) {
-    const v = e[row.field];
+    const v = fieldValue(e, row.field);
     if (v) out[row.field] = { S: v };
   }
   for (const index of SEARCH_INDEXES) {
-    const parts = index.key.map((f) => e[f]);
+    const parts = index.key.map((f) => fieldValue(e, f));
     if (parts.every((p) => p)) out[index.pk] = { S: `${parts.join('#')}#${shardId}` };
   }
   return out;

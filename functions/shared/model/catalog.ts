@@ -4,12 +4,15 @@ import type { Source } from './sources.js';
 
 export type { FieldSpec, FieldType } from './catalog-fields.js';
 
-export type Category =
-  | 'journeys'
-  | 'user_management'
-  | 'identity_verification'
-  | 'fraud_prevention'
-  | 'admin';
+/** The catalog's categories (seed 002's groups; `admin` for admin activity). */
+export const CATEGORIES = [
+  'journeys',
+  'user_management',
+  'identity_verification',
+  'fraud_prevention',
+  'admin',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export interface EventType {
   /** The value of an event's `type`. */
@@ -337,3 +340,9 @@ export const JOURNEY_TYPES = {
   stepStarted: 'action_start',
   stepCompleted: 'action_complete',
 } as const;
+
+/** The types of a category, and the one source they all belong to. */
+export function categoryTypes(category: Category): { source: Source; types: ReadonlySet<string> } {
+  const types = CATALOG.filter((t) => t.category === category);
+  return { source: (types[0] as EventType).source, types: new Set(types.map((t) => t.type)) };
+}

@@ -3,7 +3,16 @@
  * the stream record format, and the domain errors. Depends on nothing else in functions/shared.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
-export { CATALOG, catalogFor, displayName, JOURNEY_TYPES, lookupType } from './catalog.js';
+export {
+  CATALOG,
+  CATEGORIES,
+  type Category,
+  catalogFor,
+  categoryTypes,
+  displayName,
+  JOURNEY_TYPES,
+  lookupType,
+} from './catalog.js';
 export {
   conflict,
   DomainError,
@@ -39,13 +48,16 @@ export {
   ATTRIBUTE_ROWS,
   type AttributeFilter,
   type AttributeRow,
+  CODE_FILTER_ROWS,
   FILTER_ROWS,
   type FilterField,
+  fieldValue,
   filterName,
   REPORT_PARAMS,
   type ReportParam,
   SEARCH_FILTER_ROWS,
   SEARCH_FILTERS,
+  type SearchFilterSpec,
   type SearchFilters,
   type SearchIndexName,
   type SearchParam,

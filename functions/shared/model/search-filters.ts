@@ -1,4 +1,6 @@
+import { CATEGORIES } from './catalog.js';
 import type { ActivityEvent } from './event-schema.js';
+import { DATA_KEY_FIELDS } from './event-schema.js';
 import { SOURCES } from './sources.js';
 import { z } from './zod.js';
 
@@ -10,10 +12,23 @@ import { z } from './zod.js';
  * of the filters an index does not cover, and the filters a report request accepts (`reports/`).
  */
 
-/** The event fields a filter can compare: the string-valued fields of a stored event. */
-export type FilterField = {
-  [K in keyof ActivityEvent]-?: NonNullable<ActivityEvent[K]> extends string ? K : never;
-}[keyof ActivityEvent];
+/**
+ * The event fields a filter can compare: the string-valued top-level fields of a stored event, and the
+ * `data` fields that are bounded like keys (journey, session and step ids: DATA_KEY_FIELDS).
+ */
+export type FilterField =
+  | {
+      [K in keyof ActivityEvent]-?: NonNullable<ActivityEvent[K]> extends string ? K : never;
+    }[keyof ActivityEvent]
+  | (typeof DATA_KEY_FIELDS)[number];
+
+const DATA_FIELDS: ReadonlySet<string> = new Set(DATA_KEY_FIELDS);
+
+/** An event's value of a filter field (a data field's only when it is a non-empty string). */
+export function fieldValue(e: ActivityEvent, field: FilterField): string | undefined {
+  const v = DATA_FIELDS.has(field) ? e.data?.[field] : e[field as keyof ActivityEvent];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
 
 /** A search index over id items, declared on the row of the filter it serves. */
 export interface FilterIndexSpec {
@@ -60,6 +75,13 @@ export interface SearchFilterSpec {
   reportValue?: z.ZodType;
   /** Paging, not a filter: not part of the filters, their cursor hash or a report. */
   paging?: true;
+  /**
+   * Resolved before planning rather than compared: `user` (an id, email or username, through the directory)
+   * and `category` (the catalog's types of the category). Their resolved values land in other filters.
+   */
+  resolved?: true;
+  /** A switch of the response (`enrich`), not a filter. */
+  option?: true;
 }
 
 export const MAX_LIMIT = 1000;
@@ -142,6 +164,44 @@ export const SEARCH_FILTERS = [
     index: { name: 'by_ip', pk: 'gi', priority: 3 },
     report: true,
   },
+  // Filters the console's drill-downs need. Without an attribute of their own, they are tested on the events an
+  // index query reads (in code, after DynamoDB's FilterExpression), so no deployed index changes.
+  {
+    param: 'session_id',
+    value: ref.optional(),
+    field: 'session_id',
+    // The most selective of all: a session's events.
+    index: { name: 'by_session', pk: 'gn', priority: 0 },
+    report: true,
+  },
+  { param: 'journey_id', value: ref.optional(), field: 'journey_id', report: true },
+  { param: 'step_id', value: ref.optional(), field: 'step_id', report: true },
+  { param: 'target_resource_id', value: ref.optional(), field: 'target_resource_id', report: true },
+  {
+    param: 'target_resource_type',
+    value: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    field: 'target_resource_type',
+    report: true,
+  },
+  {
+    param: 'actor_type',
+    value: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    field: 'actor_type',
+    report: true,
+  },
+  {
+    param: 'user',
+    /** A user id, an email or a username: resolved to user ids through the directory. */
+    value: z.string().min(1, 'must not be empty').max(320, 'must be at most 320 characters').optional(),
+    resolved: true,
+    report: true,
+  },
+  {
+    param: 'category',
+    value: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+    resolved: true,
+    report: true,
+  },
   // The time range: the sort-key condition of every query, not an attribute.
   { param: 'from', value: iso.optional(), report: true },
   { param: 'to', value: iso.optional(), report: true },
@@ -157,10 +217,17 @@ export const SEARCH_FILTERS = [
     report: false,
   },
   { param: 'cursor', value: z.string().min(1).optional(), paging: true, report: false },
+  {
+    param: 'enrich',
+    /** `true`: add the directory's user_email, app_name, actor_email and actor_roles to each event. */
+    value: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
+    option: true,
+    report: false,
+  },
 ] as const satisfies readonly SearchFilterSpec[];
 
 type Row = (typeof SEARCH_FILTERS)[number];
-type FilterRow = Exclude<Row, { paging: true }>;
+type FilterRow = Exclude<Row, { paging: true } | { option: true }>;
 type NameOf<R> = R extends { filter: infer N extends string } ? N : R extends { param: infer P } ? P : never;
 
 export type SearchParam = Row['param'];
@@ -181,8 +248,13 @@ export const filterName = (r: SearchFilterSpec): string => r.filter ?? r.param;
 /** The table's rows as specs (without the literal types). */
 export const SEARCH_FILTER_ROWS: readonly SearchFilterSpec[] = SEARCH_FILTERS;
 
-/** The rows that are filters (everything but paging), in table order. */
-export const FILTER_ROWS = SEARCH_FILTER_ROWS.filter((r) => !r.paging);
+/** The rows that are filters (everything but paging and options), in table order. */
+export const FILTER_ROWS = SEARCH_FILTER_ROWS.filter((r) => !r.paging && !r.option);
+
+/** Filter rows tested on the events themselves (no attribute of their own): compared in code. */
+export const CODE_FILTER_ROWS = FILTER_ROWS.filter(
+  (r): r is SearchFilterSpec & { field: FilterField } => r.field !== undefined && r.attribute === undefined,
+);
 
 /** A row stored as a filter attribute on id items. */
 export type AttributeRow = SearchFilterSpec & { field: FilterField; attribute: 'always' | 'sparse' };

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { enrichEvents, usersNamed } from '../directory/index.js';
 import { listWatermarks } from '../log/index.js';
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
   type AttributeFilter,
   type AttributeRow,
+  CODE_FILTER_ROWS,
+  categoryTypes,
   DomainError,
   type ErrorDetail,
   FILTER_ROWS,
   type FilterField,
+  fieldValue,
   filterName,
   invalid,
   lookupType,
@@ -17,6 +21,7 @@ import {
   SEARCH_FILTERS,
   SEARCH_INDEXES,
   SEARCH_SK,
+  type SearchFilterSpec,
   type SearchFilters,
   type SearchIndex,
   type SearchIndexName,
@@ -46,11 +51,13 @@ export interface SearchPlan {
   keys: string[];
   /** Filters the index key does not cover, applied with a FilterExpression. */
   residual: AttributeFilter[];
+  /** Filters the index key does not cover and no attribute carries: tested on the events read. */
+  code: string[];
 }
 
 /** The filter row of an event field (an index key field). */
-function rowOf(field: FilterField): AttributeRow {
-  const row = ATTRIBUTE_ROWS.find((r) => r.field === field);
+function rowOf(field: FilterField): SearchFilterSpec {
+  const row = FILTER_ROWS.find((r) => r.field === field);
   if (!row) throw new Error(`no search filter on ${field}`);
   return row;
 }
@@ -88,7 +95,10 @@ export function planSearch(f: SearchFilters, tenants: readonly string[]): Search
     const residual = residualOrder.filter(
       (name) => !covered.has(name) && filterValues(f, name) !== undefined,
     ) as AttributeFilter[];
-    return { index: index.name, keys: combos.map((c) => c.join('#')), residual };
+    const code = CODE_FILTER_ROWS.map(filterName).filter(
+      (name) => !covered.has(name) && filterValues(f, name) !== undefined,
+    );
+    return { index: index.name, keys: combos.map((c) => c.join('#')), residual, code };
   }
   throw new Error('no search index serves these filters');
 }
@@ -107,6 +117,7 @@ export function parseSearch(query: Record<string, string | undefined>): {
   filters: SearchFilters;
   limit: number;
   cursor?: string;
+  enrich: boolean;
 } {
   const q = parseWith(searchQuerySchema, query, 'search parameters');
   const problems: ErrorDetail[] = [];
@@ -146,11 +157,20 @@ export function parseSearch(query: Record<string, string | undefined>): {
   }
   if (from && to && Date.parse(from) > Date.parse(to))
     problems.push({ path: 'from', message: 'must not be after to' });
+  // A category is a set of types of one source: the search reads that source and keeps those types.
+  const category = (filters as SearchFilters).category;
+  if (category) {
+    const c = categoryTypes(category);
+    if (q.source && q.source !== c.source)
+      problems.push({ path: 'category', message: `'${category}' holds ${c.source} events, not ${q.source}` });
+    else filters.source = c.source;
+  }
   if (problems.length > 0) throw invalid('invalid search parameters', problems);
   if (from) filters.from = new Date(from).toISOString();
   if (to) filters.to = new Date(to).toISOString();
   const { limit, cursor } = q;
-  return { filters: filters as SearchFilters, limit, ...(cursor ? { cursor } : {}) };
+  const enrich = (q as { enrich?: string }).enrich === 'true';
+  return { filters: filters as SearchFilters, limit, ...(cursor ? { cursor } : {}), enrich };
 }
 
 function filtersHash(f: SearchFilters): string {
@@ -193,6 +213,8 @@ export const SEARCH_MAX_BYTES = 4 * 1024 * 1024;
 export interface SearchDeps {
   ddb: DynamoDBClient;
   eventsTable: string;
+  /** The directory (enrichment, and the `user` filter's emails and usernames). */
+  controlTable: string;
   /** The key cursors are sealed with. */
   cursorKey: Lazy<Uint8Array>;
   now?: () => number;
@@ -219,12 +241,15 @@ export async function search(
   deps: SearchDeps,
   query: Record<string, string | undefined>,
 ): Promise<SearchPage> {
-  const { filters: f, limit, cursor } = parseSearch(query);
+  const { filters: parsed, limit, cursor, enrich } = parseSearch(query);
   const key = await deps.cursorKey();
-  const boundary = cursor ? decodeSearchCursor(key, f, cursor) : undefined;
+  const f = await resolveUser(parsed, deps);
+  if (f.user_id !== undefined && f.user_id.length === 0) return { data: [], next_cursor: null };
+  const boundary = cursor ? decodeSearchCursor(key, parsed, cursor) : undefined;
   // A page below the start of the window is empty (a cursor is sealed, but its window may have been narrowed).
   if (boundary !== undefined && f.from !== undefined && boundary <= f.from)
     return { data: [], next_cursor: null };
+  const codeTest = codeFilter(f);
   // Only a search over an index keyed by tenant, without a tenant filter, needs the list of tenants.
   const needsTenants = readsEveryTenant(f, planSearch(f, []).index);
   const [wms, tenants] = await Promise.all([
@@ -282,7 +307,9 @@ export async function search(
         const sk = item[SEARCH_SK]?.S ?? '';
         // The boundary is inclusive in the key condition and exclusive for paging.
         if (boundary !== undefined && sk >= boundary) continue;
-        out.matches.push({ sk, json: item.e?.S ?? '{}' });
+        const json = item.e?.S ?? '{}';
+        if (codeTest && !codeTest(JSON.parse(json) as ActivityEvent)) continue;
+        out.matches.push({ sk, json });
       }
       start = res.LastEvaluatedKey;
       if (start) out.lowest = start[SEARCH_SK]?.S;
@@ -316,8 +343,39 @@ export async function search(
     : (page.length === limit || page.length < safe.length) && last
       ? last.sk
       : cutoff;
+  const data = page.map((m) => JSON.parse(m.json) as ActivityEvent);
+  // The people and things by name: one batched directory lookup for the page.
+  if (enrich) await enrichEvents(data, { ddb: deps.ddb, controlTable: deps.controlTable });
   return {
-    data: page.map((m) => JSON.parse(m.json) as ActivityEvent),
-    next_cursor: nextBoundary ? encodeSearchCursor(key, f, nextBoundary) : null,
+    data,
+    // Bound to the filters as given (the user filter's resolution may change with the directory).
+    next_cursor: nextBoundary ? encodeSearchCursor(key, parsed, nextBoundary) : null,
   };
+}
+
+/**
+ * The `user` filter as user ids: the directory's users with that email or username, and the value itself as
+ * an id. With a `user_id` filter too, only ids that are both. An unknown value is simply an id nobody has.
+ */
+async function resolveUser(f: SearchFilters, deps: SearchDeps): Promise<SearchFilters> {
+  if (f.user === undefined) return f;
+  const found = await usersNamed(deps, f.user);
+  let ids = [...new Set([f.user, ...found])];
+  if (f.user_id !== undefined) ids = ids.filter((id) => id === f.user_id);
+  const { user: _user, user_id: _id, ...rest } = f;
+  return { ...rest, user_id: ids } as unknown as SearchFilters;
+}
+
+/** The test of the filters no attribute carries (journey, step, target, actor type, category), or none. */
+function codeFilter(f: SearchFilters): ((e: ActivityEvent) => boolean) | undefined {
+  const tests: Array<(e: ActivityEvent) => boolean> = [];
+  for (const row of CODE_FILTER_ROWS) {
+    const v = (f as Record<string, unknown>)[filterName(row)];
+    if (typeof v === 'string') tests.push((e) => fieldValue(e, row.field) === v);
+  }
+  if (f.category) {
+    const { types } = categoryTypes(f.category);
+    tests.push((e) => types.has(e.type));
+  }
+  return tests.length === 0 ? undefined : (e) => tests.every((t) => t(e));
 }
