@@ -19,8 +19,9 @@ const pct = (x: number) => `${fmt(x * 100)}%`;
 const usd = (x: number, digits = 4) => `$${x.toFixed(digits)}`;
 
 export function renderPerformanceDoc(r: BenchResults, template: string): string {
-  const { cpu, cold_start: cold, e2e, cost } = r;
-  if (!cpu || !cold || !e2e || !cost) throw new Error('the performance page needs a run of all four groups');
+  const { cpu, cold_start: cold, e2e, cost, aggregate: agg } = r;
+  if (!cpu || !cold || !e2e || !cost || !agg)
+    throw new Error('the performance page needs a run of all five groups');
   const cell = (path: string, batch: number) => {
     const c = cpu.cells.find((x) => x.path === path && x.batch === batch);
     if (!c)
@@ -183,6 +184,23 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       'one directory lookup per distinct id per invocation (about one per event in this mix), against a collect that never parses an event; the cache is per invocation by design, so lookups cannot be amortised (section 1).',
     'slowest init, × baseline': `the handlers that need a second or third SDK package on every request (report worker, redrive, directory) load it at init: a client package alone costs ${V.PKG_RANGE}× the baseline to import (section 2).`,
   };
+  V.AGG_EVENTS = fmt(agg.events_counted);
+  V.AGG_ITEMS = fmt(agg.counter_items);
+  V.AGG_SECONDS = fmt(agg.projection_seconds);
+  V.AGG_TABLE = mdTable(
+    ['query', 'events counted', 'items read', 'queries', 'ms p50', 'ms p90'],
+    [
+      ...agg.queries.map((q) => [q.name, q.total, q.items_read, q.queries, q.ms_p50, q.ms_p90]),
+      [
+        `a search page: the newest 100 of one source (${fmt(agg.search_page.stored_events)} stored)`,
+        100,
+        agg.search_page.items_read,
+        agg.search_page.queries,
+        agg.search_page.ms_p50,
+        '',
+      ],
+    ],
+  );
   V.TARGETS = r.targets
     .map((t) => {
       const value = t.value === null ? '–' : t.target.includes('%') ? pct(t.value) : fmt(t.value);

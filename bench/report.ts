@@ -1,3 +1,4 @@
+import type { AggregateResult } from './aggregate.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { CostResult } from './cost.js';
 import { CPU_PATHS, type CpuResult } from './cpu.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
   cold_start?: ColdStartResult;
   e2e?: E2eResult;
   cost?: CostResult;
+  aggregate?: AggregateResult;
   targets: Target[];
 }
 
@@ -230,6 +232,29 @@ export function renderReport(r: BenchResults): string {
       `fixed per month: ${Object.entries(c.fixed_usd_per_month)
         .map(([k, v]) => `${k} ${usd(v)}`)
         .join('; ')}`,
+      '',
+    );
+  }
+  if (r.aggregate) {
+    const a = r.aggregate;
+    out.push(
+      `5. Aggregates over 24 h of ${fmt(a.events_counted)} events (${a.shards} shards, ${fmt(a.counter_items)} counter items, counted in ${fmt(a.projection_seconds)} s)`,
+    );
+    out.push(
+      table(
+        ['query', 'total', 'items read', 'queries', 'ms p50', 'ms p90'],
+        [
+          ...a.queries.map((q) => [q.name, q.total, q.items_read, q.queries, q.ms_p50, q.ms_p90]),
+          [
+            `search page (100 of ${fmt(a.search_page.stored_events)} stored)`,
+            '',
+            a.search_page.items_read,
+            a.search_page.queries,
+            a.search_page.ms_p50,
+            '',
+          ],
+        ],
+      ),
       '',
     );
   }

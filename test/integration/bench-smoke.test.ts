@@ -69,4 +69,17 @@ describe('npm run bench -- --smoke', () => {
     expect(r.targets.map((t) => t.name)).toContain('slowest init, × baseline');
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
+
+  it('counts aggregates from counter items, reading fewer for coarser resolutions', () => {
+    const a = r.aggregate;
+    expect(a?.events_counted).toBe(2_000);
+    expect(a?.counter_items).toBeGreaterThan(0);
+    for (const q of a?.queries ?? []) expect(q.items_read, q.name).toBeGreaterThan(0);
+    const [totals, hourly, fiveMinutes] = a?.queries ?? [];
+    expect(totals?.items_read).toBeLessThanOrEqual(hourly?.items_read ?? 0);
+    expect(hourly?.items_read).toBeLessThan(fiveMinutes?.items_read ?? 0);
+    // The day's totals count every event of the window.
+    expect(a?.queries[0]?.total).toBeGreaterThan(1_900);
+    expect(a?.search_page.items_read).toBeGreaterThan(0);
+  });
 });

@@ -132,6 +132,38 @@ describe('README commands', () => {
       completed_successfully: 1,
       steps: [{ step_id: 'email', started: 1, completed: 1 }],
     });
+    // ada@example.com is u-43 (Try it created her): found by email, with her email added.
+    const byEmail = JSON.parse(
+      lines.find((l) => l.startsWith('{"data"') && l.includes('"user_email"')) ?? '{}',
+    );
+    expect(byEmail.data.length).toBeGreaterThan(0);
+    expect(
+      byEmail.data.every(
+        (e: { user_id: string; user_email: string }) =>
+          e.user_id === 'u-43' && e.user_email === 'ada@example.com',
+      ),
+    ).toBe(true);
+    const agg = JSON.parse(lines.find((l) => l.includes('"counted_from"')) ?? '{}');
+    expect(agg).toMatchObject({ interval: '1h', group_by: ['type'], counted_from: 'counters' });
+    expect(agg.series).toHaveLength(25);
+    expect(agg.total).toBeGreaterThanOrEqual(2);
+    expect(agg.groups.map((g: { key: { type: string } }) => g.key.type)).toEqual(
+      expect.arrayContaining(['create_user', 'user_login']),
+    );
+    const detail = JSON.parse(lines.find((l) => l.includes('"journey":{')) ?? '{}');
+    expect(detail.journey).toMatchObject({
+      journey_id: 'signup',
+      funnel: [{ step_id: 'email', started: 1, completed: 1, dropped_before_next: null }],
+      duration_ms: { sessions: 1 },
+    });
+    // The drill-down is the last search of the block.
+    const stepEvents = JSON.parse(
+      lines.findLast((l) => l.startsWith('{"data"') && l.includes('"step_id":"email"')) ?? '{}',
+    );
+    expect(stepEvents.data.map((e: { type: string }) => e.type).sort()).toEqual([
+      'action_complete',
+      'action_start',
+    ]);
     const header = lines.findIndex((l) => l.startsWith('id,timestamp,received_at,type,source'));
     expect(header).toBeGreaterThan(-1);
     const rows = lines.slice(header + 1).filter((l) => /^[0-9A-Za-z]/.test(l));
