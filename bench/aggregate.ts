@@ -75,7 +75,13 @@ export async function runAggregate(opts: AggregateOptions): Promise<AggregateRes
     const now = Date.now();
     const end = Math.floor(now / HOUR) * HOUR;
     const start = end - 24 * HOUR;
-    const types = CATALOG.filter((t) => !t.origin.service).slice(0, 40);
+    // 40 types, 10 of each source, interleaved (so every source and category has events).
+    const bySource = (src: Source) => CATALOG.filter((t) => t.source === src && !t.origin.service);
+    const pools = (['cis', 'verify', 'risk', 'admin'] as const).map(bySource);
+    const types = Array.from({ length: 40 }, (_, i) => {
+      const pool = pools[i % 4] as typeof CATALOG;
+      return pool[Math.floor(i / 4) % pool.length] as (typeof CATALOG)[number];
+    });
     const projection = aggregateProjection({
       ddb: fake.client,
       eventsTable: names.eventsTable,

@@ -1,4 +1,5 @@
-import { catalogFor, parseWith, SOURCES, z } from '../shared/model/index.js';
+import * as z from 'zod';
+import { catalogFor, parseWith, SOURCES } from '../shared/model/index.js';
 
 import { httpHandler, json } from '../shared/platform/index.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { lazy } from '../../functions/shared/platform/clients/lazy.js';
 import { HANDLER_BUNDLING } from '../../lib/service-function.js';
@@ -8,8 +8,10 @@ import { HANDLER_BUNDLING } from '../../lib/service-function.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A handler bundled as lib/service-function.ts bundles it (the SDK external), and the SDK packages it imports. */
-async function sdkImports(name: string): Promise<{ atInit: string[]; onUse: string[] }> {
-  const out = await build({
+async function sdkImports(
+  name: string,
+): Promise<{ atInit: string[]; onUse: string[]; minifiedBytes: number }> {
+  const options: BuildOptions & { write: false } = {
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     bundle: true,
     write: false,
@@ -19,12 +21,14 @@ async function sdkImports(name: string): Promise<{ atInit: string[]; onUse: stri
     mainFields: HANDLER_BUNDLING.mainFields,
     external: HANDLER_BUNDLING.externalModules,
     logLevel: 'silent',
-  });
+  };
+  const [out, minified] = await Promise.all([build(options), build({ ...options, minify: true })]);
   const code = out.outputFiles[0]?.text ?? '';
   const found = (re: RegExp) => [...new Set([...code.matchAll(re)].map((m) => m[1] as string))].sort();
   return {
     atInit: found(/(?:^|\n)import\s+(?:[^'"]*?\s+from\s+)?["'](@aws-sdk\/[a-z0-9-]+)["']/g),
     onUse: found(/import\(\s*["'](@aws-sdk\/[a-z0-9-]+)["']\s*\)/g),
+    minifiedBytes: minified.outputFiles[0]?.contents.length ?? 0,
   };
 }
 
@@ -78,11 +82,13 @@ describe('lazily loaded SDK clients', () => {
       '@aws-sdk/client-s3',
       '@aws-sdk/client-secrets-manager',
     ]);
-    expect(imports.collect).toEqual({
+    expect(imports.collect).toMatchObject({
       atInit: ['@aws-sdk/client-dynamodb'],
       onUse: ['@aws-sdk/client-secrets-manager'],
     });
     expect(imports.activities.onUse).toEqual(['@aws-sdk/client-secrets-manager']);
+    // Every bundle stays small: a value use of a whole library namespace (zod's, say) would pull in all of it.
+    for (const h of handlers) expect(imports[h].minifiedBytes, h).toBeLessThan(250 * 1024);
   }, 60_000);
 
   it('makes lazy clients at cold start only in the handlers whose every request needs them', () => {

@@ -1,4 +1,5 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { listWatermarks } from '../log/index.js';
 import {
   type ActivityEvent,
@@ -8,7 +9,6 @@ import {
   lookupType,
   parseWith,
   type SearchFilters,
-  z,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { queryAll } from '../platform/dynamo/index.js';

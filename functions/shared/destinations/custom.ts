@@ -1,4 +1,4 @@
-import { z } from '../model/index.js';
+import * as z from 'zod';
 import { definePull } from './define.js';
 
 /** `custom`: the consumer collects batches with POST /activities/collect; nothing is pushed. */

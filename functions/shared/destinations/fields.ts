@@ -1,4 +1,4 @@
-import { z } from '../model/index.js';
+import * as z from 'zod';
 
 /** Field formats several destination kinds share. */
 

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from '../model/index.js';
+import * as z from 'zod';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { s3Sdk } from '../platform/clients/s3.js';
 import { definePush } from './define.js';

@@ -1,5 +1,5 @@
+import * as z from 'zod';
 import type { ErrorDetail } from '../model/index.js';
-import { z } from '../model/index.js';
 import { custom } from './custom.js';
 import type { DestinationDefinition } from './define.js';
 import { deliverGcs, gcs } from './gcs.js';

@@ -1,4 +1,4 @@
-import { z } from '../model/index.js';
+import * as z from 'zod';
 import { definePush } from './define.js';
 import { bucket, prefix } from './fields.js';
 import { objectKey, putBatchObject } from './object-store.js';

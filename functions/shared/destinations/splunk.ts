@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
 import type { ActivityEvent } from '../model/index.js';
-import { z } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/index.js';
 import { definePush } from './define.js';

@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import * as z from 'zod';
 import { auditEvent, diff, recordAudit } from '../ingest/index.js';
-import { conflict, invalid, parseWith, z } from '../model/index.js';
+import { conflict, invalid, parseWith } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';
 import {

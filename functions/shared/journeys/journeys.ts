@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import {
   applyCounts,
   type CounterItem,
@@ -7,7 +8,7 @@ import {
   type Projection,
   type StoredEvent,
 } from '../log/index.js';
-import { invalid, JOURNEY_TYPES, parseWith, type Source, z } from '../model/index.js';
+import { invalid, JOURNEY_TYPES, parseWith, type Source } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { queryAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';

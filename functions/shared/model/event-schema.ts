@@ -1,8 +1,9 @@
+import * as z from 'zod';
 import { type FieldSpec, lookupType } from './catalog.js';
 import { type ErrorDetail, formatPath } from './errors.js';
 import { EMPTY_REF_MESSAGE, EVENT_FIELDS, type EventField } from './event-fields.js';
 import type { Source } from './sources.js';
-import { z } from './zod.js';
+import { zodMessages } from './zod.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -230,7 +231,7 @@ export function validateEvents(rawEvents: readonly unknown[], now: number): Vali
   for (let index = 0; index < rawEvents.length; index++) {
     const raw = rawEvents[index];
     const fast = fastInputEvent(raw);
-    const parsed = fast ? undefined : inputEventSchema.safeParse(raw);
+    const parsed = fast ? undefined : inputEventSchema.safeParse(raw, { error: zodMessages });
     let ok = fast !== undefined || parsed?.success === true;
     if (parsed && !parsed.success) {
       for (const issue of parsed.error.issues) {

@@ -73,4 +73,4 @@ export {
   type TableSpec,
 } from './tables.js';
 export { parseJson, parseWith } from './validation.js';
-export { z } from './zod.js';
+export { zodMessages } from './zod.js';

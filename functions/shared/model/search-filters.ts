@@ -1,8 +1,8 @@
+import * as z from 'zod';
 import { CATEGORIES } from './catalog.js';
 import type { ActivityEvent } from './event-schema.js';
 import { DATA_KEY_FIELDS } from './event-schema.js';
 import { SOURCES } from './sources.js';
-import { z } from './zod.js';
 
 /**
  * The search filters, one row per query parameter of GET /activities (docs/search.md). Everything else

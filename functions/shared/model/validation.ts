@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { DomainError, type ErrorDetail, formatPath, invalid } from './errors.js';
+import { zodMessages } from './zod.js';
 
 /** A request body's JSON text, parsed; empty or malformed text is an `invalid_json` error. */
 export function parseJson(text: string): unknown {
@@ -23,7 +24,7 @@ export function parseWith<S extends z.ZodType>(
   what: string,
   prefix = '',
 ): z.output<S> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: zodMessages });
   if (parsed.success) return parsed.data;
   throw invalid(`invalid ${what}`, zodDetails(parsed.error, prefix));
 }

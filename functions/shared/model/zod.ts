@@ -1,11 +1,13 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 
 /**
- * The project's zod: every schema is built with this one, configured so that no message of a response is zod's
- * default English ("Too big: expected string to have <=256 characters"): a schema's own message wins, and
- * every other issue is told in the same words as the rest of the API (what the value must be, the range).
+ * The messages of zod issues a schema does not word itself, in the API's words (what the value must be, the
+ * range), so no response carries zod's default English ("Too big: expected string to have <=256
+ * characters"). Passed as the error map of every parse whose issues reach a client (`parseWith`,
+ * `validateEvents`): a schema's own message still wins. (A per-parse map, not `z.config`: configuring zod
+ * globally would need the `z` namespace as a value, which puts all of zod, locales included, in every bundle.)
  */
-function message(issue: z.core.$ZodRawIssue): string | undefined {
+export function zodMessages(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return 'is required';
@@ -66,7 +68,3 @@ function message(issue: z.core.$ZodRawIssue): string | undefined {
       return 'is not valid';
   }
 }
-
-z.config({ customError: message });
-
-export { z };

@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { HANDLERS, type HandlerName } from '../handlers.js';
-import { ENV, type EnvKey, SOURCES, type Source, z } from '../model/index.js';
+import { ENV, type EnvKey, SOURCES, type Source } from '../model/index.js';
 
 /**
  * Where each variable's value comes from:

@@ -13,6 +13,7 @@ import {
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
 import { enrichEvents, newDirectoryCache } from '../directory/index.js';
 import { auditEvent, recordAudit } from '../ingest/index.js';
 import { expiresAt } from '../log/index.js';
@@ -24,7 +25,6 @@ import {
   type ReportParam,
   SEARCH_FILTER_ROWS,
   type SEARCH_FILTERS,
-  z,
 } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { enrichEvents, usersNamed } from '../directory/index.js';
 import { listWatermarks } from '../log/index.js';
 import {
@@ -27,7 +28,6 @@ import {
   type SearchIndexName,
   seal,
   unseal,
-  z,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 

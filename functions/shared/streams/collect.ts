@@ -1,6 +1,7 @@
+import * as z from 'zod';
 import { isPull, PULL_KINDS } from '../destinations/index.js';
 import { type DirectoryCache, newDirectoryCache } from '../directory/index.js';
-import { conflict, invalid, notFound, parseWith, SOURCES, z } from '../model/index.js';
+import { conflict, invalid, notFound, parseWith, SOURCES } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

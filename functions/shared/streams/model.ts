@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { type Destination, destinationSchema, isPull } from '../destinations/index.js';
-import { lookupType, SOURCES, type Source, z } from '../model/index.js';
+import { lookupType, SOURCES, type Source } from '../model/index.js';
 
 import { API_PREFIX } from '../routes.js';
 
