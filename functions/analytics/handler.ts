@@ -1,17 +1,10 @@
 import { journeyAnalytics } from '../shared/journeys/index.js';
-import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { secretsClient } from '../shared/platform/clients/secrets-manager.js';
-import { dispatch, httpHandler, json, readHandlerEnv, secretKey } from '../shared/platform/index.js';
+import { storeReaderDeps } from '../shared/platform/clients/reader.js';
+import { dispatch, httpHandler, json, readHandlerEnv } from '../shared/platform/index.js';
 import { API_PREFIX } from '../shared/routes.js';
 
-const env = readHandlerEnv('analytics');
-const deps = {
-  ddb: dynamoClient(),
-  eventsTable: env.eventsTable,
-  controlTable: env.controlTable,
-  // Session durations page through the search indexes with cursors sealed with this key.
-  cursorKey: secretKey(secretsClient(), env.cursorKeySecret),
-};
+// Session durations page through the search indexes with cursors sealed with the cursor key.
+const deps = storeReaderDeps(readHandlerEnv('analytics'));
 
 /** GET /analytics/journeys[?from&to&journey_id&interval] and GET /analytics/journeys/{journey_id} */
 export const handler = httpHandler(

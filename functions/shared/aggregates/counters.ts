@@ -1,14 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  applyCounts,
-  type CounterItem,
+  applyCountedItems,
+  type CountedItem,
   type CounterPart,
   expiresAt,
   type Projection,
   type StoredEvent,
 } from '../log/index.js';
 import type { ActivityEvent, Source } from '../model/index.js';
-import { mapLimit } from '../platform/index.js';
 
 /**
  * Aggregate counters, kept by the consumer: how many events of each (source, type, app, tenant) there are per
@@ -72,7 +71,7 @@ export function aggregateProjection(deps: AggregateDeps): Projection {
     name: 'aggregates',
     async apply(events: readonly StoredEvent[]) {
       const now = (deps.now ?? Date.now)();
-      const items = new Map<string, CounterItem & { indexes: number[] }>();
+      const items = new Map<string, CountedItem>();
       events.forEach((s, index) => {
         const at = Date.parse(s.event.timestamp);
         const tuple = tupleOf(s.event);
@@ -98,15 +97,7 @@ export function aggregateProjection(deps: AggregateDeps): Projection {
           item.indexes.push(index);
         }
       });
-      const failed = new Set<number>();
-      await mapLimit([...items.values()], 8, async (item) => {
-        try {
-          await applyCounts(deps.ddb, deps.eventsTable, item);
-        } catch {
-          for (const i of item.indexes) failed.add(i);
-        }
-      });
-      return failed;
+      return applyCountedItems(deps.ddb, deps.eventsTable, items.values());
     },
   };
 }

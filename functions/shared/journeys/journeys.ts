@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import {
-  applyCounts,
-  type CounterItem,
+  applyCountedItems,
+  type CountedItem,
   expiresAt,
   listWatermarks,
   type Projection,
@@ -86,7 +86,7 @@ export function journeyProjection(deps: JourneyDeps): Projection {
   return {
     name: 'journeys',
     async apply(events: readonly StoredEvent[]) {
-      const items = new Map<string, CounterItem & { indexes: number[] }>();
+      const items = new Map<string, CountedItem>();
       events.forEach((s, index) => {
         const d = journeyDelta(s);
         if (!d) return;
@@ -111,15 +111,7 @@ export function journeyProjection(deps: JourneyDeps): Projection {
         item.parts.push({ seq: s.seq, adds, ...(d.first ? { first: [d.first] } : {}) });
         item.indexes.push(index);
       });
-      const failed = new Set<number>();
-      await mapLimit([...items.values()], 8, async (item) => {
-        try {
-          await applyCounts(deps.ddb, deps.eventsTable, item);
-        } catch {
-          for (const i of item.indexes) failed.add(i);
-        }
-      });
-      return failed;
+      return applyCountedItems(deps.ddb, deps.eventsTable, items.values());
     },
   };
 }

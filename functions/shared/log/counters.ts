@@ -5,6 +5,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { isConditionFailed } from '../platform/dynamo/index.js';
+import { mapLimit } from '../platform/index.js';
 
 /**
  * Counters the consumer keeps from the events it stores (journey counters, aggregate counters), counted
@@ -139,4 +140,29 @@ async function counted(ddb: DynamoDBClient, table: string, key: CounterItem['key
     }),
   );
   return res.Item?.seq?.S ?? '';
+}
+
+/** A counter item and the positions (in the projected batch) of the events it counts. */
+export interface CountedItem extends CounterItem {
+  indexes: number[];
+}
+
+/**
+ * Apply every item, eight at a time, and return the positions of the events whose counts could not be
+ * written (the projection reports them failed, so Lambda retries them; counting stays exactly once).
+ */
+export async function applyCountedItems(
+  ddb: DynamoDBClient,
+  table: string,
+  items: Iterable<CountedItem>,
+): Promise<Set<number>> {
+  const failed = new Set<number>();
+  await mapLimit([...items], 8, async (item) => {
+    try {
+      await applyCounts(ddb, table, item);
+    } catch {
+      for (const i of item.indexes) failed.add(i);
+    }
+  });
+  return failed;
 }

@@ -10,7 +10,13 @@ export {
   type ShardRecord,
   type StoredEvent,
 } from './consume.js';
-export { applyCounts, type CounterItem, type CounterPart } from './counters.js';
+export {
+  applyCountedItems,
+  applyCounts,
+  type CountedItem,
+  type CounterItem,
+  type CounterPart,
+} from './counters.js';
 export {
   type EventRefs,
   eventItem,
