@@ -19,5 +19,5 @@ const deps = {
 export const handler = httpHandler(async (event) => {
   const { kind = '', id = '' } = event.pathParameters ?? {};
   const body = parseJson(readBody(event, 16 * 1024));
-  return json(200, await putDirectoryEntry(deps, kind, id, body, caller(event).clientId));
+  return json(200, await putDirectoryEntry(deps, kind, id, body, caller(event).actor));
 });

@@ -5,7 +5,7 @@ import { s3Client } from '../shared/platform/clients/s3.js';
 import { sqsClient } from '../shared/platform/clients/sqs.js';
 import { caller, dispatch, httpHandler, json, readBody, readHandlerEnv } from '../shared/platform/index.js';
 
-import { reportView, requestReport } from '../shared/reports/index.js';
+import { listReports, reportView, requestReport } from '../shared/reports/index.js';
 import { API_PREFIX } from '../shared/routes.js';
 
 const env = readHandlerEnv('reports');
@@ -24,13 +24,15 @@ const deps = {
   retentionDays: env.reportRetentionDays,
 };
 
-/** POST /activities/v1/reports and GET /activities/v1/reports/{report_id} */
+/** POST /activities/v1/reports, GET /activities/v1/reports (recent) and GET /activities/v1/reports/{report_id} */
 export const handler = httpHandler(
   dispatch('reports', {
     [`POST ${API_PREFIX}/reports`]: async (event) => {
-      const r = await requestReport(deps, parseJson(readBody(event, 64 * 1024)), caller(event).clientId);
+      const r = await requestReport(deps, parseJson(readBody(event, 64 * 1024)), caller(event).actor);
       return json(202, r, { location: `${API_PREFIX}/reports/${r.report_id}` });
     },
+    [`GET ${API_PREFIX}/reports`]: async (event) =>
+      json(200, await listReports(deps, event.queryStringParameters ?? {})),
     [`GET ${API_PREFIX}/reports/{report_id}`]: async (event) =>
       json(200, await reportView(deps, event.pathParameters?.report_id ?? '')),
   }),

@@ -32,6 +32,8 @@ export type Trigger =
   | { kind: 'http' }
   | { kind: 'kinesis' }
   | { kind: 'schedule' }
+  /** The Cognito user pool's pre token generation trigger (V2: access token scopes). */
+  | { kind: 'cognito-pre-token' }
   /** Messages delivered this many times are given up on (the queue's maxReceiveCount). */
   | { kind: 'sqs'; batchSize: number; maxReceives: number };
 
@@ -47,7 +49,7 @@ export interface HandlerSpec {
   timeoutSeconds: number;
 }
 
-export type HandlerName = HttpHandlerName | 'consume' | 'export' | 'report-worker';
+export type HandlerName = HttpHandlerName | 'consume' | 'export' | 'report-worker' | 'sign-in';
 
 const HTTP = { kind: 'http' } as const;
 /** API Gateway's integration timeout: an HTTP handler cannot usefully run longer. */
@@ -173,6 +175,23 @@ export const HANDLERS = {
     },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
+  },
+  me: {
+    description: 'GET /me and POST /me/sign-out: who the caller is; console sign-outs (adminLogout)',
+    trigger: HTTP,
+    env: ['eventStream'],
+    access: { eventStream: 'write' },
+    memorySize: 512,
+    timeoutSeconds: API_TIMEOUT,
+  },
+  'sign-in': {
+    description: "Console sign-in: token scopes from the person's groups, recorded as adminLogin",
+    trigger: { kind: 'cognito-pre-token' },
+    env: ['eventStream'],
+    access: { eventStream: 'write' },
+    memorySize: 512,
+    // Cognito waits at most 5 seconds for a trigger.
+    timeoutSeconds: 5,
   },
   consume: {
     description: 'Kinesis consumer: stores events keyed by stream position and advances shard watermarks',

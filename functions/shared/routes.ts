@@ -23,6 +23,7 @@ export const HTTP_HANDLERS = [
   'redrive',
   'analytics',
   'reports',
+  'me',
 ] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
@@ -158,6 +159,27 @@ export const ROUTES: readonly Route[] = [
     handler: 'reports',
     scopes: [SCOPES.read],
     summary: 'A report, with a download URL when ready',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/reports`,
+    handler: 'reports',
+    scopes: [SCOPES.read],
+    summary: 'Recent reports, newest first',
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/me`,
+    handler: 'me',
+    scopes: [SCOPES.read, SCOPES.write, SCOPES.manage],
+    summary: 'Who the token is: person or client, groups and scopes',
+  },
+  {
+    method: 'POST',
+    path: `${API_PREFIX}/me/sign-out`,
+    handler: 'me',
+    scopes: [SCOPES.read, SCOPES.manage],
+    summary: "Record a console person's sign-out (adminLogout)",
   },
 ];
 

@@ -45,7 +45,7 @@ export const handler = httpHandler(
       const stream = await createStream(
         deps,
         parseJson(readBody(event, MAX_BODY)),
-        caller(event).clientId,
+        caller(event).actor,
         publicBaseUrl(event),
       );
       return json(201, stream, { location: `${API_PREFIX}/streams/${stream.stream_id}` });
@@ -63,12 +63,12 @@ export const handler = httpHandler(
           deps,
           id(event),
           parseJson(readBody(event, MAX_BODY)),
-          caller(event).clientId,
+          caller(event).actor,
           publicBaseUrl(event),
         ),
       ),
     [`DELETE ${API_PREFIX}/streams/{stream_id}`]: async (event) => {
-      await removeStream(deps, id(event), caller(event).clientId);
+      await removeStream(deps, id(event), caller(event).actor);
       return { statusCode: 204 };
     },
   }),

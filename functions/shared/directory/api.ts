@@ -1,6 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as z from 'zod';
-import { auditEvent, diff, recordAudit } from '../ingest/index.js';
+import { type Actor, auditEvent, diff, recordAudit } from '../ingest/index.js';
 import { conflict, invalid, parseWith } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -42,7 +42,7 @@ export async function putDirectoryEntry(
   kind: string,
   id: string,
   body: unknown,
-  actor: string,
+  actor: Actor,
 ) {
   if (!(DIRECTORY_KINDS as readonly string[]).includes(kind)) {
     throw invalid('invalid directory kind', [

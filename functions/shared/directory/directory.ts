@@ -130,6 +130,14 @@ export function directoryFact(
       if (!id || (!email && !roles)) return undefined;
       return { kind: 'admins', id, entry: { ...(email ? { email } : {}), ...(roles ? { roles } : {}) } };
     }
+    case 'adminLogin': {
+      // A console sign-in (people/sessions.ts) names the person's email and groups.
+      const id = e.actor_id;
+      const email = str(data.email);
+      const roles = Array.isArray(data.roles) ? (data.roles as string[]) : undefined;
+      if (!id || e.actor_type !== 'admin' || (!email && !roles)) return undefined;
+      return { kind: 'admins', id, entry: { ...(email ? { email } : {}), ...(roles ? { roles } : {}) } };
+    }
     default:
       return undefined;
   }

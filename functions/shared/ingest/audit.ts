@@ -20,12 +20,19 @@ export function diff(
   return out;
 }
 
+/**
+ * Who did it: `client` (an OAuth client through the API, by its client id), `admin` (a person signed in to the
+ * console, by their user id) or `service` (the service itself, by a component name).
+ */
+export interface Actor {
+  id: string;
+  type: 'client' | 'admin' | 'service';
+}
+
 /** An admin event the service records about a change made through its own API. */
 export function auditEvent(args: {
   type: string;
-  actor: string;
-  /** 'client' (an OAuth client through the API) or 'service' (the service itself). */
-  actorType?: 'client' | 'service';
+  actor: Actor;
   target: { id: string; type: string };
   changes: Changes;
   data: Record<string, unknown>;
@@ -40,8 +47,8 @@ export function auditEvent(args: {
     tenant_id: 'default',
     timestamp: at,
     received_at: at,
-    actor_id: args.actor,
-    actor_type: args.actorType ?? 'client',
+    actor_id: args.actor.id,
+    actor_type: args.actor.type,
     target_resource_id: args.target.id,
     target_resource_type: args.target.type,
     changes: args.changes,

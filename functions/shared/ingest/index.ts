@@ -3,5 +3,6 @@
  * own audit events.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
-export { auditEvent, type Changes, diff, recordAudit } from './audit.js';
+export { type Actor, auditEvent, type Changes, diff, recordAudit } from './audit.js';
 export { ingest, MAX_BODY_BYTES } from './ingest.js';
+export type { PublishDeps } from './publish.js';

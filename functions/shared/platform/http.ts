@@ -49,12 +49,41 @@ export function readBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>, max
   return buf.toString('utf8');
 }
 
-/** The calling OAuth client, as the JWT authorizer saw it. */
-export function caller(event: HttpEvent): { clientId: string; scopes: string[] } {
+/**
+ * The caller, as the JWT authorizer saw it: the OAuth client, and the actor its actions are recorded under.
+ * A person's token (a user signed in to the console: Cognito puts `username` in user access tokens, never in
+ * client-credentials ones) makes the person the actor, by their `sub`; otherwise the client is the actor.
+ */
+export function caller(event: HttpEvent): {
+  clientId: string;
+  scopes: string[];
+  actor: { id: string; type: 'client' | 'admin' };
+  username?: string;
+  groups: string[];
+} {
   const claims = (event.requestContext.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
   const clientId = String(claims.client_id ?? claims.azp ?? claims.sub ?? 'unknown');
   const scopeClaim = typeof claims.scope === 'string' ? claims.scope : '';
-  return { clientId, scopes: scopeClaim.split(' ').filter(Boolean) };
+  const username =
+    typeof claims.username === 'string' && claims.username !== '' ? claims.username : undefined;
+  const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
+  return {
+    clientId,
+    scopes: scopeClaim.split(' ').filter(Boolean),
+    actor: username ? { id: sub ?? username, type: 'admin' } : { id: clientId, type: 'client' },
+    ...(username ? { username } : {}),
+    groups: groupsClaim(claims['cognito:groups']),
+  };
+}
+
+/** API Gateway passes array claims as text (`[admins viewers]`); tokens verified locally keep arrays. */
+function groupsClaim(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((g): g is string => typeof g === 'string');
+  if (typeof v !== 'string' || v === '') return [];
+  return v
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 /** The public base URL the request came in on (custom domains included). */

@@ -8,6 +8,7 @@ export {
   csvRow,
   failReport,
   generateReport,
+  listReports,
   pendingReportIds,
   reportMessage,
   reportRequestSchema,

@@ -7,6 +7,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -15,7 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { enrichEvents, newDirectoryCache } from '../directory/index.js';
-import { auditEvent, recordAudit } from '../ingest/index.js';
+import { type Actor, auditEvent, recordAudit } from '../ingest/index.js';
 import { expiresAt } from '../log/index.js';
 import {
   type ActivityEvent,
@@ -31,6 +32,7 @@ import type { Lazy } from '../platform/clients/lazy.js';
 import { presignerSdk } from '../platform/clients/presigner.js';
 import { s3Sdk } from '../platform/clients/s3.js';
 import { sqsSdk } from '../platform/clients/sqs.js';
+import { batchGetAll } from '../platform/dynamo/index.js';
 import { logger, newId } from '../platform/index.js';
 
 import { parseSearch, search, searchQuerySchema } from '../search/index.js';
@@ -95,6 +97,9 @@ export interface WorkerDeps extends ReportDeps {
 
 const REPORT_PREFIX = 'R#';
 const reportKey = (id: string) => ({ pk: { S: `${REPORT_PREFIX}${id}` }, sk: { S: 'R' } });
+/** The list of reports, newest first: one small item per report in one partition (reports are rare). */
+const REPORT_LIST_PK = 'RL';
+const reportListKey = (id: string) => ({ pk: { S: REPORT_LIST_PK }, sk: { S: id } });
 
 /** The queue message asking the worker for a report (what the worker's handler parses). */
 export const reportMessage = (reportId: string) => JSON.stringify({ report_id: reportId });
@@ -151,7 +156,7 @@ export async function loadReport(
 export async function requestReport(
   deps: ReportDeps & { sqs: Lazy<SQSClient>; queueUrl: string; retentionDays: number },
   body: unknown,
-  actor: string,
+  actor: Actor,
 ): Promise<Report> {
   const input = parseWith(reportRequestSchema, body, 'report request');
   const filters: Record<string, string> = {};
@@ -168,7 +173,7 @@ export async function requestReport(
     format: input.format,
     filters,
     created_at: new Date(now).toISOString(),
-    created_by: actor,
+    created_by: actor.id,
     number_of_records: 0,
   };
   await deps.ddb.send(
@@ -180,8 +185,17 @@ export async function requestReport(
         format: { S: report.format },
         filters: { S: JSON.stringify(filters) },
         created_at: { S: report.created_at },
-        created_by: { S: actor },
+        created_by: { S: actor.id },
         number_of_records: { N: '0' },
+        expires_at: { N: String(expiresAt(now, deps.retentionDays)) },
+      },
+    }),
+  );
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.controlTable,
+      Item: {
+        ...reportListKey(report.report_id),
         expires_at: { N: String(expiresAt(now, deps.retentionDays)) },
       },
     }),
@@ -207,6 +221,54 @@ export async function requestReport(
     deps,
   );
   return report;
+}
+
+const listQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(20),
+  before: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a report id (from next_before)')
+    .optional(),
+});
+
+/**
+ * GET /reports: the most recent reports (pending, ready or failed), newest first, `limit` at a time; `before`
+ * (the previous page's `next_before`) pages back. Download URLs are issued by GET /reports/{id} only.
+ */
+export async function listReports(
+  deps: Pick<ReportDeps, 'ddb' | 'controlTable'>,
+  query: Record<string, string | undefined>,
+): Promise<{ data: Array<Omit<Report, 'key'>>; next_before: string | null }> {
+  const q = parseWith(listQuerySchema, query, 'query');
+  const page = await deps.ddb.send(
+    new QueryCommand({
+      TableName: deps.controlTable,
+      KeyConditionExpression: q.before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': { S: REPORT_LIST_PK },
+        ...(q.before ? { ':before': { S: q.before } } : {}),
+      },
+      ScanIndexForward: false,
+      Limit: q.limit,
+    }),
+  );
+  const ids = (page.Items ?? []).map((i) => i.sk?.S ?? '');
+  const found = await batchGetAll(deps.ddb, deps.controlTable, ids.map(reportKey));
+  const byId = new Map(
+    found.map((item) => {
+      const { key: _key, ...view } = fromItem(item as Record<string, { S?: string; N?: string }>);
+      return [view.report_id, view] as const;
+    }),
+  );
+  return {
+    data: ids.flatMap((id) => byId.get(id) ?? []),
+    next_before: page.LastEvaluatedKey ? (ids.at(-1) ?? null) : null,
+  };
 }
 
 /** GET /reports/{id}: the report, with a fresh presigned download URL when it is ready. */
@@ -342,8 +404,7 @@ export async function generateReport(
       [
         auditEvent({
           type: 'reportGenerated',
-          actor: 'activity-events-reports',
-          actorType: 'service',
+          actor: { id: 'activity-events-reports', type: 'service' },
           target: { id, type: 'report' },
           changes: {},
           data: {

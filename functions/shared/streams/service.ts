@@ -1,6 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type DestinationPolicy, destinationProblems } from '../destinations/index.js';
-import { auditEvent, type Changes, diff, recordAudit } from '../ingest/index.js';
+import { type Actor, auditEvent, type Changes, diff, recordAudit } from '../ingest/index.js';
 import { listWatermarks, type Watermark } from '../log/index.js';
 import { conflict, invalid, notFound, parseWith } from '../model/index.js';
 
@@ -53,20 +53,12 @@ async function view(deps: StreamsDeps, s: StoredStream, base: string, wms?: Wate
   return streamView(s.config, { ...s.state, lag }, base);
 }
 
-function audit(
-  deps: StreamsDeps,
-  type: string,
-  actor: string,
-  r: StreamConfig,
-  changes: Changes,
-  actorType?: 'service',
-) {
+function audit(deps: StreamsDeps, type: string, actor: Actor, r: StreamConfig, changes: Changes) {
   return recordAudit(
     [
       auditEvent({
         type,
         actor,
-        ...(actorType ? { actorType } : {}),
         target: { id: r.stream_id, type: 'stream' },
         changes,
         data: { stream_id: r.stream_id, stream_name: r.name },
@@ -76,7 +68,7 @@ function audit(
   );
 }
 
-export async function createStream(deps: StreamsDeps, body: unknown, actor: string, base: string) {
+export async function createStream(deps: StreamsDeps, body: unknown, actor: Actor, base: string) {
   const input = parseWith(createStreamSchema, body, 'stream');
   const problems = [
     ...eventTypeProblems(input.event_types, input.type),
@@ -102,7 +94,7 @@ export async function createStream(deps: StreamsDeps, body: unknown, actor: stri
     status: 'active',
     created_at: now,
     updated_at: now,
-    created_by: actor,
+    created_by: actor.id,
     ...(startAt !== undefined ? { start_at: startAt } : {}),
   };
   await putNewStream(deps, record, positions);
@@ -124,7 +116,7 @@ export async function listStreamViews(deps: StreamsDeps, base: string, type?: st
   return Promise.all(selected.map((s) => view(deps, s, base, wms)));
 }
 
-export async function patchStream(deps: StreamsDeps, id: string, body: unknown, actor: string, base: string) {
+export async function patchStream(deps: StreamsDeps, id: string, body: unknown, actor: Actor, base: string) {
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const fixed = IMMUTABLE_FIELDS.filter((f) => f in body);
     if (fixed.length > 0) {
@@ -199,14 +191,14 @@ export async function setStreamStatus(
         { status: prev.status, status_reason: prev.status_reason },
         { status, status_reason: next.status_reason },
       );
-      await audit(deps, 'updateStream', actor, next, changes, 'service');
+      await audit(deps, 'updateStream', { id: actor, type: 'service' }, next, changes);
       return true;
     }
   }
   return false;
 }
 
-export async function removeStream(deps: StreamsDeps, id: string, actor: string): Promise<void> {
+export async function removeStream(deps: StreamsDeps, id: string, actor: Actor): Promise<void> {
   const stored = await getStream(deps, id);
   if (!stored || !(await deleteStream(deps, id))) throw notFound(`no stream with id '${id}'`);
   await audit(deps, 'deleteStream', actor, stored.config, diff(audited(stored.config), {}));

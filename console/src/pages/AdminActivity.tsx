@@ -1,0 +1,3 @@
+export function AdminActivity() {
+  return <h1>Admin activity</h1>;
+}

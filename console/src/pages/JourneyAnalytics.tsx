@@ -1,0 +1,3 @@
+export function JourneyAnalytics() {
+  return <h1>Journey analytics</h1>;
+}

@@ -1,0 +1,3 @@
+export function Streams() {
+  return <h1>Event streaming</h1>;
+}

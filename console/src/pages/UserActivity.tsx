@@ -1,0 +1,3 @@
+export function UserActivity() {
+  return <h1>User activity</h1>;
+}
