@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { ALL_SCOPES } from '../functions/shared/routes.js';
 import { writeFileAtomic } from './files.js';
+import { CONSOLE_CLIENT_ID } from './people.js';
 
 export const LOCAL_ISSUER = 'urn:activity-events:local';
 export const TOKEN_TTL_SECONDS = 3600;
@@ -80,6 +81,8 @@ export class LocalAuth {
   private readonly key: Uint8Array;
   readonly clients: readonly Client[];
   private readonly limiter = new FailureLimiter();
+  /** Failed console sign-ins, per email tried. */
+  readonly signInLimiter = new FailureLimiter();
 
   constructor(file: string) {
     let state: AuthState;
@@ -144,6 +147,43 @@ export class LocalAuth {
   }
 
   /**
+   * A person's tokens from the console's app client, shaped like Cognito's: an access token (`sub`,
+   * `username`, `cognito:groups`, `client_id`, `scope`) and an ID token (`email`, `cognito:groups`, `aud`).
+   */
+  async personTokens(
+    person: { id: string; email: string; groups: readonly string[] },
+    scopes: readonly string[],
+  ): Promise<{ access: string; id: string }> {
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(LOCAL_ISSUER)
+        .setSubject(person.id)
+        .setIssuedAt()
+        .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+        .setJti(randomBytes(8).toString('hex'))
+        .sign(this.key);
+    const groups = [...person.groups];
+    return {
+      access: await sign({
+        client_id: CONSOLE_CLIENT_ID,
+        username: person.email,
+        'cognito:groups': groups,
+        scope: scopes.join(' '),
+        token_use: 'access',
+      }),
+      id: await sign({
+        aud: CONSOLE_CLIENT_ID,
+        email: person.email,
+        email_verified: true,
+        'cognito:groups': groups,
+        'cognito:username': person.email,
+        token_use: 'id',
+      }),
+    };
+  }
+
+  /**
    * Verify like the JWT authorizer: signature, issuer, expiry (required), not before, audience (`aud`, or
    * Cognito's `client_id` when there is no `aud`, must be a client of this service), and an access token
    * (`token_use`), not an ID token. Returns the claims.
@@ -160,7 +200,7 @@ export class LocalAuth {
       if (err instanceof joseErrors.JWTExpired) throw new AuthFailure('token expired');
       throw new AuthFailure('token is not valid');
     }
-    const audience = new Set(this.clients.map((c) => c.client_id));
+    const audience = new Set([...this.clients.map((c) => c.client_id), CONSOLE_CLIENT_ID]);
     const aud = payload.aud;
     const ok =
       aud !== undefined

@@ -7,6 +7,8 @@ import { errorBody } from '../functions/shared/model/index.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/platform/index.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
 import { AuthFailure, type LocalAuth, OAuthError, RateLimited, TOKEN_TTL_SECONDS } from './auth.js';
+import { type ConsoleSite, serveConsole } from './console-server.js';
+import { CONSOLE_CLIENT_ID, SignInError } from './people.js';
 
 /** API Gateway HTTP API's payload limit. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -19,6 +21,8 @@ export interface GatewayOptions {
   auth: LocalAuth;
   routes: readonly Route[];
   invoke: Invoke;
+  /** The console and the hosted sign-in for people (served at `/`). */
+  site?: ConsoleSite;
   onResponse?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -133,11 +137,54 @@ function toHttpEvent(args: {
   } as HttpEvent;
 }
 
-/** POST /oauth2/token: client_credentials, client authenticated by HTTP Basic or form fields. */
+/**
+ * The console's grants (a public client, no secret): authorization_code with its PKCE verifier, and
+ * refresh_token. Answered like Cognito: access, ID and (for a code) refresh token.
+ */
+async function personTokenEndpoint(form: URLSearchParams, site: ConsoleSite): Promise<[number, unknown]> {
+  if (form.get('client_id') !== CONSOLE_CLIENT_ID) {
+    return [400, { error: 'invalid_client', error_description: 'unknown client_id' }];
+  }
+  try {
+    if (form.get('grant_type') === 'authorization_code') {
+      const g = site.people.redeemCode(
+        form.get('code') ?? '',
+        form.get('redirect_uri') ?? '',
+        form.get('code_verifier') ?? '',
+      );
+      const t = await site.auth.personTokens(g.person, g.scopes);
+      return [
+        200,
+        {
+          access_token: t.access,
+          id_token: t.id,
+          refresh_token: g.refreshToken,
+          token_type: 'Bearer',
+          expires_in: TOKEN_TTL_SECONDS,
+        },
+      ];
+    }
+    const g = await site.people.refresh(form.get('refresh_token') ?? '', CONSOLE_CLIENT_ID);
+    const t = await site.auth.personTokens(g.person, g.scopes);
+    return [
+      200,
+      { access_token: t.access, id_token: t.id, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS },
+    ];
+  } catch (err) {
+    if (err instanceof SignInError) return [400, { error: err.error, error_description: err.message }];
+    throw err;
+  }
+}
+
+/**
+ * POST /oauth2/token: client_credentials, client authenticated by HTTP Basic or form fields; and the
+ * console's authorization_code and refresh_token grants.
+ */
 async function tokenEndpoint(
   req: http.IncomingMessage,
   body: Buffer,
   auth: LocalAuth,
+  site?: ConsoleSite,
 ): Promise<[number, unknown, Record<string, string>?]> {
   const ct = req.headers['content-type'] ?? '';
   let form: URLSearchParams;
@@ -177,10 +224,19 @@ async function tokenEndpoint(
       ];
     }
   }
-  if (form.get('grant_type') !== 'client_credentials') {
+  const grant = form.get('grant_type');
+  if (site && (grant === 'authorization_code' || grant === 'refresh_token')) {
+    return personTokenEndpoint(form, site);
+  }
+  if (grant !== 'client_credentials') {
     return [
       400,
-      { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' },
+      {
+        error: 'unsupported_grant_type',
+        error_description: site
+          ? 'grant_type must be client_credentials, authorization_code or refresh_token'
+          : 'grant_type must be client_credentials',
+      },
     ];
   }
   if (!clientId || !clientSecret) {
@@ -229,9 +285,13 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return finish(413);
       }
       if (url.pathname === '/oauth2/token' && method === 'POST') {
-        const [status, out, headers] = await tokenEndpoint(req, body, opts.auth);
+        const [status, out, headers] = await tokenEndpoint(req, body, opts.auth, opts.site);
         send(res, status, out, { 'cache-control': 'no-store', ...headers });
         return finish(status);
+      }
+      if (opts.site) {
+        const status = await serveConsole(opts.site, req, res, url, body);
+        if (status !== undefined) return finish(status);
       }
       const match = matchRoute(method, url.pathname, opts.routes);
       if (!match.route && match.malformed) {

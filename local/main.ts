@@ -34,6 +34,10 @@ const runner = await startLocal({
 const c = runner.credentials;
 console.log(`Activity Events is running (started in ${Date.now() - started} ms).
 
+  Console      ${c.console_url}
+  Sign in as   ${c.console_user}
+  Password     ${c.console_password}
+
   API          ${c.base_url}/activities/v1
   Token URL    ${c.token_url}
   Client id    ${c.client_id}

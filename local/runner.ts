@@ -6,10 +6,10 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { buildConsole } from '../console/build.js';
 import type { StreamRun } from '../functions/shared/export/index.js';
 import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
 import { getWatermark, unpadSeq } from '../functions/shared/log/index.js';
-
 import { ENV, type EnvKey, physicalName, type ResourceKey } from '../functions/shared/model/index.js';
 import { destroyClients } from '../functions/shared/platform/clients/registry.js';
 import {
@@ -19,7 +19,6 @@ import {
   type HttpResult,
   logger,
 } from '../functions/shared/platform/index.js';
-
 import { pendingReportIds, reportMessage } from '../functions/shared/reports/index.js';
 import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { LocalAuth } from './auth.js';
@@ -27,6 +26,7 @@ import { type EmulatorPorts, startEmulators } from './emulators.js';
 import { writeFileAtomic } from './files.js';
 import { type Gateway, lambdaContext, startGateway } from './gateway.js';
 import { migrateKinesisLocal } from './migrate.js';
+import { LocalPeople, type TokenTrigger } from './people.js';
 import { type ConsumeHandler, ShardPoller } from './poller.js';
 import { assertPortFree, freePort } from './processes.js';
 import { provisionBuckets, provisionStream, provisionTables } from './provision.js';
@@ -71,6 +71,10 @@ export interface LocalCredentials {
   aws_endpoints: { kinesis: string; dynamodb: string; s3: string; secretsmanager: string; sqs: string };
   aws_credentials: { access_key_id: string; secret_access_key: string; region: string };
   resources: Record<ResourceKey, string>;
+  /** The console, and the admin who can sign in to it. */
+  console_url: string;
+  console_user: string;
+  console_password: string;
 }
 
 export interface LocalRunner {
@@ -266,10 +270,17 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     stops.push(() => poller.stop());
 
     const auth = new LocalAuth(join(dataDir, 'auth.json'));
+    // The console, built from source when it changed since the last build (cached by a hash of the sources).
+    const built = await buildConsole();
+    const people = new LocalPeople(
+      join(dataDir, 'people.json'),
+      async () => (await load('sign-in')).handler as TokenTrigger,
+    );
     const gateway: Gateway = await startGateway({
       port,
       host,
       auth,
+      site: { dist: built.dir, people, auth },
       routes: ROUTES,
       invoke: async (name: HttpHandlerName, event: HttpEvent, context: Context) => {
         const handler = (await load(name)).handler as (e: HttpEvent, c: Context) => Promise<HttpResult>;
@@ -313,6 +324,9 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
         region: REGION,
       },
       resources: res,
+      console_url: `${baseUrl}/`,
+      console_user: people.admin.email,
+      console_password: people.admin.password,
     };
     writeFileAtomic(join(dataDir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`);
     return { credentials, dataDir, secrets, runExport: () => schedule.runNow(), stop: stopAll };

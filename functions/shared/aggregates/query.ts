@@ -286,10 +286,11 @@ function plan(
 
 /** The counter tuples the filters keep. */
 function tupleFilter(f: SearchFilters): (t: Tuple) => boolean {
+  const sources = f.source ? new Set<string>(f.source) : undefined;
   const types = f.types ? new Set(f.types) : undefined;
   const category = f.category ? categoryTypes(f.category).types : undefined;
   return (t) =>
-    (f.source === undefined || t.source === f.source) &&
+    (sources === undefined || sources.has(t.source)) &&
     (types === undefined || types.has(t.type)) &&
     (category === undefined || category.has(t.type)) &&
     (f.app_id === undefined || t.app === f.app_id) &&

@@ -53,6 +53,8 @@ export interface SearchFilterSpec {
   value: z.ZodType;
   /** A comma-separated list: parsed into its distinct values, held under `filter`, matched with IN. */
   list?: true;
+  /** A list's schema for each of its items (its message names what the item must be). */
+  item?: z.ZodType<string>;
   /** Its name in the parsed filters and a plan's residual, when not the parameter's (type → types). */
   filter?: string;
   /** The event field it compares. */
@@ -99,13 +101,21 @@ const ref = z.string().min(1, 'must not be empty').max(256, 'must be at most 256
 export const SEARCH_FILTERS = [
   {
     param: 'source',
-    value: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
+    /** One source, or several separated by commas (`source=cis,verify,risk`: everything but admin). */
+    value: z.string().min(1, 'must not be empty').optional(),
+    list: true,
+    item: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }),
     field: 'source',
     attribute: 'always',
     domain: SOURCES,
-    // Keyed by tenant: with neither filter, every registered tenant × every source.
+    // Keyed by tenant: with neither filter, every registered tenant × every source (× each listed source).
     index: { name: 'by_source', pk: 'gs', key: ['tenant_id', 'source'], priority: 6 },
     report: true,
+    reportValue: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+        error: 'must be a source or a list of them',
+      })
+      .optional(),
   },
   {
     param: 'type',

@@ -17,6 +17,7 @@ import {
   fieldValue,
   filterName,
   invalid,
+  isSource,
   lookupType,
   parseWith,
   SEARCH_FILTERS,
@@ -28,6 +29,7 @@ import {
   type SearchIndexName,
   seal,
   unseal,
+  zodMessages,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 
@@ -135,10 +137,14 @@ export function parseSearch(query: Record<string, string | undefined>): {
           message: 'must not contain empty items (a list is comma-separated values)',
         });
       }
-      filters[filterName(r)] = [...new Set(items.filter(Boolean))];
+      const distinct = [...new Set(items.filter(Boolean))];
+      if (r.item) problems.push(...itemProblems(r.param, r.item, distinct));
+      filters[filterName(r)] = distinct;
     } else filters[filterName(r)] = v as string;
   }
-  const { types, from, to } = filters as SearchFilters;
+  const { types, from, to, source } = filters as SearchFilters;
+  // The sources asked for, when every item is one (a type or category must then be of one of them).
+  const sources = source?.length && source.every(isSource) ? source : undefined;
   if (types !== undefined) {
     // DynamoDB's IN takes at most 100 values (types beside a more selective filter become one).
     if (types.length > MAX_TYPES)
@@ -150,8 +156,8 @@ export function parseSearch(query: Record<string, string | undefined>): {
           path: 'type',
           message: `unknown event type '${t}' (GET /activities/v1/event-types lists them)`,
         });
-      else if (q.source && spec.source !== q.source) {
-        problems.push({ path: 'type', message: `'${t}' is a ${spec.source} event, not ${q.source}` });
+      else if (sources && !sources.includes(spec.source)) {
+        problems.push({ path: 'type', message: `'${t}' is a ${spec.source} event, not ${oneOf(sources)}` });
       }
     }
   }
@@ -161,9 +167,12 @@ export function parseSearch(query: Record<string, string | undefined>): {
   const category = (filters as SearchFilters).category;
   if (category) {
     const c = categoryTypes(category);
-    if (q.source && q.source !== c.source)
-      problems.push({ path: 'category', message: `'${category}' holds ${c.source} events, not ${q.source}` });
-    else filters.source = c.source;
+    if (sources && !sources.includes(c.source))
+      problems.push({
+        path: 'category',
+        message: `'${category}' holds ${c.source} events, not ${oneOf(sources)}`,
+      });
+    else filters.source = [c.source];
   }
   if (problems.length > 0) throw invalid('invalid search parameters', problems);
   if (from) filters.from = new Date(from).toISOString();
@@ -173,9 +182,26 @@ export function parseSearch(query: Record<string, string | undefined>): {
   return { filters: filters as SearchFilters, limit, ...(cursor ? { cursor } : {}), enrich };
 }
 
+/** The items of a list its item schema refuses, each named in its message when the list has several. */
+function itemProblems(param: string, schema: z.ZodType<string>, items: readonly string[]): ErrorDetail[] {
+  return items.flatMap((item) => {
+    const checked = schema.safeParse(item, { error: zodMessages });
+    if (checked.success) return [];
+    const message = checked.error.issues[0]?.message ?? 'is not allowed';
+    return [{ path: param, message: items.length > 1 ? `'${item}' ${message}` : message }];
+  });
+}
+
+/** `risk`, `cis or risk`, `cis, verify or risk`. */
+function oneOf(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
 function filtersHash(f: SearchFilters): string {
+  // One source hashes as the single value it was before sources became a list, so cursors stay valid.
+  const hashed: Record<string, unknown> = f.source?.length === 1 ? { ...f, source: f.source[0] } : f;
   const canonical = JSON.stringify(
-    Object.fromEntries(Object.entries(f).sort(([a], [b]) => (a < b ? -1 : 1))),
+    Object.fromEntries(Object.entries(hashed).sort(([a], [b]) => (a < b ? -1 : 1))),
   );
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
