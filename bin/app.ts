@@ -13,10 +13,19 @@
  *   -c failedRetentionDays=90 -c secretsPrefix=activity-events/ -c pauseAfterHours=24 -c hecMaxBatchBytes=1000000
  *   -c allowPrivateCidrs=10.20.0.0/16              private ranges pushed destinations may reach (none by default)
  *   -c reportRetentionDays=7 -c reportUrlTtlSeconds=600
+ *   -c consoleAdminEmail=ada@example.com           the web console's first admin (Cognito)
+ *   -c consoleEnabled=false  -c consoleRequireMfa=true  -c consoleWebAclArn=arn:aws:wafv2:us-east-1:…
+ *   -c consoleDomainName=console.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:…
+ *   -c consoleAllowedCountries=DE,FR
+ *   -c oidcConsoleClientId=… -c oidcAuthorizeUrl=https://… -c oidcLogoutUrl=https://…   the console with OIDC
+ *
+ * The console is built (console/build.ts, cached by source hash) before the stack is synthesized, so
+ * `cdk deploy` alone builds and deploys it.
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildConsole } from '../console/build.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../lib/activity-events-stack.js';
 
 const app = new App();
@@ -32,6 +41,12 @@ const num = (key: string): number | undefined => {
   return n;
 };
 
+const required = (key: string): string => {
+  const v = ctx(key);
+  if (v === undefined) throw new Error(`context ${key} is required (with oidcConsoleClientId)`);
+  return v;
+};
+
 const list = (key: string): string[] =>
   (ctx(key) ?? '')
     .split(',')
@@ -42,6 +57,8 @@ const retention = ctx('retentionDays');
 const issuer = ctx('oidcIssuer');
 const domainPrefix = ctx('cognitoDomainPrefix');
 const oidcTokenUrl = ctx('oidcTokenUrl');
+const oidcConsoleClientId = ctx('oidcConsoleClientId');
+const consoleEnabled = ctx('consoleEnabled');
 const config: ActivityEventsConfig = {
   ...(retention
     ? { retentionDays: retention.trim().startsWith('{') ? JSON.parse(retention) : Number(retention) }
@@ -74,12 +91,34 @@ const config: ActivityEventsConfig = {
         issuer,
         audience: (ctx('oidcAudience') ?? '').split(',').filter(Boolean),
         ...(oidcTokenUrl ? { tokenUrl: oidcTokenUrl } : {}),
+        ...(oidcConsoleClientId
+          ? {
+              console: {
+                clientId: oidcConsoleClientId,
+                authorizeUrl: required('oidcAuthorizeUrl'),
+                logoutUrl: required('oidcLogoutUrl'),
+              },
+            }
+          : {}),
       }
     : { kind: 'cognito', ...(domainPrefix ? { domainPrefix } : {}) },
+  console: {
+    ...(consoleEnabled !== undefined ? { enabled: consoleEnabled === 'true' } : {}),
+    ...(ctx('consoleAdminEmail') ? { adminEmail: ctx('consoleAdminEmail') } : {}),
+    ...(ctx('consoleRequireMfa') === 'true' ? { requireMfa: true } : {}),
+    ...(ctx('consoleWebAclArn') ? { webAclArn: ctx('consoleWebAclArn') } : {}),
+    ...(ctx('consoleDomainName') ? { domainName: ctx('consoleDomainName') } : {}),
+    ...(ctx('consoleCertificateArn') ? { certificateArn: ctx('consoleCertificateArn') } : {}),
+    ...(ctx('consoleAllowedCountries') ? { allowedCountries: list('consoleAllowedCountries') } : {}),
+  },
 };
+
+// The console's files: built here (async, cached by source hash) so that a plain `cdk deploy` ships them.
+const consoleDir = consoleEnabled === 'false' ? undefined : (await buildConsole()).dir;
 
 new ActivityEventsStack(app, ctx('stackName') ?? 'ActivityEvents', {
   config,
+  ...(consoleDir ? { consoleDir } : {}),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: 'Activity Events: identity activity capture, search and SIEM streaming',
 });

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -6,9 +6,11 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Source } from '../functions/shared/model/index.js';
+import { CONSOLE_SCOPES } from '../functions/shared/people/index.js';
 import type { ConfigEnvKey } from '../functions/shared/platform/index.js';
-import { Api } from './api.js';
-import { Auth, type AuthConfig } from './auth.js';
+import { Api, regionalApiOrigins } from './api.js';
+import { Auth, type AuthConfig, signInOrigin } from './auth.js';
+import { Console, type ConsoleSettings } from './console.js';
 import { Exporters, type ExportersConfig } from './exporters.js';
 import { Pipeline } from './pipeline.js';
 import { Reports, type ReportsConfig } from './reports.js';
@@ -32,6 +34,8 @@ export interface ActivityEventsConfig {
   export?: ExportersConfig;
   /** Report exports. */
   reports?: ReportsConfig;
+  /** The web console (Admin Portal). */
+  console?: ConsoleSettings;
   throttle?: { rateLimit: number; burstLimit: number };
   /** RETAIN (default) keeps tables and the key when the stack is deleted; DESTROY is for test stacks. */
   removalPolicy?: RemovalPolicy;
@@ -39,6 +43,11 @@ export interface ActivityEventsConfig {
 
 export interface ActivityEventsStackProps extends StackProps {
   config?: ActivityEventsConfig;
+  /**
+   * The built console, `(await buildConsole()).dir` (console/build.ts; bin/app.ts builds it before synth).
+   * Required when the console is deployed.
+   */
+  consoleDir?: string;
 }
 
 /** The deployment settings the functions read, as env values (unset ones get their defaults from env.ts). */
@@ -65,6 +74,7 @@ export class ActivityEventsStack extends Stack {
   readonly api: Api;
   readonly exporters: Exporters;
   readonly reports: Reports;
+  readonly console?: Console;
 
   constructor(scope: Construct, id: string, props: ActivityEventsStackProps = {}) {
     super(scope, id, props);
@@ -87,10 +97,6 @@ export class ActivityEventsStack extends Stack {
     if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
     const alarmAction = new SnsAction(alarms);
 
-    this.auth = new Auth(this, 'Auth', {
-      config: config.auth ?? { kind: 'cognito' },
-      stackName: this.stackName,
-    });
     this.store = new Store(this, 'Store', { namePrefix, key, removalPolicy });
     this.pipeline = new Pipeline(this, 'Pipeline', {
       namePrefix,
@@ -131,6 +137,68 @@ export class ActivityEventsStack extends Stack {
       config: config.reports ?? {},
       env,
     });
+    // The console's distribution first: the Cognito app client redirects to it and the API allows it (CORS);
+    // its config.json then gets their URLs (deploy, below). One way, no cycle.
+    const authConfig: AuthConfig = config.auth ?? { kind: 'cognito' };
+    const consoleSettings = config.console ?? {};
+    const authOrigin = signInOrigin(this, authConfig, this.stackName);
+    const consoleOn = consoleSettings.enabled ?? authOrigin !== undefined;
+    if (consoleOn && authOrigin === undefined) {
+      throw new Error('the console needs an OIDC console client (auth.console) to sign people in');
+    }
+    if (!consoleOn && consoleSettings.enabled === undefined) {
+      Annotations.of(this).addWarningV2(
+        'activity-events:console-skipped',
+        'No console deployed: the OIDC provider has no console client (context oidcConsoleClientId, oidcAuthorizeUrl, oidcLogoutUrl).',
+      );
+    }
+    if (
+      consoleOn &&
+      authConfig.kind === 'oidc' &&
+      (consoleSettings.adminEmail || consoleSettings.requireMfa)
+    ) {
+      Annotations.of(this).addWarningV2(
+        'activity-events:console-oidc-people',
+        'consoleAdminEmail and consoleRequireMfa apply to Cognito only: the OIDC provider manages people.',
+      );
+    }
+    if (consoleOn) {
+      if (!props.consoleDir) {
+        throw new Error(
+          'the console is not built: pass consoleDir, (await buildConsole()).dir (bin/app.ts does)',
+        );
+      }
+      this.console = new Console(this, 'Console', {
+        dir: props.consoleDir,
+        connect: { apiOrigin: regionalApiOrigins(this), authOrigin: authOrigin as string },
+        settings: consoleSettings,
+        accessLogs: this.exporters.accessLogs,
+        logRetention,
+        removalPolicy,
+      });
+    }
+    this.auth = new Auth(this, 'Auth', {
+      config: authConfig,
+      stackName: this.stackName,
+      wiring: {
+        resources: {
+          eventsTable: this.store.eventsTable,
+          controlTable: this.store.controlTable,
+          eventStream: this.pipeline.stream,
+        },
+        config: env,
+        logRetention,
+      },
+      ...(this.console
+        ? {
+            console: {
+              url: this.console.url,
+              ...(consoleSettings.adminEmail ? { adminEmail: consoleSettings.adminEmail } : {}),
+              ...(consoleSettings.requireMfa ? { requireMfa: true } : {}),
+            },
+          }
+        : {}),
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.auth.authorizer,
       wiring: {
@@ -148,7 +216,25 @@ export class ActivityEventsStack extends Stack {
         logRetention,
       },
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
+      ...(this.console ? { corsOrigins: [this.console.url] } : {}),
     });
+    if (this.console) {
+      const signIn = this.auth.consoleSignIn;
+      if (!signIn) throw new Error('the console has no sign-in client');
+      this.console.deploy({
+        apiUrl: this.api.url,
+        authorizeUrl: signIn.authorizeUrl,
+        tokenUrl: signIn.tokenUrl,
+        logoutUrl: signIn.logoutUrl,
+        clientId: signIn.clientId,
+        scopes: ['openid', 'email', ...CONSOLE_SCOPES],
+        environment: this.stackName,
+      });
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: `${this.console.url}/`,
+        description: 'The web console (Admin Portal)',
+      });
+    }
 
     new CfnOutput(this, 'TokenUrl', {
       value: this.auth.tokenUrl,
@@ -156,6 +242,9 @@ export class ActivityEventsStack extends Stack {
     });
     if (this.auth.managementClient) {
       new CfnOutput(this, 'ManagementClientId', { value: this.auth.managementClient.userPoolClientId });
+      if (this.auth.consoleClient) {
+        new CfnOutput(this, 'ConsoleClientId', { value: this.auth.consoleClient.userPoolClientId });
+      }
       new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool?.userPoolId ?? '' });
     }
     new CfnOutput(this, 'EventStreamName', { value: this.pipeline.stream.streamName });

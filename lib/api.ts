@@ -1,6 +1,12 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import type { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,16 +15,29 @@ import { Construct } from 'constructs';
 import { HTTP_HANDLERS, type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { handlerFunction, type Wiring } from './service-function.js';
 
+/**
+ * The origins of this region's API Gateway endpoints, for the console's Content-Security-Policy. Not the API's
+ * own origin: that holds the API id, and the API's CORS holds the console's origin, which would make the API
+ * and the console's distribution depend on each other.
+ */
+export function regionalApiOrigins(scope: Construct): string {
+  const stack = Stack.of(scope);
+  return `https://*.execute-api.${stack.region}.${stack.urlSuffix}`;
+}
+
 export interface ApiProps {
   authorizer: HttpJwtAuthorizer;
   /** What the HTTP handlers are wired to (each gets what its row of functions/shared/handlers.ts declares). */
   wiring: Wiring;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Browser origins that may call the API (the console's); none by default (no CORS). */
+  corsOrigins?: string[];
 }
 
 /**
  * The HTTP API: one Lambda per handler, one route per entry of the shared route table, each behind the JWT
- * authorizer with the route's scopes. Access logs in JSON, stage throttling.
+ * authorizer with the route's scopes. Access logs in JSON, stage throttling. CORS for the console's origin
+ * only: API Gateway answers the preflight (no OPTIONS route, so no authorizer on it) and adds the headers.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -30,6 +49,20 @@ export class Api extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Activity Events API',
       createDefaultStage: false,
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsOrigins,
+              // What the console sends: a bearer token and JSON bodies.
+              allowHeaders: ['authorization', 'content-type'],
+              // The methods of the route table.
+              allowMethods: [...new Set(ROUTES.map((r) => r.method))].map((m) => CorsHttpMethod[m]),
+              // The console reads Retry-After on 409/429 to say when to try again.
+              exposeHeaders: ['retry-after'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.wiring.logRetention });
     new HttpStage(this, 'DefaultStage', {

@@ -18,6 +18,8 @@ const deps = { kinesis, streamName: env.eventStream };
 export const handler = middy<PreTokenGenerationV2TriggerEvent, PreTokenGenerationV2TriggerEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
+    // Only people's tokens are this trigger's (a V3 trigger would also see client-credentials tokens).
+    if ((event.triggerSource as string) === 'TokenGeneration_ClientCredentials') return event;
     const attrs = event.request.userAttributes ?? {};
     const { suppress } = await signIn(
       deps,

@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from '../../functions/shared/handlers.js';
 import { ENV as ENV_NAMES, SEARCH_INDEXES } from '../../functions/shared/model/index.js';
 
@@ -13,10 +16,17 @@ import { testApp } from '../support/cdk-app.js';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
+/** A stand-in for the built console (console.test.ts tests its hosting; synth.test.ts builds the real one). */
+const consoleDir = mkdtempSync(join(tmpdir(), 'console-dist-'));
+mkdirSync(join(consoleDir, 'assets'));
+writeFileSync(join(consoleDir, 'index.html'), '<!doctype html>');
+writeFileSync(join(consoleDir, 'assets', 'index-Ab12.js'), '');
+afterAll(() => rmSync(consoleDir, { recursive: true, force: true }));
+
 /** Build the stack without esbuild bundling (the synth test below bundles for real). */
 function build(config: ActivityEventsConfig = {}, nag = false) {
   const app = testApp();
-  const stack = new ActivityEventsStack(app, 'Test', { env: ENV, config });
+  const stack = new ActivityEventsStack(app, 'Test', { env: ENV, config, consoleDir });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }
@@ -57,12 +67,15 @@ describe('ActivityEventsStack', () => {
     }
   });
 
-  it('verifies tokens against the Cognito pool, accepting the management client', () => {
+  it('verifies tokens against the Cognito pool, accepting the management client and the console client', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: Match.stringLikeRegexp('ManagementClient') }],
+        Audience: [
+          { Ref: Match.stringLikeRegexp('ManagementClient') },
+          { Ref: Match.stringLikeRegexp('ConsoleClient') },
+        ],
         Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
       },
     });
@@ -184,8 +197,8 @@ describe('ActivityEventsStack', () => {
 
   it('runs every function on nodejs22.x arm64 with source maps, tracing and a log group with explicit retention', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-    // One per HTTP handler, plus the consumer, the exporter and the report worker.
-    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 3);
+    // One per HTTP handler, plus the consumer, the exporter, the report worker and the sign-in trigger.
+    expect(Object.keys(fns)).toHaveLength(HTTP_HANDLERS.length + 4);
     for (const fn of Object.values(fns)) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],

@@ -140,6 +140,18 @@ describe('GET /activities/aggregate', () => {
     ],
     ['a category, no group', { category: 'admin' }, (e: ActivityEvent) => e.source === 'admin', [] as Dim[]],
     [
+      'three sources (everything but admin), by source',
+      { source: 'cis,verify,risk' },
+      (e: ActivityEvent) => e.source !== 'admin',
+      ['source'] as Dim[],
+    ],
+    [
+      'two sources and types of both, by type and app',
+      { source: 'cis,risk', type: 'user_logout,risk_recommendation' },
+      (e: ActivityEvent) => ['user_logout', 'risk_recommendation'].includes(e.type),
+      ['type', 'app_id'] as Dim[],
+    ],
+    [
       'an app and a tenant, by source',
       { app_id: 'web', tenant_id: 'default' },
       (e: ActivityEvent) => e.app_id === 'web' && e.tenant_id === 'default',
@@ -207,6 +219,12 @@ describe('GET /activities/aggregate', () => {
     ],
     ['of one user, by type', { user_id: 'u2' }, (e: ActivityEvent) => e.user_id === 'u2', ['type'] as Dim[]],
     [
+      'of three sources, by user and source',
+      { source: 'cis,verify,risk' },
+      (e: ActivityEvent) => e.source !== 'admin',
+      ['user_id', 'source'] as Dim[],
+    ],
+    [
       'of a journey, by ip',
       { journey_id: 'signup' },
       (e: ActivityEvent) => e.data?.journey_id === 'signup',
@@ -252,6 +270,8 @@ describe('GET /activities/aggregate', () => {
     [{ interval: '1m', from: iso(base - 5 * DAY), to: iso(base) }, 'interval', /at most 2000/],
     [{ top: '0' }, 'top', /1 to 100/],
     [{ limit: '5' }, 'limit', /search parameter/],
+    [{ source: 'cis,crm' }, 'source', /'crm' must be one of cis, verify, risk, admin/],
+    [{ source: 'cis,risk', type: 'page_loaded' }, 'type', /'page_loaded' is a verify event, not cis or risk/],
   ])('answers %j with 400 naming the parameter', async (query, path, message) => {
     const res = await get(query as Record<string, string>);
     expect(res.status).toBe(400);

@@ -9,6 +9,7 @@ import { mockCursorSecret } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
+import { ADA, personClaims } from '../support/people.js';
 import { fakeS3 } from '../support/s3.js';
 
 /**
@@ -122,6 +123,8 @@ const queryValue = fc.oneof(
     '',
     ',,,',
     'cis',
+    'cis,verify,risk',
+    'cis,,admin',
     'user_login',
     '-1',
     '0',
@@ -226,11 +229,30 @@ function validParts(route: Route): { params: string[]; query: string; body?: str
     'GET /activities/v1/activities/aggregate': { params: [], query: 'group_by=type&interval=1h' },
     'POST /activities/v1/reports': { params: [], query: '', body: '{"source":"cis","format":"csv"}' },
     'GET /activities/v1/reports/{report_id}': { params: [known.report], query: '' },
+    'GET /activities/v1/reports': { params: [], query: 'limit=5' },
+    'GET /activities/v1/me': { params: [], query: '' },
+    // Succeeds with a person's token; a client's has no session to end (400).
+    'POST /activities/v1/me/sign-out': { params: [], query: '' },
   };
   const parts = byKey[key];
   if (!parts) throw new Error(`no valid request for ${key}: add one to validParts`);
   return parts;
 }
+
+/**
+ * Whose token: a client's, a person's (Cognito user access token claims as API Gateway passes them), or a
+ * person's with a mangled or hostile groups claim.
+ */
+const token = fc.oneof(
+  fc.constant<Record<string, string> | undefined>(undefined),
+  fc.constant(personClaims(ADA)),
+  fc
+    .oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('[', ']', '[[admins]', '[admins, ]', '[__proto__ constructor]', '', ' '),
+    )
+    .map((groups) => ({ ...personClaims(ADA), 'cognito:groups': groups })),
+);
 
 const request = fc
   .record({
@@ -240,11 +262,13 @@ const request = fc
     query: rawQuery,
     body,
     contentType,
+    claims: token,
   })
   .map((r) => {
     const valid = validParts(r.route);
     const m = r.mutate;
     return {
+      claims: r.claims,
       route: r.route,
       params: m === 'params' || m === 'all' ? r.params : valid.params,
       query: m === 'query' || m === 'all' ? r.query : valid.query,
@@ -259,6 +283,7 @@ function eventOf(r: {
   query: string;
   body?: string;
   contentType: string;
+  claims?: Record<string, string>;
 }): HttpEvent {
   const names = [...r.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
   const pathParameters = Object.fromEntries(names.map((n, i) => [n, r.params[i] ?? '']));
@@ -277,6 +302,7 @@ function eventOf(r: {
   event.queryStringParameters = joined;
   event.headers = { ...event.headers, 'content-type': r.contentType };
   if (r.contentType === '') delete event.headers['content-type'];
+  if (r.claims) event.requestContext.authorizer.jwt.claims = r.claims;
   return event;
 }
 
@@ -287,8 +313,10 @@ const LIBRARY_TEXT =
 describe('hostile requests against every route (property)', () => {
   it('never answer 5xx; every 4xx has the error shape in our words and writes nothing', async () => {
     const statuses = new Map<string, number>();
+    const driven = new Set<string>();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
+        driven.add(routeKey(r.route));
         const handler = handlers.get(r.route.handler) as Handler;
         const before = written();
         const res = await handler(eventOf(r), ctx(r.route.handler));
@@ -296,7 +324,8 @@ describe('hostile requests against every route (property)', () => {
         const code =
           status >= 400 ? (JSON.parse(String(res.body)) as { error: { code: string } }).error.code : 'ok';
         statuses.set(`${status} ${code}`, (statuses.get(`${status} ${code}`) ?? 0) + 1);
-        const what = `${routeKey(r.route)} ?${r.query.slice(0, 200)} [${r.contentType}] ${String(r.body).slice(0, 200)}`;
+        const who = r.claims ? `person ${JSON.stringify(r.claims['cognito:groups'])}` : 'client';
+        const what = `${routeKey(r.route)} as ${who} ?${r.query.slice(0, 200)} [${r.contentType}] ${String(r.body).slice(0, 200)}`;
         expect(status, what).toBeLessThan(500);
         if (status >= 400) {
           const parsed = JSON.parse(String(res.body)) as {
@@ -320,5 +349,7 @@ describe('hostile requests against every route (property)', () => {
     const ok = [...statuses].filter(([k]) => k.startsWith('2')).reduce((n, [, c]) => n + c, 0);
     expect(statuses.size, JSON.stringify([...statuses])).toBeGreaterThan(6);
     expect(ok, JSON.stringify([...statuses])).toBeGreaterThan(40);
+    // Every route of the table was driven (the console's GET /me, POST /me/sign-out and GET /reports too).
+    expect([...driven].sort()).toEqual(ROUTES.map(routeKey).sort());
   }, 180_000);
 });

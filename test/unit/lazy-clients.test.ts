@@ -59,11 +59,16 @@ describe('lazily loaded SDK clients', () => {
       await Promise.all(handlers.map(async (h) => [h, await sdkImports(h)])),
     );
     const ddbOnly = ['@aws-sdk/client-dynamodb'];
+    // Those that never touch DynamoDB import no SDK package at all.
+    const noTables = new Set(['ingest', 'event-types', 'me', 'sign-in']);
     expect(Object.fromEntries(handlers.map((h) => [h, imports[h].atInit]))).toEqual(
-      Object.fromEntries(handlers.map((h) => [h, h === 'ingest' || h === 'event-types' ? [] : ddbOnly])),
+      Object.fromEntries(handlers.map((h) => [h, noTables.has(h) ? [] : ddbOnly])),
     );
     // What each loads on first use, and only then.
     expect(imports.streams.onUse).toEqual(['@aws-sdk/client-kinesis']);
+    // Sign-ins and sign-outs are recorded on the stream, and that is all they do.
+    expect(imports.me.onUse).toEqual(['@aws-sdk/client-kinesis']);
+    expect(imports['sign-in'].onUse).toEqual(['@aws-sdk/client-kinesis']);
     expect(imports.reports.onUse).toEqual([
       '@aws-sdk/client-kinesis',
       '@aws-sdk/client-s3',
@@ -96,7 +101,8 @@ describe('lazily loaded SDK clients', () => {
     const eager = handlers.filter((h) =>
       /^await /m.test(readFileSync(join(ROOT, 'functions', h, 'handler.ts'), 'utf8')),
     );
-    // ingest and directory put records on every request; redrive reads S3, the report worker S3 and Kinesis.
-    expect(eager.sort()).toEqual(['directory', 'ingest', 'redrive', 'report-worker']);
+    // ingest and directory put records on every request; redrive reads S3, the report worker S3 and Kinesis;
+    // sign-in records every sign-in within Cognito's 5 seconds. me puts a record only on a sign-out: lazily.
+    expect(eager.sort()).toEqual(['directory', 'ingest', 'redrive', 'report-worker', 'sign-in']);
   });
 });

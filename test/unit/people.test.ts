@@ -1,4 +1,4 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/shared/model/index.js';
@@ -317,11 +317,18 @@ describe('the sign-in function (Cognito pre token generation V2)', () => {
   });
 
   it('still issues the token when the sign-in cannot be recorded', async () => {
-    kin.mock.rejectsOnce(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+    // Kinesis refuses every attempt.
+    kin.mock.on(PutRecordsCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
     const out = await trigger(cognitoEvent(viewer), ctx('sign-in'));
     expect(out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress).toEqual([
       SCOPES.manage,
     ]);
+    expect(kin.put).toHaveLength(0);
+    // The stream is back: the next sign-in is recorded.
+    kin.restore();
+    kin = fakeKinesis(2);
+    await trigger(cognitoEvent(viewer), ctx('sign-in'));
+    expect(kin.events().map((e) => e.type)).toEqual(['adminLogin']);
   });
 });
 

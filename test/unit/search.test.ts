@@ -1,6 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../functions/shared/model/index.js';
+import type { ActivityEvent, SearchFilters } from '../../functions/shared/model/index.js';
 import {
   decodeSearchCursor,
   encodeSearchCursor,
@@ -76,6 +76,26 @@ describe('search parameters', () => {
     ['an unknown parameter', { usr: 'x' }, 'usr', /not a known field/],
     ['a malformed cursor', { cursor: 'not-a-cursor' }, 'cursor', /not a cursor returned by this API/],
     [
+      'an unknown source in a list',
+      { source: 'cis,crm' },
+      'source',
+      /'crm' must be one of cis, verify, risk, admin/,
+    ],
+    ['an empty item in a source list', { source: 'cis,,risk' }, 'source', /must not contain empty items/],
+    ['an empty source', { source: '' }, 'source', /must not be empty/],
+    [
+      'a type of a source the list leaves out',
+      { source: 'cis,verify,risk', type: 'user_login,addAdmin' },
+      'type',
+      /'addAdmin' is a admin event, not cis, verify or risk/,
+    ],
+    [
+      'a category of a source the list leaves out',
+      { source: 'cis,risk', category: 'admin' },
+      'category',
+      /'admin' holds admin events, not cis or risk/,
+    ],
+    [
       'more than 100 types',
       {
         type: Array.from({ length: 101 }, () => 'user_login')
@@ -91,6 +111,22 @@ describe('search parameters', () => {
     expect(res.body.error?.details?.find((d) => d.path === path)?.message, JSON.stringify(res.body)).toMatch(
       message,
     );
+  });
+
+  it('binds a cursor to the list of sources it paged', () => {
+    const filters = (source: string) => parseSearch({ source }).filters;
+    const c = encodeSearchCursor(TEST_CURSOR_KEY, filters('cis,verify'), '2026-11-24T10:00:00.000Z#e1');
+    expect(decodeSearchCursor(TEST_CURSOR_KEY, filters('cis,verify'), c)).toBe('2026-11-24T10:00:00.000Z#e1');
+    for (const other of ['cis', 'verify', 'cis,verify,risk'])
+      expect(() => decodeSearchCursor(TEST_CURSOR_KEY, filters(other), c), other).toThrow(/invalid cursor/);
+  });
+
+  it('still pages with a cursor of one source handed out when source was a single value', () => {
+    const before = { source: 'cis', user_id: 'u1' } as unknown as SearchFilters;
+    const c = encodeSearchCursor(TEST_CURSOR_KEY, before, '2026-11-24T10:00:00.000Z#e1');
+    const now = parseSearch({ source: 'cis', user_id: 'u1' }).filters;
+    expect(now.source).toEqual(['cis']);
+    expect(decodeSearchCursor(TEST_CURSOR_KEY, now, c)).toBe('2026-11-24T10:00:00.000Z#e1');
   });
 
   it('round-trips cursors, and refuses one from a search with other filters', () => {
@@ -131,6 +167,22 @@ describe('search parameters', () => {
       ['step_id', 'target_resource_type'],
     ],
     [{ category: 'fraud_prevention', tenant_id: 't' }, 'by_source', ['t#risk'], []],
+    [{ source: 'cis,verify,risk', tenant_id: 't' }, 'by_source', ['t#cis', 't#verify', 't#risk'], []],
+    [{ source: 'cis,risk' }, 'by_source', ['t1#cis', 't1#risk', 't2#cis', 't2#risk'], []],
+    [{ source: 'cis,cis,risk', tenant_id: 't' }, 'by_source', ['t#cis', 't#risk'], []],
+    [{ user_id: 'u', source: 'cis,verify,risk' }, 'by_user', ['u'], ['source']],
+    [
+      { type: 'user_login,risk_recommendation', source: 'cis,risk' },
+      'by_type',
+      ['user_login', 'risk_recommendation'],
+      [],
+    ],
+    [
+      { category: 'fraud_prevention', source: 'cis,verify,risk', tenant_id: 't' },
+      'by_source',
+      ['t#risk'],
+      [],
+    ],
   ])('serves %j from a key-condition query on the right index', (query, index, keys, residual, code = []) => {
     const plan = planSearch(parseSearch(query as Record<string, string>).filters, ['t1', 't2']);
     expect(plan).toEqual({ index, keys, residual, code });

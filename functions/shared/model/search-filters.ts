@@ -112,9 +112,13 @@ export const SEARCH_FILTERS = [
     index: { name: 'by_source', pk: 'gs', key: ['tenant_id', 'source'], priority: 6 },
     report: true,
     reportValue: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
-        error: 'must be a source or a list of them',
-      })
+      .union(
+        [
+          z.string().min(1, 'must not be empty'),
+          z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one source'),
+        ],
+        { error: 'must be a source or a list of them' },
+      )
       .optional(),
   },
   {

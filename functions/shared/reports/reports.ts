@@ -142,14 +142,24 @@ function fromItem(item: Record<string, { S?: string; N?: string }>): Report {
   };
 }
 
+/**
+ * Whether a report item is past its retention. DynamoDB's TTL deletes expired items only eventually (within
+ * days), and the bucket's lifecycle may already have removed the file: past `expires_at`, a report is gone.
+ */
+function expired(item: Record<string, { N?: string }>, now: number): boolean {
+  const at = Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY);
+  return at * 1000 <= now;
+}
+
 export async function loadReport(
-  deps: Pick<ReportDeps, 'ddb' | 'controlTable'>,
+  deps: Pick<ReportDeps, 'ddb' | 'controlTable' | 'now'>,
   id: string,
 ): Promise<Report | undefined> {
   const res = await deps.ddb.send(
     new GetItemCommand({ TableName: deps.controlTable, Key: reportKey(id), ConsistentRead: true }),
   );
-  return res.Item ? fromItem(res.Item as Record<string, { S?: string; N?: string }>) : undefined;
+  const item = res.Item as Record<string, { S?: string; N?: string }> | undefined;
+  return item && !expired(item, (deps.now ?? Date.now)()) ? fromItem(item) : undefined;
 }
 
 /** POST /reports: validate the filters like a search, record the request, queue the work. */
@@ -241,7 +251,7 @@ const listQuerySchema = z.strictObject({
  * (the previous page's `next_before`) pages back. Download URLs are issued by GET /reports/{id} only.
  */
 export async function listReports(
-  deps: Pick<ReportDeps, 'ddb' | 'controlTable'>,
+  deps: Pick<ReportDeps, 'ddb' | 'controlTable' | 'now'>,
   query: Record<string, string | undefined>,
 ): Promise<{ data: Array<Omit<Report, 'key'>>; next_before: string | null }> {
   const q = parseWith(listQuerySchema, query, 'query');
@@ -258,12 +268,15 @@ export async function listReports(
     }),
   );
   const ids = (page.Items ?? []).map((i) => i.sk?.S ?? '');
+  const now = (deps.now ?? Date.now)();
   const found = await batchGetAll(deps.ddb, deps.controlTable, ids.map(reportKey));
   const byId = new Map(
-    found.map((item) => {
-      const { key: _key, ...view } = fromItem(item as Record<string, { S?: string; N?: string }>);
-      return [view.report_id, view] as const;
-    }),
+    found
+      .filter((item) => !expired(item as Record<string, { N?: string }>, now))
+      .map((item) => {
+        const { key: _key, ...view } = fromItem(item as Record<string, { S?: string; N?: string }>);
+        return [view.report_id, view] as const;
+      }),
   );
   return {
     data: ids.flatMap((id) => byId.get(id) ?? []),
