@@ -128,7 +128,7 @@ function cpuByProcess(rootPid: number | undefined): Record<string, number> {
   return out;
 }
 
-interface Runner {
+export interface Runner {
   pid: number | undefined;
   credentials: LocalCredentials;
   startupSeconds: number;
@@ -136,7 +136,7 @@ interface Runner {
 }
 
 /** `npm start` itself (tsx local/main.ts), on free ports, with its own data directory. */
-async function startRunner(): Promise<Runner> {
+export async function startRunner(): Promise<Runner> {
   const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-bench-'));
   const t0 = Date.now();
   const child: ChildProcess = spawn(

@@ -1,11 +1,12 @@
 import type { AggregateResult } from './aggregate.js';
 import type { ColdStartResult } from './cold-start.js';
+import type { ConsoleResult } from './console.js';
 import type { CostResult } from './cost.js';
 import { CPU_PATHS, type CpuResult } from './cpu.js';
 import type { E2eResult } from './e2e.js';
 
 export interface Target {
-  group: 'cpu' | 'cold_start' | 'e2e' | 'cost';
+  group: 'cpu' | 'cold_start' | 'e2e' | 'cost' | 'console';
   name: string;
   target: string;
   /** The measured figure, or null when this run did not measure it (e.g. --smoke). */
@@ -24,6 +25,7 @@ export interface BenchResults {
   e2e?: E2eResult;
   cost?: CostResult;
   aggregate?: AggregateResult;
+  console?: ConsoleResult;
   targets: Target[];
 }
 
@@ -51,6 +53,15 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   if (r.cold_start) {
     check('cold_start', 'largest bundle, KB minified', '≤ 250', r.cold_start.max_bundle_kb, (v) => v <= 250);
     check('cold_start', 'slowest init, × baseline', '≤ 1.5', r.cold_start.max_init_ratio, (v) => v <= 1.5);
+  }
+  if (r.console) {
+    check(
+      'console',
+      'console initial JavaScript, KB gzipped',
+      '≤ 250',
+      r.console.bundle.initial_js_kb_gzip,
+      (v) => v <= 250,
+    );
   }
   return t;
 }
@@ -253,6 +264,22 @@ export function renderReport(r: BenchResults): string {
             a.search_page.ms_p50,
             '',
           ],
+        ],
+      ),
+      '',
+    );
+  }
+  if (r.console) {
+    const k = r.console;
+    out.push(
+      `6. Console: initial JS ${fmt(k.bundle.initial_js_kb_gzip)} KB gzipped (all JS ${fmt(k.bundle.all_js_kb_gzip)} KB, CSS ${fmt(k.bundle.css_kb_gzip)} KB); User activity over 24 h of ${fmt(k.stored_events)} events`,
+    );
+    out.push(
+      table(
+        ['from navigation to', 'ms p50', 'ms p90', 'API call alone, ms p50'],
+        [
+          ['first rows', k.first_rows_ms.p50, k.first_rows_ms.p90, k.api.search_ms_p50],
+          ['histogram drawn', k.histogram_ms.p50, k.histogram_ms.p90, k.api.aggregate_ms_p50],
         ],
       ),
       '',

@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: every benchmark of docs/performance.md, written to bench/results.json and printed as a table.
  *
- *   npm run bench                      all five groups (several minutes on 2 cores)
+ *   npm run bench                      all six groups (several minutes on 2 cores)
  *   npm run bench -- --smoke           each benchmark once on tiny inputs (what the test suite runs)
- *   npm run bench -- --only cpu,cost   some groups (cpu, cold, e2e, cost, aggregate)
+ *   npm run bench -- --only cpu,cost   some groups (cpu, cold, e2e, cost, aggregate, console)
  *   npm run bench -- --out file.json   write the results elsewhere
  *   npm run bench -- --doc             also rewrite docs/performance.md and docs/performance-results.json
- *                                      from this run (a full run of all five groups)
+ *                                      from this run (a full run of all six groups)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AggregateOptions, runAggregate } from './aggregate.js';
 import { type ColdStartOptions, runColdStart } from './cold-start.js';
+import { type ConsoleOptions, runConsoleBench } from './console.js';
 import { type CostOptions, type Prices, runCost } from './cost.js';
 import { type CpuOptions, type CpuResult, runCpu } from './cpu.js';
 import { renderPerformanceDoc } from './doc.js';
@@ -24,7 +25,7 @@ import { round } from './lib/stats.js';
 import { ROOT, type Synth, synthesize } from './lib/synth.js';
 import { type BenchResults, evaluateTargets, renderReport } from './report.js';
 
-export const GROUPS = ['cpu', 'cold', 'e2e', 'cost', 'aggregate'] as const;
+export const GROUPS = ['cpu', 'cold', 'e2e', 'cost', 'aggregate', 'console'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Settings {
@@ -33,6 +34,7 @@ export interface Settings {
   e2e: Omit<E2eOptions, 'progress'>;
   cost: Pick<CostOptions, 'eventsPerRequest' | 'events' | 'collectBatchSize'>;
   aggregate: Omit<AggregateOptions, 'progress'>;
+  console: Omit<ConsoleOptions, 'progress'>;
 }
 
 export const FULL: Settings = {
@@ -41,6 +43,7 @@ export const FULL: Settings = {
   e2e: { seconds: 10, concurrency: 4, eventsPerRequest: 100, latencyRequestsPerSecond: 2 },
   cost: { eventsPerRequest: [1, 10, 100], events: 5000, collectBatchSize: 100 },
   aggregate: { events: 1_000_000, stored: 10_000, runs: 7 },
+  console: { events: 100_000, runs: 7 },
 };
 
 export const SMOKE: Settings = {
@@ -49,6 +52,7 @@ export const SMOKE: Settings = {
   e2e: { seconds: 1, concurrency: 2, eventsPerRequest: 10, latencyRequestsPerSecond: 4 },
   cost: { eventsPerRequest: [1, 10], events: 20, collectBatchSize: 100 },
   aggregate: { events: 2_000, stored: 200, runs: 1 },
+  console: { events: 300, runs: 1 },
 };
 
 export function loadPrices(): Prices {
@@ -113,6 +117,7 @@ export async function runBench(opts: {
   }
   if (want('aggregate')) results.aggregate = await runAggregate({ ...s.aggregate, progress });
   if (want('e2e')) results.e2e = await runE2e({ ...s.e2e, progress });
+  if (want('console')) results.console = await runConsoleBench({ ...s.console, progress });
   results.duration_seconds = round((Date.now() - t0) / 1000, 1);
   return { ...results, targets: evaluateTargets(results) };
 }

@@ -8,11 +8,15 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
+  // Always React's production build, whatever NODE_ENV the building process has (vitest sets 'test').
+  mode: 'production',
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   logLevel: 'warn',
   clearScreen: false,
-  oxc: { jsx: { runtime: 'automatic' } },
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   build: {
-    outDir: 'dist',
+    // console/build.ts gives each build its own folder (console/dist/<hash>); a bare `vite build` lands here.
+    outDir: 'dist/vite',
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,

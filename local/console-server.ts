@@ -17,8 +17,8 @@ import { CONSOLE_CLIENT_ID, CONSOLE_REQUESTED_SCOPES, type LocalPeople } from '.
  * AWS (`/oauth2/authorize` with a sign-in form, `/logout`). Tokens come from `/oauth2/token` (gateway.ts).
  */
 export interface ConsoleSite {
-  /** The built console (console/dist). */
-  dist: string;
+  /** The built console: a folder, or where the newest build is now (a rebuild is served without a restart). */
+  dist: string | (() => string);
   people: LocalPeople;
   auth: LocalAuth;
 }
@@ -227,23 +227,24 @@ export async function serveConsole(
     res.end(method === 'HEAD' ? undefined : JSON.stringify(localConsoleConfig(origin(req))));
     return 200;
   }
+  const dist = typeof site.dist === 'string' ? site.dist : site.dist();
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);
   } catch {
     decoded = '/';
   }
-  let file = normalize(join(site.dist, decoded));
-  if (!file.startsWith(site.dist + sep) || !existsSync(file) || !statSync(file).isFile()) {
+  let file = normalize(join(dist, decoded));
+  if (!file.startsWith(dist + sep) || !existsSync(file) || !statSync(file).isFile()) {
     // Assets that are not there are 404s; any other path is one of the app's routes: index.html.
     if (path.startsWith('/assets/')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders(req) });
       res.end('not found');
       return 404;
     }
-    file = join(site.dist, 'index.html');
+    file = join(dist, 'index.html');
   }
-  const served = file.slice(site.dist.length).split(sep).join('/');
+  const served = file.slice(dist.length).split(sep).join('/');
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': cacheControl(served),

@@ -354,7 +354,7 @@ export interface SeedOptions {
  * Send demo events through the public API (POST /activities, 500 a request) and name the apps in the
  * directory. Returns what was sent; the events are searchable once the consumer has stored them.
  */
-export async function seedDemo(o: SeedOptions): Promise<{ events: DemoEvent[] }> {
+export async function seedDemo(o: SeedOptions): Promise<{ events: DemoEvent[]; token: string }> {
   const tokenRes = await fetch(`${o.baseUrl}/oauth2/token`, {
     method: 'POST',
     headers: {
@@ -400,5 +400,35 @@ export async function seedDemo(o: SeedOptions): Promise<{ events: DemoEvent[] }>
     }
   };
   await Promise.all(Array.from({ length: o.concurrency ?? 4 }, worker));
-  return { events };
+  return { events, token };
+}
+
+/**
+ * Wait until the consumer has stored all `events` (as the API counts them: an aggregate over their window,
+ * read from the counters the consumer keeps), reporting the count so far.
+ */
+export async function waitUntilStored(o: {
+  baseUrl: string;
+  token: string;
+  events: readonly DemoEvent[];
+  timeoutMs?: number;
+  onProgress?: (stored: number, total: number) => void;
+}): Promise<void> {
+  const from = o.events[0]?.timestamp;
+  if (!from) return;
+  const deadline = Date.now() + (o.timeoutMs ?? 15 * 60_000);
+  for (;;) {
+    const to = new Date().toISOString();
+    const res = await fetch(
+      `${o.baseUrl}/activities/v1/activities/aggregate?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      { headers: { authorization: `Bearer ${o.token}` } },
+    );
+    const body = (await res.json()) as { total?: number };
+    if (!res.ok) throw new Error(`GET /activities/aggregate: HTTP ${res.status} ${JSON.stringify(body)}`);
+    const stored = body.total ?? 0;
+    o.onProgress?.(stored, o.events.length);
+    if (stored >= o.events.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${stored} of ${o.events.length} events stored in time`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }

@@ -6,7 +6,7 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { buildConsole } from '../console/build.js';
+import { buildConsole, latestConsoleBuild } from '../console/build.js';
 import type { StreamRun } from '../functions/shared/export/index.js';
 import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
 import { getWatermark, unpadSeq } from '../functions/shared/log/index.js';
@@ -280,7 +280,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       port,
       host,
       auth,
-      site: { dist: built.dir, people, auth },
+      site: { dist: () => latestConsoleBuild() ?? built.dir, people, auth },
       routes: ROUTES,
       invoke: async (name: HttpHandlerName, event: HttpEvent, context: Context) => {
         const handler = (await load(name)).handler as (e: HttpEvent, c: Context) => Promise<HttpResult>;

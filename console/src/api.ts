@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { ConsoleConfig } from '../runtime';
 import { accessToken, SignedOut } from './auth';
 
-/** The API's answer to a request it refused: its status and error body (`{error, message, details}`). */
+/** The API's answer to a request it refused: its status and error (`{error: {code, message, details}}`). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -89,7 +89,16 @@ export function createApi(config: ConsoleConfig, onSignedOut: (reason: string) =
       parsed = undefined;
     }
     if (!res.ok) {
-      const e = (parsed ?? {}) as { error?: string; message?: string; details?: ApiError['details'] };
+      // The API's errors are {"error":{"code","message","details"}}; API Gateway's own are {"message"}.
+      const body = (parsed ?? {}) as {
+        error?: { code?: string; message?: string; details?: ApiError['details'] };
+        message?: string;
+      };
+      const e = {
+        error: body.error?.code,
+        message: body.error?.message ?? body.message,
+        details: body.error?.details,
+      };
       if (res.status === 401) onSignedOut(e.message ?? 'your session is no longer valid; sign in again');
       const retry = Number(res.headers.get('retry-after'));
       throw new ApiError(

@@ -1,19 +1,32 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import type { ConsoleConfig } from '../runtime';
 import { ApiContext, createApi } from './api';
 import { beginSignIn, currentSession, endSession, type Session } from './auth';
 import { Layout } from './components/Layout';
+import { StateView } from './components/StateView';
 import { AdminActivity } from './pages/AdminActivity';
-import { JourneyAnalytics } from './pages/JourneyAnalytics';
-import { Reports } from './pages/Reports';
 import { SignIn } from './pages/SignIn';
-import { Streams } from './pages/Streams';
 import { UserActivity } from './pages/UserActivity';
 import { SessionContext, type SessionState } from './session';
 
-const router = createBrowserRouter([
+// Loaded when first visited, each with what it alone draws (Chart.js comes with Journey analytics): the
+// console's initial JavaScript stays small.
+const JourneyAnalytics = lazy(() =>
+  import('./pages/JourneyAnalytics').then((m) => ({ default: m.JourneyAnalytics })),
+);
+const Streams = lazy(() => import('./pages/Streams').then((m) => ({ default: m.Streams })));
+const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })));
+
+/** A lazily loaded page, announced while it loads. */
+const page = (element: ReactNode) => (
+  <Suspense fallback={<StateView loading what="the page" />}>{element}</Suspense>
+);
+
+// Created when the app first renders, not when this module loads: main.tsx moves the URL back to where the
+// person was (completeSignIn's returnTo) before rendering, and a router made earlier would not see that.
+const routes = [
   {
     path: '/',
     element: <Layout />,
@@ -21,18 +34,19 @@ const router = createBrowserRouter([
       { index: true, element: <Navigate to="/user-activity" replace /> },
       { path: 'user-activity', element: <UserActivity /> },
       { path: 'admin-activity', element: <AdminActivity /> },
-      { path: 'journeys', element: <JourneyAnalytics /> },
-      { path: 'journeys/:journeyId', element: <JourneyAnalytics /> },
-      { path: 'streams', element: <Streams /> },
-      { path: 'reports', element: <Reports /> },
+      { path: 'journeys', element: page(<JourneyAnalytics />) },
+      { path: 'journeys/:journeyId', element: page(<JourneyAnalytics />) },
+      { path: 'streams', element: page(<Streams />) },
+      { path: 'reports', element: page(<Reports />) },
       { path: '*', element: <Navigate to="/user-activity" replace /> },
     ],
   },
-]);
+];
 
 export function App({ config, initialError }: { config: ConsoleConfig; initialError?: string | undefined }) {
   const [session, setSession] = useState<Session | undefined>(() => currentSession());
   const [reason, setReason] = useState<string | undefined>(initialError);
+  const [router] = useState(() => createBrowserRouter(routes));
   const api = useMemo(
     () =>
       createApi(config, (why) => {

@@ -172,10 +172,9 @@ export async function accessToken(cfg: ConsoleConfig): Promise<string> {
 }
 
 /** Forget the session here and end the identity provider's, returning to the console's sign-in page. */
-export function endSession(cfg: ConsoleConfig): never {
+export function endSession(cfg: ConsoleConfig): void {
   sessionStorage.removeItem(SESSION_KEY);
   const url = new URL(cfg.logoutUrl);
   url.search = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri() }).toString();
   window.location.assign(url.toString());
-  throw new SignedOut();
 }

@@ -85,3 +85,27 @@ export function fromInputValue(value: string, tz: TimeZoneMode): string | undefi
   const ms = tz === 'utc' ? Date.parse(`${value}:00Z`) : new Date(value).getTime();
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
+
+/** What the time-range picker changes. */
+export interface RangePatch {
+  range?: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  tz?: TimeZoneMode;
+}
+
+/**
+ * A picker change as the page's URL values: only what changed, and the defaults (the page's range, UTC)
+ * left out of the URL so that a plain link stays plain.
+ */
+export function rangeQuery(
+  patch: RangePatch,
+  defaultRange?: string,
+): Partial<Record<'range' | 'from' | 'to' | 'tz', string | undefined>> {
+  return {
+    ...('range' in patch ? { range: patch.range === defaultRange ? undefined : patch.range } : {}),
+    ...('from' in patch ? { from: patch.from } : {}),
+    ...('to' in patch ? { to: patch.to } : {}),
+    ...(patch.tz ? { tz: patch.tz === 'utc' ? undefined : patch.tz } : {}),
+  };
+}

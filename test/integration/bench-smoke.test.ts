@@ -10,7 +10,7 @@ describe('npm run bench -- --smoke', () => {
   let r: BenchResults;
   beforeAll(async () => {
     r = await runBench({ mode: 'smoke', groups: GROUPS });
-  }, 240_000);
+  }, 300_000);
 
   it('measures handler CPU for every path and batch size, against the floor', () => {
     const cpu = r.cpu;
@@ -81,5 +81,16 @@ describe('npm run bench -- --smoke', () => {
     // The day's totals count every event of the window.
     expect(a?.queries[0]?.total).toBeGreaterThan(1_900);
     expect(a?.search_page.items_read).toBeGreaterThan(0);
+  });
+
+  it('times User activity in Chromium to its first rows and its histogram, and sizes the console it loads', () => {
+    const k = r.console;
+    expect(k?.stored_events).toBe(300);
+    expect(k?.bundle.initial_js_kb_gzip).toBeGreaterThan(10);
+    expect(k?.bundle.all_js_kb_gzip).toBeGreaterThanOrEqual(k?.bundle.initial_js_kb_gzip ?? 0);
+    expect(k?.first_rows_ms.p50).toBeGreaterThan(0);
+    expect(k?.histogram_ms.p50).toBeGreaterThan(0);
+    expect(k?.api.search_ms_p50).toBeGreaterThan(0);
+    expect(r.targets.find((t) => t.group === 'console')?.value).toBe(k?.bundle.initial_js_kb_gzip);
   });
 });

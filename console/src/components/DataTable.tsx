@@ -17,6 +17,15 @@ export function DataTable<T extends RowData>(props: {
   /** Marks a row as the open one (its details are shown). */
   selected?: string | undefined;
   footer?: ReactNode;
+  /**
+   * A click anywhere on a row (mouse users); keyboard users use the control in the row, which must do the
+   * same. Clicks on links, buttons and form fields in the row are theirs, not the row's.
+   */
+  onRowClick?: (row: T) => void;
+  /** Extra class of a row (e.g. rows that just arrived). */
+  rowClassName?: (row: T) => string | undefined;
+  /** The table's class besides `data-table`. */
+  className?: string;
 }) {
   const table = useTable<typeof features, T>({
     features,
@@ -26,7 +35,7 @@ export function DataTable<T extends RowData>(props: {
   });
   return (
     <div className="table-wrap">
-      <table className="data-table">
+      <table className={props.className ? `data-table ${props.className}` : 'data-table'}>
         <caption className="visually-hidden">{props.caption}</caption>
         <thead>
           {table.getHeaderGroups().map((group) => (
@@ -41,7 +50,24 @@ export function DataTable<T extends RowData>(props: {
         </thead>
         <tbody>
           {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} aria-current={props.selected === row.id ? 'true' : undefined}>
+            <tr
+              key={row.id}
+              aria-current={props.selected === row.id ? 'true' : undefined}
+              className={
+                [props.onRowClick ? 'row-clickable' : '', props.rowClassName?.(row.original) ?? '']
+                  .filter(Boolean)
+                  .join(' ') || undefined
+              }
+              onClick={
+                props.onRowClick
+                  ? (e) => {
+                      if ((e.target as Element).closest('a, button, input, select, textarea, label')) return;
+                      if (window.getSelection()?.toString()) return; // selecting text, not opening
+                      props.onRowClick?.(row.original);
+                    }
+                  : undefined
+              }
+            >
               {row.getAllCells().map((cell) => (
                 <td key={cell.id}>
                   <table.FlexRender cell={cell} />

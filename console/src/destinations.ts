@@ -1,0 +1,152 @@
+import type { DestinationKind, DestinationOf } from '../../functions/shared/destinations/registry.js';
+
+/**
+ * The stream form's destination settings, one entry per kind of the API's destination registry
+ * (functions/shared/destinations/registry.ts). The registry's schemas are zod, which the console does not
+ * bundle, so the form's labels and hints live here; its types tie them to the registry: every kind must
+ * have an entry, every field of a kind's destination must be listed (and nothing else), and a field is
+ * `required` exactly when the API requires it. A new kind or field fails `tsc -p console` until it is here.
+ */
+
+/** The fields of a destination other than its `kind`. */
+type FieldsOf<D> = Exclude<keyof D, 'kind'> & string;
+/** Whether the API requires a field of a destination (it is not optional in the destination type). */
+type IsRequired<D, F extends keyof D> = Record<never, never> extends Pick<D, F> ? false : true;
+
+export interface DestinationFieldSpec<R extends boolean = boolean> {
+  label: string;
+  required: R;
+  /** Holds a Secrets Manager secret ARN (the API takes the ARN; the exporter reads the secret). */
+  secret?: true;
+  hint: string;
+  placeholder?: string;
+  inputType?: 'text' | 'url';
+}
+
+export interface DestinationForm<K extends DestinationKind> {
+  kind: K;
+  label: string;
+  /** pull: collected with the collect API (Copy URL); push: delivered by the exporter. */
+  mode: 'pull' | 'push';
+  description: string;
+  /** What the destination receives, batch by batch (the format is fixed per kind: see the report). */
+  format: string;
+  fields: { [F in FieldsOf<DestinationOf<K>>]-?: DestinationFieldSpec<IsRequired<DestinationOf<K>, F>> };
+}
+
+export const SECRETS_PREFIX = 'activity-events/';
+const ARN_PLACEHOLDER = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SECRETS_PREFIX}…`;
+const PREFIX_HINT =
+  "Optional object key prefix: letters, digits and ! - _ . * ' ( ) = /, no leading slash (e.g. activity/cis).";
+
+export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } = {
+  custom: {
+    kind: 'custom',
+    label: 'Custom (API polling)',
+    mode: 'pull',
+    description:
+      'Your SIEM or scheduler collects batches with the collect API (POST /activities/collect): use Copy URL and the snippet.',
+    format: 'JSON: each collect call answers {"data": [events], "cursor", "has_more"}.',
+    fields: {},
+  },
+  s3: {
+    kind: 's3',
+    label: 'Amazon S3',
+    mode: 'push',
+    description: "Pushed by the exporter as objects in the stack's export bucket or another allowed bucket.",
+    format: 'gzip-compressed NDJSON: one object per batch, partitioned by source, date and hour.',
+    fields: {
+      bucket: {
+        label: 'Bucket',
+        required: false,
+        hint: "Leave empty for the stack's export bucket; another bucket must be listed in the stack's exportBuckets.",
+        placeholder: 'my-siem-archive',
+      },
+      prefix: { label: 'Key prefix', required: false, hint: PREFIX_HINT, placeholder: 'activity' },
+    },
+  },
+  gcs: {
+    kind: 'gcs',
+    label: 'Google Cloud Storage',
+    mode: 'push',
+    description: "Pushed by the exporter through GCS's S3-interoperable XML API with an HMAC key.",
+    format: 'gzip-compressed NDJSON: one object per batch, partitioned by source, date and hour.',
+    fields: {
+      bucket: {
+        label: 'Bucket',
+        required: true,
+        hint: 'The GCS bucket: 3–63 lowercase letters, digits, dots and hyphens.',
+        placeholder: 'my-gcs-bucket',
+      },
+      prefix: { label: 'Key prefix', required: false, hint: PREFIX_HINT, placeholder: 'activity' },
+      hmac_secret_arn: {
+        label: 'HMAC key secret ARN',
+        required: true,
+        secret: true,
+        hint: `ARN of a Secrets Manager secret named ${SECRETS_PREFIX}… holding {"access_key_id": "…", "secret_access_key": "…"}. Paste the ARN, never the key.`,
+        placeholder: ARN_PLACEHOLDER,
+      },
+    },
+  },
+  splunk: {
+    kind: 'splunk',
+    label: 'Splunk HEC',
+    mode: 'push',
+    description: 'Pushed by the exporter to a Splunk HTTP Event Collector.',
+    format:
+      'HEC JSON events ({"time", "host", "source", "sourcetype", "index", "event"}), newline-separated.',
+    fields: {
+      url: {
+        label: 'HEC URL',
+        required: true,
+        inputType: 'url',
+        hint: 'https:// URL of the HTTP Event Collector, without credentials or query; never a private address.',
+        placeholder: 'https://splunk.example.com:8088',
+      },
+      token_secret_arn: {
+        label: 'HEC token secret ARN',
+        required: true,
+        secret: true,
+        hint: `ARN of a Secrets Manager secret named ${SECRETS_PREFIX}… holding the HEC token (the string, or {"token": "…"}). Paste the ARN, never the token.`,
+        placeholder: ARN_PLACEHOLDER,
+      },
+      index: {
+        label: 'Index',
+        required: false,
+        hint: "Optional: the Splunk index (else the HEC token's default).",
+      },
+      sourcetype: { label: 'Sourcetype', required: false, hint: 'Optional: default _json.' },
+      source: { label: 'Source', required: false, hint: 'Optional: default activity-events:<event source>.' },
+    },
+  },
+};
+
+/** The kinds in the order the form offers them (the registry's order). */
+export const DESTINATION_KINDS = Object.keys(DESTINATION_FORMS) as DestinationKind[];
+
+export interface FieldView {
+  name: string;
+  spec: DestinationFieldSpec;
+}
+
+/** A kind's fields, in form order. */
+export function destinationFields(kind: DestinationKind): FieldView[] {
+  const form = DESTINATION_FORMS[kind] as DestinationForm<DestinationKind>;
+  return Object.entries(form.fields as Record<string, DestinationFieldSpec>).map(([name, spec]) => ({
+    name,
+    spec,
+  }));
+}
+
+/** The `destination` of a request: `{kind, …fields}` with the fields filled in (trimmed; empty ones left out). */
+export function destinationBody(
+  kind: DestinationKind,
+  values: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = { kind };
+  for (const { name } of destinationFields(kind)) {
+    const v = values[name]?.trim();
+    if (v) out[name] = v;
+  }
+  return out;
+}
