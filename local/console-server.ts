@@ -37,6 +37,26 @@ const TYPES: Record<string, string> = {
 
 const origin = (req: http.IncomingMessage) => `http://${req.headers.host ?? '127.0.0.1'}`;
 
+/**
+ * The console is served only under the names of this machine's loopback: another name resolving here (DNS
+ * rebinding) must not get a page whose origin it controls, nor a sign-in form that trusts it.
+ */
+function loopbackHost(req: http.IncomingMessage): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * A form post from the console's own pages only (login CSRF, and a foreign page locking an email out with
+ * wrong passwords): the browser's Origin, or Sec-Fetch-Site, must say same-origin.
+ */
+function sameOriginPost(req: http.IncomingMessage): boolean {
+  // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with a form post; Sec-Fetch-Site decides.
+  const o = req.headers.origin;
+  if (o !== undefined && o !== 'null') return o === origin(req);
+  return req.headers['sec-fetch-site'] === 'same-origin';
+}
+
 function securityHeaders(req: http.IncomingMessage): Record<string, string> {
   const o = origin(req);
   const hsts = SECURITY_HEADERS.strictTransportSecurity;
@@ -139,6 +159,34 @@ export async function serveConsole(
 ): Promise<number | undefined> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
+  const ours =
+    path === '/oauth2/sign-in.css' ||
+    path === '/oauth2/authorize' ||
+    path === '/oauth2/revoke' ||
+    path === '/logout' ||
+    !(
+      path.startsWith('/activities/') ||
+      path.startsWith('/oauth2/') ||
+      (method !== 'GET' && method !== 'HEAD')
+    );
+  if (ours && !loopbackHost(req)) {
+    res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('the console answers on 127.0.0.1, localhost or [::1] only');
+    return 421;
+  }
+  if (path === '/oauth2/revoke' && method === 'POST') {
+    // Cognito's revocation endpoint (RFC 7009): the console's sign-out ends its refresh token.
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (form.get('client_id') !== CONSOLE_CLIENT_ID) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: 'unknown client_id' }));
+      return 400;
+    }
+    site.people.revoke(form.get('token') ?? '');
+    res.writeHead(200, { 'cache-control': 'no-store' });
+    res.end();
+    return 200;
+  }
   if (path === '/oauth2/sign-in.css' && method === 'GET') {
     res.writeHead(200, {
       'content-type': 'text/css; charset=utf-8',
@@ -159,6 +207,9 @@ export async function serveConsole(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head><body><main><h1>Sign-in error</h1><p>${escapeHtml(problem)}</p></main></body></html>`,
       );
     if (method === 'GET') return html(res, req, 200, signInPage(params));
+    if (!sameOriginPost(req)) {
+      return html(res, req, 403, signInPage(params, 'This form can only be sent from its own page.'));
+    }
     const email = (params.get('email') ?? '').trim();
     const wait = site.auth.signInLimiter.blockedFor(email.toLowerCase());
     if (wait > 0) {
@@ -177,7 +228,7 @@ export async function serveConsole(
       site.auth.signInLimiter.fail(email.toLowerCase());
       return html(res, req, 401, signInPage(params, 'Incorrect email or password.'));
     }
-    const code = await site.people.issueCode(person, {
+    const code = site.people.issueCode(person, {
       clientId: CONSOLE_CLIENT_ID,
       redirectUri: params.get('redirect_uri') as string,
       challenge: params.get('code_challenge') as string,
@@ -198,7 +249,13 @@ export async function serveConsole(
     } catch {
       target = undefined;
     }
-    if (url.searchParams.get('client_id') !== CONSOLE_CLIENT_ID || target?.origin !== origin(req)) {
+    // Like the app client's sign-out URL on AWS: exactly the console's root.
+    if (
+      url.searchParams.get('client_id') !== CONSOLE_CLIENT_ID ||
+      target?.origin !== origin(req) ||
+      target.pathname !== '/' ||
+      target.search !== ''
+    ) {
       return html(
         res,
         req,
@@ -254,6 +311,9 @@ export async function serveConsole(
     res.end();
     return 200;
   }
-  createReadStream(file).pipe(res);
+  // A build removed while it is read (a newer one replaced it) ends the answer, not the runner.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return 200;
 }

@@ -161,7 +161,8 @@ export function demoEvents(opts: {
     const t = when();
     const n = Math.floor(rand() * users);
     const p = person(n);
-    const at = (dt = 0) => new Date(t + dt).toISOString();
+    // What follows an event (a logout, a journey's next step) never lands after the window's end.
+    const at = (dt = 0) => new Date(Math.min(t + dt, end)).toISOString();
     const username = demoUserEmail(n).split('@')[0];
     const r = rand();
     if (r < 0.38) {

@@ -147,7 +147,7 @@ async function personTokenEndpoint(form: URLSearchParams, site: ConsoleSite): Pr
   }
   try {
     if (form.get('grant_type') === 'authorization_code') {
-      const g = site.people.redeemCode(
+      const g = await site.people.redeemCode(
         form.get('code') ?? '',
         form.get('redirect_uri') ?? '',
         form.get('code_verifier') ?? '',
@@ -164,7 +164,7 @@ async function personTokenEndpoint(form: URLSearchParams, site: ConsoleSite): Pr
         },
       ];
     }
-    const g = await site.people.refresh(form.get('refresh_token') ?? '', CONSOLE_CLIENT_ID);
+    const g = await site.people.refresh(form.get('refresh_token') ?? '');
     const t = await site.auth.personTokens(g.person, g.scopes);
     return [
       200,

@@ -32,6 +32,7 @@ interface Grant {
 }
 
 interface PendingCode extends Grant {
+  clientId: string;
   redirectUri: string;
   challenge: string;
   expires: number;
@@ -56,7 +57,8 @@ const base64url = (b: Buffer) => b.toString('base64url');
 export class LocalPeople {
   readonly people: LocalPerson[];
   private readonly codes = new Map<string, PendingCode>();
-  private readonly refreshTokens = new Map<string, Grant & { expires: number }>();
+  /** What each refresh token stands for: the scopes its sign-in asked for (not those granted). */
+  private readonly refreshTokens = new Map<string, Grant & { clientId: string; expires: number }>();
 
   constructor(
     file: string,
@@ -122,20 +124,28 @@ export class LocalPeople {
     return requested.filter((s) => !suppress.has(s));
   }
 
+  /** Forget codes and refresh tokens past their time (checked on every new one: the maps stay small). */
+  private sweep(): void {
+    const now = this.now();
+    for (const [k, v] of this.codes) if (v.expires < now) this.codes.delete(k);
+    for (const [k, v] of this.refreshTokens) if (v.expires < now) this.refreshTokens.delete(k);
+  }
+
   /**
-   * A successful sign-in on the authorize page: runs the trigger (which records adminLogin) and issues a
-   * single-use code for this redirect URI and PKCE challenge.
+   * A successful sign-in on the authorize page: a single-use code for this redirect URI and PKCE
+   * challenge, holding the scopes asked for (the trigger decides which of them the token gets).
    */
-  async issueCode(
+  issueCode(
     person: LocalPerson,
     args: { clientId: string; redirectUri: string; challenge: string; scope: string },
-  ): Promise<string> {
+  ): string {
+    this.sweep();
     const requested = args.scope.split(/\s+/).filter((s) => CONSOLE_REQUESTED_SCOPES.includes(s));
-    const scopes = await this.scopesFor(person, requested, 'TokenGeneration_HostedAuth', args.clientId);
     const code = base64url(randomBytes(24));
     this.codes.set(code, {
       person,
-      scopes,
+      scopes: requested,
+      clientId: args.clientId,
       redirectUri: args.redirectUri,
       challenge: args.challenge,
       expires: this.now() + CODE_TTL_MS,
@@ -143,8 +153,16 @@ export class LocalPeople {
     return code;
   }
 
-  /** The authorization_code grant: the code once, with the verifier of its challenge and its redirect URI. */
-  redeemCode(code: string, redirectUri: string, verifier: string): Grant & { refreshToken: string } {
+  /**
+   * The authorization_code grant: the code once (a failed redemption spends it too), with the verifier of
+   * its challenge and its redirect URI. Then, as Cognito does when it issues tokens, the trigger works out
+   * the scopes and records the sign-in (adminLogin).
+   */
+  async redeemCode(
+    code: string,
+    redirectUri: string,
+    verifier: string,
+  ): Promise<Grant & { refreshToken: string }> {
     const pending = this.codes.get(code);
     this.codes.delete(code);
     if (!pending || pending.expires < this.now())
@@ -155,28 +173,39 @@ export class LocalPeople {
     if (!verifier || challenge !== pending.challenge) {
       throw new SignInError('invalid_grant', 'code_verifier does not match the code_challenge');
     }
+    const scopes = await this.scopesFor(
+      pending.person,
+      pending.scopes,
+      'TokenGeneration_HostedAuth',
+      pending.clientId,
+    );
+    this.sweep();
     const refreshToken = base64url(randomBytes(32));
     this.refreshTokens.set(refreshToken, {
       person: pending.person,
       scopes: pending.scopes,
+      clientId: pending.clientId,
       expires: this.now() + REFRESH_TTL_MS,
     });
-    return { person: pending.person, scopes: pending.scopes, refreshToken };
+    return { person: pending.person, scopes, refreshToken };
   }
 
-  /** The refresh_token grant: scopes worked out again by the trigger (groups may have changed). */
-  async refresh(refreshToken: string, clientId: string): Promise<Grant> {
+  /**
+   * The refresh_token grant: the trigger works out the scopes again from those the sign-in asked for (never
+   * more), with the person's groups as they were at sign-in (people.json is read at start).
+   */
+  async refresh(refreshToken: string): Promise<Grant> {
     const g = this.refreshTokens.get(refreshToken);
     if (!g || g.expires < this.now()) {
       this.refreshTokens.delete(refreshToken);
       throw new SignInError('invalid_grant', 'refresh token is unknown or expired');
     }
-    const scopes = await this.scopesFor(
-      g.person,
-      CONSOLE_REQUESTED_SCOPES,
-      'TokenGeneration_RefreshTokens',
-      clientId,
-    );
+    const scopes = await this.scopesFor(g.person, g.scopes, 'TokenGeneration_RefreshTokens', g.clientId);
     return { person: g.person, scopes };
+  }
+
+  /** Revocation (RFC 7009, Cognito's /oauth2/revoke): the refresh token stops working. Unknown tokens are fine. */
+  revoke(refreshToken: string): void {
+    this.refreshTokens.delete(refreshToken);
   }
 }

@@ -4,9 +4,11 @@
  * parameters), how its histogram may be stacked and which facets it counts. The URL holds every filter, the
  * time range, the page (cursor) and the open event; everything the API is asked is derived from it here.
  */
+
 import { displayName, lookupType } from '../../functions/shared/model/catalog.js';
 import type { ActivityEvent } from '../../functions/shared/model/event-schema.js';
 import type { Source } from '../../functions/shared/model/sources.js';
+import { listOf } from './lists.js';
 import { formatTime, RANGES, type TimeZoneMode, type Window } from './time-range.js';
 
 /** A filter of a page: a URL key that is also the API's parameter of the same name. */
@@ -19,6 +21,7 @@ export type FilterKey =
   | 'session_id'
   | 'journey_id'
   | 'step_id'
+  | 'reason'
   | 'actor_id'
   | 'actor_type'
   | 'target_resource_id'
@@ -82,6 +85,7 @@ export const USER_ACTIVITY: ActivityView = {
     { key: 'session_id', label: 'Session' },
     { key: 'journey_id', label: 'Journey' },
     { key: 'step_id', label: 'Step' },
+    { key: 'reason', label: 'Failure reason' },
   ],
   groups: [
     { dimension: 'type', label: 'Event type' },
@@ -131,7 +135,8 @@ export const ACTOR_TYPES = [
 ] as const;
 
 /** The URL keys of an activity page besides its filters. */
-export type PageKey = 'range' | 'from' | 'to' | 'tz' | 'cursor' | 'event' | 'group' | 'live' | 'limit';
+/** `at`: the instant a relative window ended at when paging started (cursors are bound to that window). */
+export type PageKey = 'range' | 'from' | 'to' | 'tz' | 'cursor' | 'at' | 'event' | 'group' | 'live' | 'limit';
 export type ActivityState = Partial<Record<FilterKey | PageKey, string | undefined>>;
 
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -144,7 +149,6 @@ export function pageSize(state: ActivityState): number {
 }
 
 /** A comma-separated URL value as a list (no empty items). */
-export const listValue = (v: string | undefined): string[] => (v ? v.split(',').filter(Boolean) : []);
 
 /** The view's filters that are set, as API parameters (a type list stays comma-joined, as the API takes it). */
 export function filterParams(view: ActivityView, state: ActivityState): Record<string, string> {
@@ -152,7 +156,7 @@ export function filterParams(view: ActivityView, state: ActivityState): Record<s
   for (const f of view.filters) {
     const v = state[f.key]?.trim();
     if (!v) continue;
-    out[f.key] = f.key === 'type' ? listValue(v).join(',') : v;
+    out[f.key] = f.key === 'type' ? listOf(v).join(',') : v;
   }
   return out;
 }
@@ -245,14 +249,6 @@ export function typeName(type: string): string {
   return lookupType(type)?.name ?? displayName(type);
 }
 
-/** The event sources as seed 003 names them. */
-export const SOURCE_LABELS: Record<Source, string> = {
-  cis: 'Customer identity',
-  verify: 'Identity verification',
-  risk: 'Fraud prevention',
-  admin: 'Admin activities',
-};
-
 /** An active filter, shown as a removable chip. */
 export interface Chip {
   key: FilterKey;
@@ -273,7 +269,7 @@ export function activeChips(view: ActivityView, state: ActivityState): Chip[] {
     const v = state[f.key]?.trim();
     if (!v) continue;
     if (f.key === 'type') {
-      const types = listValue(v);
+      const types = listOf(v);
       if (types.length > MAX_TYPE_CHIPS) {
         chips.push({ key: 'type', value: v, label: f.label, text: `${types.length} selected` });
       } else {
@@ -292,7 +288,7 @@ export function activeChips(view: ActivityView, state: ActivityState): Chip[] {
 /** The URL patch removing a chip: one type from the list, or the whole filter. */
 export function removeChip(state: ActivityState, chip: Chip): Partial<Record<FilterKey, string | undefined>> {
   if (chip.key === 'type') {
-    const rest = listValue(state.type).filter((t) => t !== chip.value && chip.value !== state.type);
+    const rest = listOf(state.type).filter((t) => t !== chip.value && chip.value !== state.type);
     return { type: rest.length > 0 ? rest.join(',') : undefined };
   }
   return { [chip.key]: undefined };

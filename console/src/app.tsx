@@ -3,7 +3,14 @@ import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import type { ConsoleConfig } from '../runtime';
 import { ApiContext, createApi } from './api';
-import { beginSignIn, currentSession, endSession, type Session } from './auth';
+import {
+  beginSignIn,
+  currentSession,
+  endSession,
+  forgetSession,
+  revokeRefreshToken,
+  type Session,
+} from './auth';
 import { Layout } from './components/Layout';
 import { StateView } from './components/StateView';
 import { AdminActivity } from './pages/AdminActivity';
@@ -47,14 +54,6 @@ export function App({ config, initialError }: { config: ConsoleConfig; initialEr
   const [session, setSession] = useState<Session | undefined>(() => currentSession());
   const [reason, setReason] = useState<string | undefined>(initialError);
   const [router] = useState(() => createBrowserRouter(routes));
-  const api = useMemo(
-    () =>
-      createApi(config, (why) => {
-        setSession(undefined);
-        setReason(why);
-      }),
-    [config],
-  );
   const queryClient = useMemo(
     () =>
       new QueryClient({
@@ -67,6 +66,18 @@ export function App({ config, initialError }: { config: ConsoleConfig; initialEr
       }),
     [],
   );
+  const api = useMemo(
+    () =>
+      createApi(config, (why) => {
+        // The session is over (expired, refused, revoked): nothing of it may outlive it, in this tab or
+        // after a reload, and the next person signing in here starts with an empty cache.
+        forgetSession();
+        queryClient.clear();
+        setSession(undefined);
+        setReason(why);
+      }),
+    [config, queryClient],
+  );
   const state: SessionState | undefined = useMemo(
     () =>
       session && {
@@ -75,6 +86,8 @@ export function App({ config, initialError }: { config: ConsoleConfig; initialEr
         signOut: async () => {
           // Recorded as adminLogout before the token is forgotten; signing out goes on if that fails.
           await api.send('POST', '/me/sign-out').catch(() => undefined);
+          // The refresh token is revoked, so a copy of it is worth nothing after this.
+          await revokeRefreshToken(config);
           queryClient.clear();
           endSession(config);
         },

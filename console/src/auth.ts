@@ -171,9 +171,28 @@ export async function accessToken(cfg: ConsoleConfig): Promise<string> {
   return (await refreshing).accessToken;
 }
 
+/** Forget this tab's session (the tokens). */
+export function forgetSession(): void {
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
+/**
+ * Revoke the session's refresh token at the identity provider (Cognito's /oauth2/revoke, next to its token
+ * endpoint): best effort, sign-out goes on whatever the answer.
+ */
+export async function revokeRefreshToken(cfg: ConsoleConfig): Promise<void> {
+  const token = currentSession()?.refreshToken;
+  if (!token) return;
+  await fetch(cfg.tokenUrl.replace(/\/token$/, '/revoke'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, client_id: cfg.clientId }).toString(),
+  }).catch(() => undefined);
+}
+
 /** Forget the session here and end the identity provider's, returning to the console's sign-in page. */
 export function endSession(cfg: ConsoleConfig): void {
-  sessionStorage.removeItem(SESSION_KEY);
+  forgetSession();
   const url = new URL(cfg.logoutUrl);
   url.search = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri() }).toString();
   window.location.assign(url.toString());

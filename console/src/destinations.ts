@@ -34,6 +34,7 @@ export interface DestinationForm<K extends DestinationKind> {
   fields: { [F in FieldsOf<DestinationOf<K>>]-?: DestinationFieldSpec<IsRequired<DestinationOf<K>, F>> };
 }
 
+/** The stack's default secrets prefix (its `secretsPrefix` setting may name another; the API says which). */
 export const SECRETS_PREFIX = 'activity-events/';
 const ARN_PLACEHOLDER = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SECRETS_PREFIX}…`;
 const PREFIX_HINT =
@@ -83,7 +84,7 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
         label: 'HMAC key secret ARN',
         required: true,
         secret: true,
-        hint: `ARN of a Secrets Manager secret named ${SECRETS_PREFIX}… holding {"access_key_id": "…", "secret_access_key": "…"}. Paste the ARN, never the key.`,
+        hint: `ARN of a Secrets Manager secret under the stack's secrets prefix (${SECRETS_PREFIX}… by default) holding {"access_key_id": "…", "secret_access_key": "…"}. Paste the ARN, never the key.`,
         placeholder: ARN_PLACEHOLDER,
       },
     },
@@ -107,7 +108,7 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
         label: 'HEC token secret ARN',
         required: true,
         secret: true,
-        hint: `ARN of a Secrets Manager secret named ${SECRETS_PREFIX}… holding the HEC token (the string, or {"token": "…"}). Paste the ARN, never the token.`,
+        hint: `ARN of a Secrets Manager secret under the stack's secrets prefix (${SECRETS_PREFIX}… by default) holding the HEC token (the string, or {"token": "…"}). Paste the ARN, never the token.`,
         placeholder: ARN_PLACEHOLDER,
       },
       index: {

@@ -141,6 +141,8 @@ export function userActivityHref(
     step_id?: string | undefined;
     session_id?: string | undefined;
     type?: string | readonly string[] | undefined;
+    /** A failure reason (`data.reason` of session_error). */
+    reason?: string | undefined;
   },
   range: RangeParams,
 ): string {
@@ -148,6 +150,7 @@ export function userActivityHref(
   q.set('journey_id', drill.journey_id);
   if (drill.step_id) q.set('step_id', drill.step_id);
   if (drill.session_id) q.set('session_id', drill.session_id);
+  if (drill.reason) q.set('reason', drill.reason);
   const types = typeof drill.type === 'string' ? [drill.type] : (drill.type ?? []);
   if (types.length > 0) q.set('type', types.join(','));
   if (range.range === 'custom' || (!range.range && range.from && range.to)) {

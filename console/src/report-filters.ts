@@ -1,23 +1,8 @@
-import { type Category, lookupType } from '../../functions/shared/model/catalog.js';
+import { CATEGORY_NAMES, type Category, lookupType } from '../../functions/shared/model/catalog.js';
 import type { ReportParam } from '../../functions/shared/model/search-filters.js';
-import type { Source } from '../../functions/shared/model/sources.js';
+import { SOURCE_NAMES, type Source } from '../../functions/shared/model/sources.js';
+import { listOf } from './lists.js';
 import { RANGES, resolveRange } from './time-range.js';
-
-/** The event sources as people know them (seed 003's stream "Event type" setting). */
-export const SOURCE_LABELS: Record<Source, string> = {
-  cis: 'Customer identity',
-  verify: 'Identity verification',
-  risk: 'Fraud prevention',
-  admin: 'Admin activities',
-};
-
-export const CATEGORY_LABELS: Record<Category, string> = {
-  journeys: 'Journeys',
-  user_management: 'User management',
-  identity_verification: 'Identity verification',
-  fraud_prevention: 'Fraud prevention',
-  admin: 'Admin',
-};
 
 /**
  * The filters a report takes besides its time window, in the API's order (functions/shared/model/
@@ -35,6 +20,7 @@ export const REPORT_FILTER_LABELS = {
   session_id: 'Session',
   journey_id: 'Journey',
   step_id: 'Step',
+  reason: 'Failure reason',
   target_resource_id: 'Target',
   target_resource_type: 'Target type',
   actor_type: 'Actor type',
@@ -87,22 +73,20 @@ export function rangeLabel(range: string | undefined): string | undefined {
   return RANGES.find((r) => r.id === range)?.label;
 }
 
-const list = (v: string) => v.split(',').filter(Boolean);
-
 /** A filter's value as people read it: display names of types and sources, the raw value otherwise. */
 export function filterValueText(filter: string, value: string): string {
   if (filter === 'source')
-    return list(value)
-      .map((s) => SOURCE_LABELS[s as Source] ?? s)
+    return listOf(value)
+      .map((s) => SOURCE_NAMES[s as Source] ?? s)
       .join(', ');
   if (filter === 'type')
-    return list(value)
+    return listOf(value)
       .map((t) => {
         const spec = lookupType(t);
         return spec ? `${spec.name} (${t})` : t;
       })
       .join(', ');
-  if (filter === 'category') return CATEGORY_LABELS[value as Category] ?? value;
+  if (filter === 'category') return CATEGORY_NAMES[value as Category] ?? value;
   return value;
 }
 

@@ -1,10 +1,10 @@
 /** The time ranges of the pickers: relative to now, or custom (`from`/`to` in the URL). */
 export const RANGES = [
-  { id: '15m', label: 'Last 15 minutes', ms: 15 * 60_000, interval: '1m' },
-  { id: '1h', label: 'Last hour', ms: 3_600_000, interval: '1m' },
-  { id: '24h', label: 'Last 24 hours', ms: 86_400_000, interval: '1h' },
-  { id: '7d', label: 'Last 7 days', ms: 7 * 86_400_000, interval: '1h' },
-  { id: '30d', label: 'Last 30 days', ms: 30 * 86_400_000, interval: '1d' },
+  { id: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
+  { id: '1h', label: 'Last hour', ms: 3_600_000 },
+  { id: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { id: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { id: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
 ] as const;
 export type RangeId = (typeof RANGES)[number]['id'] | 'custom';
 

@@ -2,17 +2,8 @@
  * The event-type picker's groups: the catalog's types of a page's sources, grouped by source and category
  * (admin types split into the Admin Portal's and this service's own), and narrowed by a text filter.
  */
-import { CATALOG, type Category, type EventType } from '../../functions/shared/model/catalog.js';
-import type { Source } from '../../functions/shared/model/sources.js';
-import { SOURCE_LABELS } from './activity-view.js';
-
-export const CATEGORY_LABELS: Record<Category, string> = {
-  journeys: 'Journeys',
-  user_management: 'User management and authentication',
-  identity_verification: 'Identity verification',
-  fraud_prevention: 'Fraud prevention',
-  admin: 'Admin',
-};
+import { CATALOG, CATEGORY_NAMES, type EventType } from '../../functions/shared/model/catalog.js';
+import { SOURCE_NAMES, type Source } from '../../functions/shared/model/sources.js';
 
 export interface TypeGroup {
   id: string;
@@ -36,8 +27,8 @@ export function typeGroups(sources: readonly Source[]): TypeGroup[] {
       id = `${t.source}-${t.category}`;
       legend =
         t.source === 'cis'
-          ? `${SOURCE_LABELS.cis}: ${CATEGORY_LABELS[t.category]}`
-          : `${CATEGORY_LABELS[t.category]} (${t.source})`;
+          ? `${SOURCE_NAMES.cis}: ${CATEGORY_NAMES[t.category]}`
+          : `${CATEGORY_NAMES[t.category]} (${t.source})`;
     }
     let g = groups.get(id);
     if (!g) {

@@ -50,5 +50,4 @@ export function useUrlState<K extends string>(
   return [values, set];
 }
 
-/** A comma-separated URL value as a list. */
-export const listOf = (v: string | undefined): string[] => (v ? v.split(',').filter(Boolean) : []);
+export { listOf } from './lists';

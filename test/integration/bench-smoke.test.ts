@@ -87,6 +87,8 @@ describe('npm run bench -- --smoke', () => {
     const k = r.console;
     expect(k?.stored_events).toBe(300);
     expect(k?.bundle.initial_js_kb_gzip).toBeGreaterThan(10);
+    // The budget: what a first visit downloads before anything draws.
+    expect(k?.bundle.initial_js_kb_gzip).toBeLessThanOrEqual(250);
     expect(k?.bundle.all_js_kb_gzip).toBeGreaterThanOrEqual(k?.bundle.initial_js_kb_gzip ?? 0);
     expect(k?.first_rows_ms.p50).toBeGreaterThan(0);
     expect(k?.histogram_ms.p50).toBeGreaterThan(0);

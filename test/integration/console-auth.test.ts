@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +64,8 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
     form.set('password', password);
     return fetch(`${base}/oauth2/authorize`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // The browser's Origin on a post from the sign-in page itself.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
       body: form,
       redirect: 'manual',
     });
@@ -135,6 +137,52 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
     }
   });
 
+  it('takes the sign-in form only from its own page, and its redirect URI only as the console root', async () => {
+    const form = authorizeParams();
+    form.set('email', ADMIN.email);
+    form.set('password', ADMIN.password);
+    const post = (headers: Record<string, string>, body = form) =>
+      fetch(`${base}/oauth2/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+        redirect: 'manual',
+      });
+    // Another site's page posting the form (login CSRF, or locking someone out), or no browser signal at all.
+    expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post({})).status).toBe(403);
+    expect((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post({ 'sec-fetch-site': 'same-origin' })).status).toBe(302);
+    // What Chromium sends from the page itself under `Referrer-Policy: no-referrer`.
+    expect((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(302);
+    // The checks of the form's page apply to its post too.
+    const elsewhere = new URLSearchParams(form);
+    elsewhere.set('redirect_uri', `${base}/elsewhere`);
+    const bad = await post({ origin: base }, elsewhere);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('location')).toBeNull();
+  });
+
+  it('answers on loopback names only: a page under another host name (DNS rebinding) gets nothing', async () => {
+    const status = (host: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(path, base);
+        httpRequest(
+          { host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+    const port = new URL(base).port;
+    expect(await status(`attacker.example:${port}`, '/')).toBe(421);
+    expect(await status(`attacker.example:${port}`, `/oauth2/authorize?${authorizeParams()}`)).toBe(421);
+    expect(await status(`localhost:${port}`, '/')).toBe(200);
+  });
+
   it('refuses a wrong password with the form again, and locks an email out after five failures', async () => {
     const wrong = await submit(GUESSED.email, 'not-it');
     expect(wrong.status).toBe(401);
@@ -201,6 +249,34 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
     expect(write.status).toBe(403);
   });
 
+  it('never widens a refreshed token beyond the scopes its sign-in asked for; a revoked refresh token is dead', async () => {
+    const res = await submit(ADMIN.email, ADMIN.password, { scope: 'openid activities/read' });
+    const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const t = (await (await exchange(code)).json()) as { access_token: string; refresh_token: string };
+    const scopes = async (token: string) =>
+      (await svc.api<{ scopes: string[] }>('GET', '/activities/v1/me', undefined, token)).body.scopes;
+    expect(await scopes(t.access_token)).toEqual(['openid', 'activities/read']);
+    const refresh = (token: string) =>
+      fetch(`${base}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: 'activity-events-console',
+          refresh_token: token,
+        }),
+      });
+    const again = (await (await refresh(t.refresh_token)).json()) as { access_token: string };
+    expect(await scopes(again.access_token)).toEqual(['openid', 'activities/read']);
+    const revoked = await fetch(`${base}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: t.refresh_token, client_id: 'activity-events-console' }),
+    });
+    expect(revoked.status).toBe(200);
+    expect((await refresh(t.refresh_token)).status).toBe(400);
+  });
+
   it('refreshes a token with the refresh token, and refuses an unknown one', async () => {
     const t = await signInAs(VIEWER);
     const form = (refresh: string) =>
@@ -262,12 +338,16 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
     );
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toBe(`${base}/`);
-    const evil = await fetch(
-      `${base}/logout?client_id=activity-events-console&logout_uri=https://evil.example/`,
-      {
-        redirect: 'manual',
-      },
-    );
-    expect(evil.status).toBe(400);
+    for (const to of [
+      'https://evil.example/',
+      `${base}/user-activity`,
+      `${base}/?next=https://evil.example/`,
+    ]) {
+      const res = await fetch(
+        `${base}/logout?client_id=activity-events-console&logout_uri=${encodeURIComponent(to)}`,
+        { redirect: 'manual' },
+      );
+      expect(res.status, to).toBe(400);
+    }
   });
 });

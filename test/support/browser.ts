@@ -30,8 +30,9 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A browser context on the console, collecting the page errors and failed requests a test should not see
- * (call `assertClean()` at the end). Clipboard access is granted so "Copy" buttons can be checked.
+ * A browser context on the console, collecting the page errors and console errors a test should not see
+ * (a failed API call the page reports shows there too; call `assertClean()` at the end). Clipboard access is
+ * granted so "Copy" buttons can be checked.
  */
 export async function consoleContext(
   browser: Browser,

@@ -31,6 +31,7 @@ const SAMPLE: Record<SearchParam, string> = {
   session_id: 's-1',
   journey_id: 'signup',
   step_id: 'email',
+  reason: 'otp_expired',
   target_resource_id: 'app-1',
   target_resource_type: 'app',
   actor_type: 'admin',

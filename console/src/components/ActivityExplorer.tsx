@@ -12,6 +12,7 @@ import {
   useState,
 } from 'react';
 import { Link, useLocation } from 'react-router';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 import {
   ACTOR_TYPES,
   type ActivityState,
@@ -29,7 +30,6 @@ import {
   type GroupDimension,
   groupOf,
   histogramInterval,
-  listValue,
   nextPage,
   PAGE_SIZES,
   type PageKey,
@@ -38,14 +38,13 @@ import {
   previousPage,
   removeChip,
   reportLink,
-  SOURCE_LABELS,
   searchParams,
   typeName,
 } from '../activity-view';
 import { ApiError, useApi } from '../api';
 import { MARKS, markOnce } from '../perf-marks';
 import { formatTime, resolveRange, type TimeZoneMode } from '../time-range';
-import { useUrlState } from '../url-state';
+import { listOf, useUrlState } from '../url-state';
 import type { Column } from './DataTable';
 import { DataTable } from './DataTable';
 import { EventDetails } from './EventDetails';
@@ -110,7 +109,15 @@ export function ActivityExplorer(props: {
   const filterSig = JSON.stringify([filters, range, state.from, state.to]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new instant when the filters change or on refresh
   const now = useMemo(() => Date.now(), [filterSig, refresh]);
-  const at = state.cursor && typeof history.at === 'number' ? history.at : now;
+  // Paging keeps the instant in the URL too, so a link to page 3 shows the window its cursor belongs to.
+  const pinned = Number(state.at);
+  const at = state.cursor
+    ? Number.isFinite(pinned) && pinned > 0
+      ? pinned
+      : typeof history.at === 'number'
+        ? history.at
+        : now
+    : now;
   const timeWindow = resolveRange(range, state.from, state.to, at);
   const windowText = describeWindow(range, timeWindow, tz);
   useEffect(() => {
@@ -160,7 +167,7 @@ export function ActivityExplorer(props: {
         case 'actor_id':
           return names.actor(value) ?? value;
         case 'source':
-          return SOURCE_LABELS[value as keyof typeof SOURCE_LABELS] ?? value;
+          return SOURCE_NAMES[value as keyof typeof SOURCE_NAMES] ?? value;
         default:
           return value;
       }
@@ -248,7 +255,7 @@ export function ActivityExplorer(props: {
   const onFacet = (facet: FacetSpec, value: string, active: boolean) => {
     if (active) {
       if (facet.filter === 'type') {
-        const rest = listValue(state.type).filter((t) => t !== value);
+        const rest = listOf(state.type).filter((t) => t !== value);
         setFilter({ type: rest.join(',') || undefined });
       } else setFilter({ [facet.filter]: undefined });
     } else setFilter({ [facet.filter]: value });
@@ -365,16 +372,19 @@ export function ActivityExplorer(props: {
                   rows={rows.length}
                   noun={view.noun}
                   hasPrevious={back.length > 0}
-                  onFirst={state.cursor ? () => set({ cursor: undefined }) : undefined}
+                  onFirst={state.cursor ? () => set({ cursor: undefined, at: undefined }) : undefined}
                   onPrevious={() => {
                     const p = previousPage(back);
-                    set({ cursor: p.cursor }, { state: { back: p.back, at } satisfies HistoryState });
+                    set(
+                      { cursor: p.cursor, at: p.cursor ? String(at) : undefined },
+                      { state: { back: p.back, at } satisfies HistoryState },
+                    );
                   }}
                   next={search.data?.next_cursor ?? null}
                   onNext={(next) => {
                     const n = nextPage(back, state.cursor, next);
                     set(
-                      { cursor: n.cursor, live: undefined },
+                      { cursor: n.cursor, at: String(at), live: undefined },
                       { state: { back: n.back, at } satisfies HistoryState },
                     );
                   }}
@@ -428,7 +438,7 @@ function FilterForm(props: {
     e.preventDefault();
     props.onApply(Object.fromEntries(inputs.map((f) => [f.key, draft[f.key]?.trim() || undefined])));
   };
-  const types = listValue(props.state.type);
+  const types = listOf(props.state.type);
   const typeSpec = props.view.filters.find((f) => f.key === 'type');
   const hasActorType = props.view.filters.some((f) => f.key === 'actor_type');
   return (

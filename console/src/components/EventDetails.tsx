@@ -2,17 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Link } from 'react-router';
 import { lookupType } from '../../../functions/shared/model/catalog';
+import { CATEGORY_NAMES } from '../../../functions/shared/model/catalog.js';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 import {
   ACTOR_TYPES,
   type ActivityState,
   type EnrichedEvent,
   relatedLinks,
-  SOURCE_LABELS,
   typeName,
 } from '../activity-view';
 import { ApiError, useApi } from '../api';
 import { formatTime, type TimeZoneMode } from '../time-range';
-import { CATEGORY_LABELS } from '../type-groups';
 import { ChangesDiff } from './ChangesDiff';
 import { CopyButton } from './CopyButton';
 import { StateView } from './StateView';
@@ -81,8 +81,8 @@ export function EventDetails(props: {
             <p className="event-description">
               {spec?.description ?? 'A type the catalog does not describe (custom event).'}
               <span className="badges">
-                <span className="badge">{SOURCE_LABELS[e.source] ?? e.source}</span>
-                {spec && <span className="badge">{CATEGORY_LABELS[spec.category]}</span>}
+                <span className="badge">{SOURCE_NAMES[e.source] ?? e.source}</span>
+                {spec && <span className="badge">{CATEGORY_NAMES[spec.category]}</span>}
               </span>
             </p>
             <h3>Event</h3>

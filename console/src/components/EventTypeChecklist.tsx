@@ -1,7 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import { CATALOG, type Category } from '../../../functions/shared/model/catalog';
+import { CATEGORY_NAMES } from '../../../functions/shared/model/catalog.js';
 import type { Source } from '../../../functions/shared/model/sources';
-import { CATEGORY_LABELS, SOURCE_LABELS } from '../report-filters';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 
 /**
  * A choice of event types from the catalog, grouped by source and category, with a filter box: for a
@@ -33,9 +34,9 @@ export function EventTypeChecklist(props: {
       for (const [category, types] of byCategory) {
         // With several sources, each group says its source too (unless the category says it already).
         const label =
-          props.sources.length === 1 || CATEGORY_LABELS[category] === SOURCE_LABELS[source]
-            ? CATEGORY_LABELS[category]
-            : `${SOURCE_LABELS[source]}: ${CATEGORY_LABELS[category]}`;
+          props.sources.length === 1 || CATEGORY_NAMES[category] === SOURCE_NAMES[source]
+            ? CATEGORY_NAMES[category]
+            : `${SOURCE_NAMES[source]}: ${CATEGORY_NAMES[category]}`;
         out.push({ key: `${source}:${category}`, label, types });
       }
     }

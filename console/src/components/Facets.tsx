@@ -7,10 +7,10 @@ import {
   type EnrichedEvent,
   type FacetSpec,
   groupValue,
-  listValue,
 } from '../activity-view';
 import { ApiError, useApi } from '../api';
 import type { Window } from '../time-range';
+import { listOf } from '../url-state';
 
 /** GET /activities. */
 export interface SearchPage {
@@ -75,7 +75,7 @@ function Facet(props: {
     placeholderData: keepPreviousData,
     refetchInterval: props.refetchInterval,
   });
-  const current = facet.filter === 'type' ? listValue(props.state.type) : [props.state[facet.filter] ?? ''];
+  const current = facet.filter === 'type' ? listOf(props.state.type) : [props.state[facet.filter] ?? ''];
   // Users, apps and actors are named by the directory (through an enriched event of each).
   const lookup = NAMED[facet.dimension];
   const ids =

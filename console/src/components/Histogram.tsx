@@ -8,8 +8,10 @@ import { ChartCanvas, PALETTE } from './Chart';
 
 /** A bucket's label on the axis: the date for daily bars, the time (with the day over longer windows) otherwise. */
 function bucketLabel(iso: string, interval: Window['interval'], multiDay: boolean, tz: TimeZoneMode): string {
+  // Day buckets are UTC days (the API counts whole UTC days): labelled as such in any zone, or a bar west
+  // of UTC would carry the previous date.
+  if (interval === '1d') return `${formatTime(iso, 'utc', false).slice(0, 10)} UTC`;
   const full = formatTime(iso, tz, false);
-  if (interval === '1d') return full.slice(0, 10);
   return multiDay ? full.slice(5) : full.slice(11);
 }
 

@@ -2,9 +2,9 @@ import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import type { DestinationKind } from '../../../functions/shared/destinations/registry';
 import { SOURCES, type Source } from '../../../functions/shared/model/sources';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 import { ApiError, useApi } from '../api';
 import { DESTINATION_FORMS, DESTINATION_KINDS, destinationFields } from '../destinations';
-import { SOURCE_LABELS } from '../report-filters';
 import {
   emptyStreamForm,
   type PlacedErrors,
@@ -144,7 +144,7 @@ export function StreamForm(props: {
               }
             />
             <span>
-              <strong>{SOURCE_LABELS[s]}</strong> <code>{s}</code>
+              <strong>{SOURCE_NAMES[s]}</strong> <code>{s}</code>
               <span className="hint">{SOURCE_HINTS[s]}</span>
             </span>
           </label>
@@ -248,7 +248,7 @@ export function StreamForm(props: {
             checked={v.eventTypes === 'all'}
             onChange={() => set({ eventTypes: 'all' })}
           />{' '}
-          All {SOURCE_LABELS[v.type].toLowerCase()} events
+          All {SOURCE_NAMES[v.type].toLowerCase()} events
         </label>
         <label className="check">
           <input
@@ -262,7 +262,7 @@ export function StreamForm(props: {
         {v.eventTypes === 'some' ? (
           <EventTypeChecklist
             id={id('event_types')}
-            legend={`Event types of ${SOURCE_LABELS[v.type]}`}
+            legend={`Event types of ${SOURCE_NAMES[v.type]}`}
             sources={[v.type]}
             value={v.types}
             onChange={(types) => set({ types })}

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { fromInputValue, RANGES, type TimeZoneMode, toInputValue, type Window } from '../time-range';
 
 /**
@@ -18,6 +18,33 @@ export function TimeRangePicker(props: {
 }) {
   const id = useId();
   const custom = props.range === 'custom';
+  // What is typed in the custom fields: applied only when it is a window (both times, from not after to);
+  // until then the page keeps showing the last good one and the fields say what is wrong.
+  const [draft, setDraft] = useState({
+    from: toInputValue(props.window.from, props.tz),
+    to: toInputValue(props.window.to, props.tz),
+  });
+  useEffect(() => {
+    setDraft({
+      from: toInputValue(props.window.from, props.tz),
+      to: toInputValue(props.window.to, props.tz),
+    });
+  }, [props.window.from, props.window.to, props.tz]);
+  const edit = (next: { from: string; to: string }) => {
+    setDraft(next);
+    const from = fromInputValue(next.from, props.tz);
+    const to = fromInputValue(next.to, props.tz);
+    if (from && to && from <= to) props.onChange({ from, to });
+  };
+  const from = fromInputValue(draft.from, props.tz);
+  const to = fromInputValue(draft.to, props.tz);
+  const problem = !custom
+    ? undefined
+    : !from || !to
+      ? 'Enter both times.'
+      : from > to
+        ? '“From” must not be after “To”.'
+        : undefined;
   return (
     <fieldset className="time-range">
       <legend className="visually-hidden">Time range</legend>
@@ -44,16 +71,25 @@ export function TimeRangePicker(props: {
           <input
             id={`${id}-from`}
             type="datetime-local"
-            value={toInputValue(props.window.from, props.tz)}
-            onChange={(e) => props.onChange({ from: fromInputValue(e.target.value, props.tz) })}
+            value={draft.from}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            onChange={(e) => edit({ ...draft, from: e.target.value })}
           />
           <label htmlFor={`${id}-to`}>To</label>
           <input
             id={`${id}-to`}
             type="datetime-local"
-            value={toInputValue(props.window.to, props.tz)}
-            onChange={(e) => props.onChange({ to: fromInputValue(e.target.value, props.tz) })}
+            value={draft.to}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            onChange={(e) => edit({ ...draft, to: e.target.value })}
           />
+          {problem && (
+            <span id={`${id}-problem`} className="field-error" role="alert">
+              {problem} Showing the last valid range.
+            </span>
+          )}
         </>
       )}
       <label htmlFor={`${id}-tz`}>Times in</label>

@@ -32,8 +32,9 @@ const num = (n: number) => n.toLocaleString('en-US');
 
 /** A bucket's label on a chart axis: the day, or the day and hour. */
 function bucketLabel(iso: string, interval: 'hour' | 'day', tz: TimeZoneMode): string {
-  const t = formatTime(iso, tz, false);
-  return interval === 'day' ? t.slice(5, 10) : t.slice(5);
+  // Day buckets are UTC days (the counters' days): labelled in UTC whatever the zone chosen.
+  if (interval === 'day') return `${formatTime(iso, 'utc', false).slice(5, 10)} UTC`;
+  return formatTime(iso, tz, false).slice(5);
 }
 
 interface PageContext {
@@ -304,7 +305,7 @@ function JourneyFigures({
   ctx: PageContext;
   complete: boolean;
 }) {
-  const drill = (d: { step_id?: string; type?: string | readonly string[] }) =>
+  const drill = (d: { step_id?: string; type?: string | readonly string[]; reason?: string }) =>
     userActivityHref({ journey_id: j.journey_id, ...d }, ctx.range);
   const rows = funnelRows(j);
   const drop = biggestDrop(rows);
@@ -383,7 +384,11 @@ function JourneyFigures({
           </section>
           <section aria-labelledby="reasons-h" className="panel">
             <h3 id="reasons-h">Top failure reasons</h3>
-            <FailureReasons journey={j} failedHref={drill({ type: DRILL_TYPES.failed })} />
+            <FailureReasons
+              journey={j}
+              failedHref={drill({ type: DRILL_TYPES.failed })}
+              reasonHref={(reason) => drill({ type: DRILL_TYPES.failed, reason })}
+            />
           </section>
         </div>
       </div>
@@ -619,7 +624,15 @@ function SuccessRate({ journey: j, ctx }: { journey: Journey; ctx: PageContext }
   );
 }
 
-function FailureReasons({ journey: j, failedHref }: { journey: Journey; failedHref: string }) {
+function FailureReasons({
+  journey: j,
+  failedHref,
+  reasonHref,
+}: {
+  journey: Journey;
+  failedHref: string;
+  reasonHref: (reason: string) => string;
+}) {
   if (j.failure_reasons.length === 0) {
     return <p className="muted">No failed sessions in this range.</p>;
   }
@@ -629,7 +642,9 @@ function FailureReasons({ journey: j, failedHref }: { journey: Journey; failedHr
       <ol className="reasons">
         {j.failure_reasons.map((r) => (
           <li key={r.reason}>
-            <span className="reason-name">{r.reason}</span>
+            <Link className="reason-name" to={reasonHref(r.reason)}>
+              {r.reason}
+            </Link>
             <span className="reason-count">
               {num(r.count)}{' '}
               <span className="muted">({formatRate(failed > 0 ? r.count / failed : null, 0)})</span>
@@ -642,9 +657,7 @@ function FailureReasons({ journey: j, failedHref }: { journey: Journey; failedHr
       </ol>
       <p>
         <Link to={failedHref}>Show the {num(failed)} failed sessions' events</Link>{' '}
-        <span className="muted">
-          (each <code>session_error</code> carries its reason)
-        </span>
+        <span className="muted">(a reason shows the failures it names)</span>
       </p>
     </>
   );

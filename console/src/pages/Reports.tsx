@@ -3,6 +3,7 @@ import { type RefObject, useEffect, useId, useMemo, useRef, useState } from 'rea
 import { Link } from 'react-router';
 import { lookupType } from '../../../functions/shared/model/catalog';
 import { SOURCES, type Source } from '../../../functions/shared/model/sources';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 import type { Report } from '../../../functions/shared/reports/reports';
 import { ApiError, useApi } from '../api';
 import { type Column, DataTable } from '../components/DataTable';
@@ -17,7 +18,6 @@ import {
   REPORT_FILTERS,
   rangeLabel,
   reportRequestBody,
-  SOURCE_LABELS,
 } from '../report-filters';
 import { useSession } from '../session';
 import { formatTime, rangeQuery, resolveRange, type TimeZoneMode } from '../time-range';
@@ -169,6 +169,8 @@ function searchOf(q: Record<Key, string | undefined>): string {
     const v = q[k];
     if (v) p.set(k, v);
   }
+  // An absolute window is a custom range there (a relative one would ignore from and to).
+  if (q.from && q.to) p.set('range', 'custom');
   const s = p.toString();
   return s ? `?${s}` : '';
 }
@@ -236,7 +238,7 @@ function SimpleFilters({
                 checked={sources.includes(s)}
                 onChange={(e) => toggleSource(s, e.target.checked)}
               />{' '}
-              {SOURCE_LABELS[s]}
+              {SOURCE_NAMES[s]}
             </label>
           ))}
         </div>

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import type { RedriveResult } from '../../../functions/shared/export/redrive';
 import { lookupType } from '../../../functions/shared/model/catalog';
 import type { Source } from '../../../functions/shared/model/sources';
+import { SOURCE_NAMES } from '../../../functions/shared/model/sources.js';
 import type { streamView } from '../../../functions/shared/streams/model';
 import { useApi } from '../api';
 import { CollectSnippet } from '../components/CollectSnippet';
@@ -13,7 +14,6 @@ import { ErrorMessage, StateView } from '../components/StateView';
 import { StreamForm } from '../components/StreamForm';
 import { TimeZoneSelect, tzOf } from '../components/TimeZoneSelect';
 import { DESTINATION_FORMS } from '../destinations';
-import { SOURCE_LABELS } from '../report-filters';
 import { useSession } from '../session';
 import { formatTime, type TimeZoneMode } from '../time-range';
 import { useUrlState } from '../url-state';
@@ -105,7 +105,7 @@ function StreamsManager({
         </button>
       ),
     },
-    { id: 'source', header: 'Event source', cell: ({ row }) => SOURCE_LABELS[row.original.type as Source] },
+    { id: 'source', header: 'Event source', cell: ({ row }) => SOURCE_NAMES[row.original.type as Source] },
     { id: 'destination', header: 'Destination', cell: ({ row }) => destinationText(row.original) },
     {
       id: 'status',
@@ -349,7 +349,7 @@ function StreamDetails(props: {
                   </dd>
                   <dt>Event source</dt>
                   <dd>
-                    {SOURCE_LABELS[s.type as Source]} (<code>{s.type}</code>)
+                    {SOURCE_NAMES[s.type as Source]} (<code>{s.type}</code>)
                   </dd>
                   <dt>Destination</dt>
                   <dd>
@@ -365,7 +365,7 @@ function StreamDetails(props: {
                   <dd>
                     {s.event_types
                       ? s.event_types.map((t) => lookupType(t)?.name ?? t).join(', ')
-                      : `All ${SOURCE_LABELS[s.type as Source].toLowerCase()} events`}
+                      : `All ${SOURCE_NAMES[s.type as Source].toLowerCase()} events`}
                   </dd>
                   <dt>Start from</dt>
                   <dd>

@@ -14,6 +14,15 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** The categories as people know them (seed 002's group names): the console's labels. */
+export const CATEGORY_NAMES: Record<Category, string> = {
+  journeys: 'Journeys',
+  user_management: 'User management and authentication',
+  identity_verification: 'Identity verification',
+  fraud_prevention: 'Fraud prevention',
+  admin: 'Admin activities',
+};
+
 export interface EventType {
   /** The value of an event's `type`. */
   type: string;

@@ -20,9 +20,11 @@ export type FilterField =
   | {
       [K in keyof ActivityEvent]-?: NonNullable<ActivityEvent[K]> extends string ? K : never;
     }[keyof ActivityEvent]
-  | (typeof DATA_KEY_FIELDS)[number];
+  | (typeof DATA_FILTER_FIELDS)[number];
 
-const DATA_FIELDS: ReadonlySet<string> = new Set(DATA_KEY_FIELDS);
+/** The `data` fields filters compare: the key-like ids, and a journey failure's `reason` (its drill-down). */
+const DATA_FILTER_FIELDS = [...DATA_KEY_FIELDS, 'reason'] as const;
+const DATA_FIELDS: ReadonlySet<string> = new Set(DATA_FILTER_FIELDS);
 
 /** An event's value of a filter field (a data field's only when it is a non-empty string). */
 export function fieldValue(e: ActivityEvent, field: FilterField): string | undefined {
@@ -190,6 +192,13 @@ export const SEARCH_FILTERS = [
   },
   { param: 'journey_id', value: ref.optional(), field: 'journey_id', report: true },
   { param: 'step_id', value: ref.optional(), field: 'step_id', report: true },
+  {
+    param: 'reason',
+    /** `data.reason`, exactly: a journey failure reason (Journey analytics' top reasons link here). */
+    value: z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
+    field: 'reason',
+    report: true,
+  },
   { param: 'target_resource_id', value: ref.optional(), field: 'target_resource_id', report: true },
   {
     param: 'target_resource_type',
