@@ -12,6 +12,7 @@ import { RANGES, resolveRange } from './time-range.js';
 export const REPORT_FILTER_LABELS = {
   source: 'Source',
   type: 'Event type',
+  equivalents: 'With equivalent types',
   user_id: 'User ID',
   app_id: 'App',
   actor_id: 'Actor',
@@ -87,6 +88,7 @@ export function filterValueText(filter: string, value: string): string {
       })
       .join(', ');
   if (filter === 'category') return CATEGORY_NAMES[value as Category] ?? value;
+  if (filter === 'equivalents') return value === 'true' ? 'yes' : 'no';
   return value;
 }
 

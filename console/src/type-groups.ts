@@ -21,8 +21,13 @@ export function typeGroups(sources: readonly Source[]): TypeGroup[] {
     let id: string;
     let legend: string;
     if (t.source === 'admin') {
-      id = t.origin.service ? 'admin-service' : 'admin-portal';
-      legend = t.origin.service ? 'This service (streams, directory, reports)' : 'Admin Portal';
+      // Mosaic's Admin Portal, seed 004's administrator activity, and this service's own.
+      id = t.origin.service ? 'admin-service' : t.origin.seed004 ? 'admin-audit-log' : 'admin-portal';
+      legend = t.origin.service
+        ? 'This service (streams, directory, reports)'
+        : t.origin.seed004
+          ? CATEGORY_NAMES.AUDIT_LOG
+          : 'Admin Portal';
     } else {
       id = `${t.source}-${t.category}`;
       legend =

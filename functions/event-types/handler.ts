@@ -1,15 +1,33 @@
 import * as z from 'zod';
-import { catalogFor, parseWith, SOURCES } from '../shared/model/index.js';
-
-import { httpHandler, json } from '../shared/platform/index.js';
+import {
+  catalogFor,
+  eventTypeSchema,
+  lookupType,
+  notFound,
+  parseWith,
+  SOURCES,
+} from '../shared/model/index.js';
+import { dispatch, httpHandler, json } from '../shared/platform/index.js';
+import { API_PREFIX } from '../shared/routes.js';
 
 const query = z.strictObject({
   source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
 });
 
-/** GET /activities/v1/event-types[?source=] */
-export const handler = httpHandler(async (event) => {
-  const { source } = parseWith(query, event.queryStringParameters ?? {}, 'query parameters');
-  const data = catalogFor(source);
-  return json(200, { data, count: data.length });
-});
+/** The catalog, and one type with the JSON Schema of its events. */
+export const handler = httpHandler(
+  dispatch('event-types', {
+    [`GET ${API_PREFIX}/event-types`]: async (event) => {
+      const { source } = parseWith(query, event.queryStringParameters ?? {}, 'query parameters');
+      const data = catalogFor(source);
+      return json(200, { data, count: data.length });
+    },
+    [`GET ${API_PREFIX}/event-types/{type}`]: async (event) => {
+      parseWith(z.strictObject({}), event.queryStringParameters ?? {}, 'query parameters');
+      const name = event.pathParameters?.type ?? '';
+      const type = lookupType(name);
+      if (!type) throw notFound(`unknown event type '${name}' (GET /activities/v1/event-types lists them)`);
+      return json(200, { ...type, schema: eventTypeSchema(type) });
+    },
+  }),
+);

@@ -77,6 +77,13 @@ export const ROUTES: readonly Route[] = [
     summary: 'The event catalog',
   },
   {
+    method: 'GET',
+    path: `${API_PREFIX}/event-types/{type}`,
+    handler: 'event-types',
+    scopes: [SCOPES.read, SCOPES.write],
+    summary: 'One event type, with the JSON Schema (2020-12) of its events',
+  },
+  {
     method: 'POST',
     path: `${API_PREFIX}/activities/collect`,
     handler: 'collect',

@@ -373,9 +373,13 @@ describe('the event type picker', () => {
       'Customer identity: Journeys',
       'Identity verification (verify)',
       'Fraud prevention (risk)',
+      'Customer identity: 1Kosmos logins',
+      'Customer identity: 1Kosmos onboarding',
+      'Customer identity: 1Kosmos authentication',
+      '1Kosmos authentication policy (risk)',
     ]);
     const admin = typeGroups(['admin']);
-    expect(admin.map((g) => g.id)).toEqual(['admin-portal', 'admin-service']);
+    expect(admin.map((g) => g.id)).toEqual(['admin-portal', 'admin-service', 'admin-audit-log']);
     expect(admin[1]?.types.map((t) => t.type).sort()).toEqual(
       [
         'createStream',

@@ -36,6 +36,10 @@ const samples: { [K in EventFieldKind]: (f: EventField & { kind: K }) => Samples
       { value: 7 },
     ],
   }),
+  source: (f) => ({
+    valid: ['cis', 'admin'],
+    invalid: [{ value: 'CIS', message: f.message }, { value: '', message: f.message }, { value: 1 }],
+  }),
   ref: (f) => ({
     valid: ['x', 'é'.repeat(f.maxLength)],
     invalid: [
@@ -162,6 +166,7 @@ describe('the event-field table', () => {
         128,
         'must be 1..128 characters of letters, digits and . _ : @ - (starting with a letter or digit)',
       ],
+      source: ['source', false, undefined, 'must be one of cis, verify, risk, admin'],
       tenant_id: ref(128),
       app_id: ref(256),
       user_id: ref(256),

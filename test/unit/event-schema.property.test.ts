@@ -84,6 +84,7 @@ const arbitraries: { [K in EventFieldKind]: (f: EventField & { kind: K }) => fc.
       fc.stringMatching(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:@-]{0,${f.maxLength + 2}}$`)),
       fc.oneof(text, fc.integer()),
     ),
+  source: () => mostly(fc.constantFrom('cis', 'verify', 'risk', 'admin'), fc.oneof(text, fc.constant('CIS'))),
   ref: (f) => sized(f.maxLength),
   ip: () =>
     mostly(fc.oneof(fc.ipV4(), fc.ipV6()), fc.oneof(fc.ipV4Extended(), text, fc.constant('::ffff:1.2.3.4'))),

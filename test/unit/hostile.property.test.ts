@@ -205,6 +205,7 @@ function validParts(route: Route): { params: string[]; query: string; body?: str
     'GET /activities/v1/activities': { params: [], query: 'source=cis&limit=5' },
     'GET /activities/v1/activities/{id}': { params: [known.event], query: '' },
     'GET /activities/v1/event-types': { params: [], query: 'source=risk' },
+    'GET /activities/v1/event-types/{type}': { params: ['E_LOGIN_SUCCEEDED'], query: '' },
     'POST /activities/v1/activities/collect': {
       params: [],
       query: `type=cis&stream_id=${stream}&batch_size=5`,

@@ -19,6 +19,7 @@ import { makeEvent } from '../support/kinesis-records.js';
 const SAMPLE: Record<SearchParam, string> = {
   source: 'cis',
   type: 'user_login',
+  equivalents: 'true',
   user_id: 'u-1',
   app_id: 'web',
   actor_id: 'admin-1',

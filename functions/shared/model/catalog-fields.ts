@@ -3,7 +3,16 @@
  * Captured" lists for the matching events, snake_cased); types are what ingest validates when a field is present.
  */
 
-export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'string[]' | 'object' | 'timestamp';
+/** `json`: any JSON value (a field whose shape the seed does not document, e.g. seed 004's `eventData`). */
+export type FieldType =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'string[]'
+  | 'object'
+  | 'timestamp'
+  | 'json';
 
 export interface FieldSpec {
   name: string;
@@ -11,6 +20,8 @@ export interface FieldSpec {
   description: string;
   /** Required fields must be present in `data` (journey analytics depends on them). */
   required?: boolean;
+  /** The name the seed gives the field, where snake_casing changed it (seed 004: `moduleId` → `module_id`). */
+  seed?: string;
 }
 
 const f = (name: string, type: FieldType, description: string, required = false): FieldSpec =>

@@ -1,16 +1,36 @@
+import {
+  changePairs,
+  describeName,
+  ENVELOPE_NAMES,
+  FIELD_TYPES,
+  KOSMOS_EVENTS,
+  KOSMOS_GROUPS,
+  type KosmosGroup,
+  type KosmosRow,
+  seedNames,
+  snakeName,
+} from './catalog-1kosmos.js';
 import type { FieldSpec } from './catalog-fields.js';
 import * as F from './catalog-fields.js';
 import type { Source } from './sources.js';
 
 export type { FieldSpec, FieldType } from './catalog-fields.js';
 
-/** The catalog's categories (seed 002's groups; `admin` for admin activity). */
+/**
+ * The catalog's categories: seed 002's groups and `admin` for Mosaic's admin activity; seed 004's groups for
+ * its E_* events, with `AUDIT_LOG` (seed 004's own tag) for administrator activity.
+ */
 export const CATEGORIES = [
   'journeys',
   'user_management',
   'identity_verification',
   'fraud_prevention',
   'admin',
+  'user_activity',
+  'onboarding',
+  'authentication',
+  'authentication_policy',
+  'AUDIT_LOG',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -21,6 +41,11 @@ export const CATEGORY_NAMES: Record<Category, string> = {
   identity_verification: 'Identity verification',
   fraud_prevention: 'Fraud prevention',
   admin: 'Admin activities',
+  user_activity: '1Kosmos logins',
+  onboarding: '1Kosmos onboarding',
+  authentication: '1Kosmos authentication',
+  authentication_policy: '1Kosmos authentication policy',
+  AUDIT_LOG: '1Kosmos administrator activity (AUDIT_LOG)',
 };
 
 export interface EventType {
@@ -32,8 +57,17 @@ export interface EventType {
   name: string;
   description: string;
   fields: readonly FieldSpec[];
-  /** Where the type comes from: seed 001 display names and/or seed 002, or the service's own audit events. */
-  origin: { seed001?: string; seed002?: boolean; service?: true };
+  /**
+   * Where the type comes from: seed 001 display names and/or seed 002, seed 004 (the group it is listed
+   * under), or the service's own audit events.
+   */
+  origin: { seed001?: string; seed002?: boolean; seed004?: KosmosGroup; service?: true };
+  /** Types of the other vendor's catalog that record the same fact (`user_login` ⇄ `E_LOGIN_SUCCEEDED`). */
+  equivalents?: readonly string[];
+  /** Seed 004 only: its field names that are the event's envelope, and the envelope field each one is. */
+  envelope?: Readonly<Record<string, string>>;
+  /** Seed 004 only: its `old_*`/`new_*` pairs, which ingest also offers as `changes[field]`. */
+  changes?: ReadonlyArray<{ field: string; prev: string; current: string }>;
 }
 
 type Row = [type: string, description: string, fields?: readonly FieldSpec[], seed001?: string];
@@ -321,7 +355,58 @@ const SERVICE_ADMIN: Row[] = [
   ['reportGenerated', 'A requested activity report was generated and is ready to download', F.REPORT],
 ];
 
-export const CATALOG: readonly EventType[] = [
+/** A seed 004 row as a catalog type: envelope names mapped, every other name a typed `data` field. */
+function kosmosType(row: KosmosRow): EventType {
+  const group = KOSMOS_GROUPS[row.group];
+  const names = seedNames(row);
+  const envelope: Record<string, string> = {};
+  const fields = new Map<string, FieldSpec>();
+  for (const [field, candidates] of Object.entries(ENVELOPE_NAMES)) {
+    // `ip` and `user_agent`: the first name the event lists; the others: every name.
+    const single = field === 'ip' || field === 'user_agent';
+    const present = candidates.filter((n) => names.includes(n));
+    for (const n of single ? present.slice(0, 1) : present) envelope[n] = field;
+  }
+  const dataNames = [...names, ...(row.described ? row.described.split(',') : [])];
+  for (const seedName of dataNames) {
+    if (envelope[seedName] !== undefined) continue;
+    const name = snakeName(seedName);
+    if (fields.has(name)) continue;
+    fields.set(name, {
+      name,
+      type: FIELD_TYPES[name] ?? 'string',
+      description: describeName(name),
+      ...(seedName !== name ? { seed: seedName } : {}),
+    });
+  }
+  const changes = changePairs(names);
+  return {
+    type: row.type,
+    source: row.admin ? 'admin' : group.source,
+    category: row.admin ? 'AUDIT_LOG' : group.category,
+    name: row.type,
+    description: row.description,
+    fields: [...fields.values()],
+    origin: { seed004: row.group },
+    ...(row.equivalent ? { equivalents: [row.equivalent] } : {}),
+    envelope,
+    ...(changes.length > 0 ? { changes } : {}),
+  };
+}
+
+/** Each Mosaic type an E_* event names as its equivalent gets that E_* type as its own (both ways). */
+function withEquivalents(types: EventType[]): EventType[] {
+  const back = new Map<string, string[]>();
+  for (const row of KOSMOS_EVENTS) {
+    if (row.equivalent) back.set(row.equivalent, [...(back.get(row.equivalent) ?? []), row.type]);
+  }
+  return types.map((t) => {
+    const more = back.get(t.type);
+    return more ? { ...t, equivalents: [...(t.equivalents ?? []), ...more] } : t;
+  });
+}
+
+export const CATALOG: readonly EventType[] = withEquivalents([
   ...build('cis', 'user_management', USER_MANAGEMENT, 'seed002'),
   ...build('cis', 'journeys', JOURNEYS, 'seed002'),
   ...build('verify', 'identity_verification', VERIFICATION, 'seed002'),
@@ -329,7 +414,8 @@ export const CATALOG: readonly EventType[] = [
   ...build('risk', 'fraud_prevention', FRAUD, 'seed001'),
   ...build('admin', 'admin', ADMIN, 'seed001'),
   ...build('admin', 'admin', SERVICE_ADMIN, 'service'),
-];
+  ...KOSMOS_EVENTS.map(kosmosType),
+]);
 
 const BY_TYPE: ReadonlyMap<string, EventType> = new Map(CATALOG.map((t) => [t.type, t]));
 
@@ -349,6 +435,13 @@ export const JOURNEY_TYPES = {
   stepStarted: 'action_start',
   stepCompleted: 'action_complete',
 } as const;
+
+/** The types and their equivalents (`type=user_login&equivalents=true` reads both catalogs' logins). */
+export function withEquivalentTypes(types: readonly string[]): string[] {
+  const all = new Set(types);
+  for (const t of types) for (const e of BY_TYPE.get(t)?.equivalents ?? []) all.add(e);
+  return [...all];
+}
 
 /** The types of a category, and the one source they all belong to. */
 export function categoryTypes(category: Category): { source: Source; types: ReadonlySet<string> } {

@@ -14,9 +14,10 @@
  * - `text`: a string of at most maxLength characters, possibly empty;
  * - `time`: an ISO 8601 date-time with a timezone (`Z` or an offset);
  * - `changes`: an object of `{field: {prev?, current?}}` with non-empty field names;
- * - `data`: any object (the catalog checks the fields it knows for the event's type).
+ * - `data`: any object (the catalog checks the fields it knows for the event's type);
+ * - `source`: one of the sources (`cis`, `verify`, `risk`, `admin`).
  */
-export type EventFieldKind = 'type' | 'id' | 'ref' | 'ip' | 'text' | 'time' | 'changes' | 'data';
+export type EventFieldKind = 'type' | 'id' | 'source' | 'ref' | 'ip' | 'text' | 'time' | 'changes' | 'data';
 
 interface EventFieldBase {
   readonly name: string;
@@ -33,8 +34,13 @@ interface EventFieldBase {
 export type EventField = EventFieldBase &
   (
     | { readonly kind: 'id' | 'ref' | 'text'; readonly maxLength: number }
-    | { readonly kind: 'type' | 'ip' | 'time' | 'changes' | 'data'; readonly maxLength?: undefined }
+    | {
+        readonly kind: 'type' | 'source' | 'ip' | 'time' | 'changes' | 'data';
+        readonly maxLength?: undefined;
+      }
   );
+
+import { SOURCES } from './sources.js';
 
 /** What an empty value of a `ref` field is told. */
 export const EMPTY_REF_MESSAGE = 'must not be empty';
@@ -71,6 +77,15 @@ export const EVENT_FIELDS = [
     message: `must be 1..${ID_MAX} characters of letters, digits and . _ : @ - (starting with a letter or digit)`,
     description: 'Client event id, unique within a request; retries with the same id store one event',
     whenAbsent: 'a new ULID',
+  },
+  {
+    name: 'source',
+    kind: 'source',
+    required: false,
+    message: `must be one of ${SOURCES.join(', ')}`,
+    description:
+      "The source whose streams get the event: for custom events only (another type's source is the catalog's)",
+    whenAbsent: "the type's source (`cis` for custom events)",
   },
   { ...ref('tenant_id', 128, 'Tenant the event belongs to'), whenAbsent: '"default"' },
   ref('app_id', 256, 'Application the event happened in'),

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { type FieldSpec, lookupType } from './catalog.js';
+import { type EventType, type FieldSpec, lookupType } from './catalog.js';
 import { type ErrorDetail, formatPath } from './errors.js';
 import { EMPTY_REF_MESSAGE, EVENT_FIELDS, type EventField } from './event-fields.js';
-import type { Source } from './sources.js';
+import { isSource, SOURCES, type Source } from './sources.js';
 import { zodMessages } from './zod.js';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
@@ -56,6 +56,7 @@ const idPattern = (maxLength: number) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:@-
 interface KindValue {
   type: string;
   id: string;
+  source: Source;
   ref: string;
   ip: string;
   text: string;
@@ -81,6 +82,8 @@ function kindSchema(f: EventField): z.ZodType {
       return z.string().min(1, f.message);
     case 'id':
       return z.string().regex(idPattern(f.maxLength), f.message);
+    case 'source':
+      return z.enum(SOURCES, { error: f.message });
     case 'ref':
       return z.string().min(1, EMPTY_REF_MESSAGE).max(f.maxLength, f.message);
     case 'ip':
@@ -118,6 +121,8 @@ function fastCheck(f: EventField): (v: unknown) => boolean {
       const pattern = idPattern(f.maxLength);
       return (v) => typeof v === 'string' && pattern.test(v);
     }
+    case 'source':
+      return isSource;
     case 'ref': {
       const max = f.maxLength;
       return (v) => typeof v === 'string' && v.length >= 1 && v.length <= max;
@@ -212,6 +217,8 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
         : 'must be an object';
     case 'timestamp':
       return isIsoTime(value) ? undefined : 'must be an ISO 8601 date-time string';
+    case 'json':
+      return undefined;
   }
 }
 
@@ -304,15 +311,56 @@ export function validateEvents(rawEvents: readonly unknown[], now: number): Vali
     }
     // A valid event is taken as sent, not as zod copied it: zod's copy of an object drops a key named
     // `__proto__` (it sets the copy's prototype instead), and an audit log keeps what it was given.
-    const input = fast ?? (parsed?.success ? (raw as InputEvent) : undefined);
+    const sent = fast ?? (parsed?.success ? (raw as InputEvent) : undefined);
+    const input = sent && spec?.changes ? withPairedChanges(sent, spec.changes) : sent;
     if (!input || !spec) continue;
     if (input.timestamp && Date.parse(input.timestamp) > now + MAX_FUTURE_SKEW_MS) {
       problem(problems, index, ['timestamp'], 'must not be more than 24 hours in the future');
       ok = false;
     }
-    if (ok) events.push({ input, source: spec.source });
+    // `source` names a custom event's streams; any other type's source is the catalog's.
+    let source = spec.source;
+    if (input.source !== undefined) {
+      if (spec.type === 'custom') source = input.source;
+      else if (input.source !== spec.source) {
+        problem(
+          problems,
+          index,
+          ['source'],
+          `is allowed on custom events only: a ${spec.type} event is always ${spec.source}`,
+        );
+        ok = false;
+      }
+    }
+    if (ok) events.push({ input, source });
   }
   return { events, problems };
+}
+
+/**
+ * Seed 004's `old_*`/`new_*` data fields also as `changes[field]` (`{prev, current}`), so a before/after
+ * diff reads the same for every type. A change the event gives itself is kept as given.
+ */
+function withPairedChanges(input: InputEvent, pairs: NonNullable<EventType['changes']>): InputEvent {
+  const data = input.data;
+  if (data === undefined) return input;
+  let changes: Record<string, { prev?: unknown; current?: unknown }> | undefined;
+  for (const { field, prev, current } of pairs) {
+    if (!Object.hasOwn(data, prev) && !Object.hasOwn(data, current)) continue;
+    if (input.changes && Object.hasOwn(input.changes, field)) continue;
+    changes ??= { ...input.changes };
+    const entry: { prev?: unknown; current?: unknown } = {};
+    if (Object.hasOwn(data, prev)) entry.prev = data[prev];
+    if (Object.hasOwn(data, current)) entry.current = data[current];
+    // Defined as an own property, so no field name can reach a prototype.
+    Object.defineProperty(changes, field, {
+      value: entry,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return changes ? { ...input, changes } : input;
 }
 
 function problem(

@@ -10,8 +10,12 @@ export {
   catalogFor,
   categoryTypes,
   displayName,
+  type EventType,
+  type FieldSpec,
+  type FieldType,
   JOURNEY_TYPES,
   lookupType,
+  withEquivalentTypes,
 } from './catalog.js';
 export {
   conflict,
@@ -72,5 +76,6 @@ export {
   TABLES,
   type TableSpec,
 } from './tables.js';
+export { eventTypeSchema, type JsonSchema } from './type-schema.js';
 export { parseJson, parseWith } from './validation.js';
 export { zodMessages } from './zod.js';

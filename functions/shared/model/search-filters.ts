@@ -141,6 +141,16 @@ export const SEARCH_FILTERS = [
       .optional(),
   },
   {
+    param: 'equivalents',
+    /**
+     * `true`: the listed types and the types that record the same fact in the other vendor's catalog
+     * (`type=user_login&equivalents=true` also finds seed 004's E_LOGIN_SUCCEEDED, and the other way round).
+     */
+    value: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
+    resolved: true,
+    report: true,
+  },
+  {
     param: 'user_id',
     value: ref.optional(),
     field: 'user_id',

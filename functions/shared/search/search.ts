@@ -29,6 +29,7 @@ import {
   type SearchIndexName,
   seal,
   unseal,
+  withEquivalentTypes,
   zodMessages,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -141,6 +142,15 @@ export function parseSearch(query: Record<string, string | undefined>): {
       if (r.item) problems.push(...itemProblems(r.param, r.item, distinct));
       filters[filterName(r)] = distinct;
     } else filters[filterName(r)] = v as string;
+  }
+  // Equivalent types join the list before it is checked (each is of the same source as its type).
+  const equivalents = (filters as SearchFilters).equivalents;
+  delete (filters as SearchFilters).equivalents;
+  if (equivalents === 'true') {
+    const listed = (filters as SearchFilters).types;
+    if (listed === undefined)
+      problems.push({ path: 'equivalents', message: 'needs a type (or a list of types) to add to' });
+    else filters.types = withEquivalentTypes(listed);
   }
   const { types, from, to, source } = filters as SearchFilters;
   // The sources asked for, when every item is one (a type or category must then be of one of them).
