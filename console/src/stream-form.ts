@@ -12,6 +12,8 @@ export interface StreamFormValues {
   /** As typed: sent as a number when it is one, so the API's message is the one shown. */
   batchSize: string;
   enrichment: boolean;
+  /** `native`: events as stored; `ocsf`: each as an OCSF 1.x event of its class. */
+  format: 'native' | 'ocsf';
   /** `all`: no filter (event_types omitted); `some`: only `types`. */
   eventTypes: 'all' | 'some';
   types: string[];
@@ -30,6 +32,7 @@ export function emptyStreamForm(): StreamFormValues {
     destination: {},
     batchSize: String(DEFAULT_BATCH_SIZE),
     enrichment: false,
+    format: 'native',
     eventTypes: 'all',
     types: [],
     startFrom: 'now',
@@ -47,6 +50,7 @@ export function streamRequestBody(v: StreamFormValues): Record<string, unknown> 
     destination: destinationBody(v.kind, v.destination),
     ...(batch === '' ? {} : { batch_size: Number.isFinite(asNumber) ? asNumber : batch }),
     enrichment: v.enrichment,
+    format: v.format,
     ...(v.eventTypes === 'some' ? { event_types: v.types } : {}),
     start_from: v.startFrom === 'time' ? v.startTime : v.startFrom,
   };
@@ -64,6 +68,7 @@ export function formFieldOrder(kind: DestinationKind): string[] {
     ...destinationFields(kind).map((f) => `destination.${f.name}`),
     'batch_size',
     'enrichment',
+    'format',
     'event_types',
     'start_from',
   ];

@@ -14,6 +14,7 @@ import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { HecReceiver } from '../support/hec-receiver.js';
 import { eventually, startTestService, type TestService } from '../support/local.js';
+import { anyOcsfClass } from '../support/ocsf.js';
 
 type Stream = {
   stream_id: string;
@@ -369,5 +370,78 @@ describe('exporters on the local runner', () => {
     expect(hec.accepted.map((e) => e.event.id)).toEqual([...good, ...bad]);
     expect(await listKeys('local-failed-batches', `${s.body.stream_id}/`)).toEqual([]);
     expect((await svc.api('POST', '/activities/v1/streams/nope/redrive')).status).toBe(404);
+  });
+
+  it('writes OCSF where a stream asks for it: collect, S3 and Splunk each carry valid OCSF events', async () => {
+    const streams = await Promise.all([
+      create({
+        name: 'ocsf-pull',
+        type: 'cis',
+        format: 'ocsf',
+        event_types: ['user_login', 'E_LOGIN_FAILED'],
+      }),
+      create({
+        name: 'ocsf-lake',
+        type: 'cis',
+        format: 'ocsf',
+        event_types: ['user_login', 'E_LOGIN_FAILED'],
+        destination: { kind: 's3', prefix: 'ocsf' },
+      }),
+      create({
+        name: 'ocsf-hec',
+        type: 'cis',
+        format: 'ocsf',
+        event_types: ['user_login', 'E_LOGIN_FAILED'],
+        destination: { kind: 'splunk', url: hec.url, token_secret_arn: tokenArn, sourcetype: 'ocsf' },
+      }),
+    ]);
+    for (const s of streams) {
+      expect(s.status).toBe(201);
+      expect((s.body as unknown as { format: string }).format).toBe('ocsf');
+    }
+    const [pull, lake, toHec] = streams.map((s) => s.body.stream_id) as [string, string, string];
+    const before = hec.accepted.length;
+    const ids = await ingest([
+      { type: 'user_login', user_id: 'u-ocsf', ip: '203.0.113.5', data: { username: 'ada' } },
+      { type: 'E_LOGIN_FAILED', user_id: 'u-ocsf', data: { reason: 'bad_otp', auth_device_latitude: 1.5 } },
+    ]);
+    await waitLag(lake, 2);
+    const valid = (events: unknown[]) => {
+      for (const e of events) expect(anyOcsfClass(e), JSON.stringify(anyOcsfClass.errors)).toBe(true);
+      const byId = new Map(events.map((e) => [(e as { metadata: { uid: string } }).metadata.uid, e]));
+      expect([...byId.keys()].sort()).toEqual([...ids].sort());
+      expect(byId.get(ids[1] as string)).toMatchObject({
+        class_uid: 3002,
+        status_id: 2,
+        status_detail: 'bad_otp',
+      });
+    };
+    const collected = await svc.api<{ data: unknown[] }>(
+      'POST',
+      `/activities/v1/activities/collect?type=cis&stream_id=${pull}&batch_size=10`,
+    );
+    expect(collected.status).toBe(200);
+    valid(collected.body.data);
+    await svc.runner.runExport();
+    const keys = await listKeys('local-exports', 'ocsf/');
+    valid((await Promise.all(keys.map((k) => readObject('local-exports', k)))).flat());
+    // Only this stream's deliveries (other cis streams of this suite get the two events too, natively).
+    const ours = () => hec.accepted.slice(before).filter((h) => h.sourcetype === 'ocsf');
+    await eventually(async () => (ours().length >= 2 ? true : undefined));
+    const delivered = ours();
+    valid(delivered.map((h) => h.event));
+    // HEC's time is the OCSF event's, in seconds.
+    expect(delivered.map((h) => h.time * 1000).sort()).toEqual(
+      delivered.map((h) => (h.event as unknown as { time: number }).time).sort(),
+    );
+    expect(toHec).toBeDefined();
+    // A PATCH switches a stream back.
+    const back = await svc.api<{ format: string }>('PATCH', `/activities/v1/streams/${pull}`, {
+      format: 'native',
+    });
+    expect(back.body.format).toBe('native');
+    const bad = await create({ name: 'x', type: 'cis', format: 'cef' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: 'format', message: "must be 'native' or 'ocsf'" }]);
   });
 });

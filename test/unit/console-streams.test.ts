@@ -76,6 +76,7 @@ describe('console stream form', () => {
       destination: { kind: 'splunk', url: 'https://hec.example.com', index: 'main' },
       batch_size: 0,
       enrichment: false,
+      format: 'native',
       event_types: ['user_login'],
       start_from: 'now',
     });
@@ -88,6 +89,7 @@ describe('console stream form', () => {
       destination: { kind: 'custom' },
       batch_size: 100,
       enrichment: false,
+      format: 'native',
       start_from: 'now',
     });
     expect(createStreamSchema.safeParse(ok).success).toBe(true);
@@ -130,6 +132,7 @@ describe('console stream form', () => {
       'destination.hmac_secret_arn',
       'batch_size',
       'enrichment',
+      'format',
       'event_types',
       'start_from',
     ]);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../functions/shared/model/index.js';
+import { OCSF_CLASSES, OCSF_MAPPINGS } from '../../functions/shared/ocsf/index.js';
 import { API_PREFIX, ROUTES } from '../../functions/shared/routes.js';
 
 const doc = (name: string) => readFileSync(join(import.meta.dirname, '../../docs', name), 'utf8');
@@ -17,6 +19,30 @@ describe('docs match the code', () => {
         );
       expect(row, `${r.method} ${path}`).toBeDefined();
       for (const scope of r.scopes) expect(row, `${r.method} ${path}`).toContain(`\`${scope}\``);
+    }
+  });
+
+  it('docs/catalog.md lists every seed 004 event with its group, source and category', () => {
+    const lines = doc('catalog.md').split('\n');
+    for (const t of CATALOG.filter((c) => c.origin.seed004)) {
+      const row = lines.find((l) => l.startsWith(`| \`${t.type}\` |`));
+      expect(row, t.type).toBeDefined();
+      expect(row, t.type).toContain(
+        `| ${t.origin.seed004} | \`${t.source}\` | \`${t.category}\` | ${t.fields.length} |`,
+      );
+    }
+  });
+
+  it('docs/ocsf.md names every catalog type under its OCSF class and activity', () => {
+    const lines = doc('ocsf.md').split('\n');
+    for (const t of CATALOG) {
+      const m = OCSF_MAPPINGS.get(t.type);
+      if (!m) throw new Error(t.type);
+      const cls = OCSF_CLASSES[m.class];
+      const row = lines.find(
+        (l) => l.includes(`\`${t.type}\``) && l.startsWith(`| ${cls.name} (${cls.uid}) | ${m.activity_id} `),
+      );
+      expect(row, `${t.type} → ${cls.name} ${m.activity_id}`).toBeDefined();
     }
   });
 });

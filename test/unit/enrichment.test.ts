@@ -18,6 +18,9 @@ import {
 
 import { type LogEntry, renderEvents } from '../../functions/shared/streams/index.js';
 
+/** A stream that enriches, in the native format. */
+const ENRICHED = { enrichment: true } as const;
+
 const RETENTION = Object.fromEntries(SOURCES.map((s) => [s, 90])) as Record<Source, number>;
 const ddbMock = mockClient(DynamoDBClient);
 afterEach(() => ddbMock.reset());
@@ -117,7 +120,7 @@ describe('enrichment of stored JSON', () => {
     directory();
     // The ids come from the item's `r` attribute, not from the JSON.
     const entry: LogEntry = { ...entryOf(event(), true), json: '{"id":"x","type":"user_login"}' };
-    const [out] = await renderEvents([entry], true, deps());
+    const [out] = await renderEvents([entry], ENRICHED, deps());
     expect(JSON.parse(out as string)).toEqual({
       id: 'x',
       type: 'user_login',
@@ -135,12 +138,12 @@ describe('enrichment of stored JSON', () => {
     ];
     const current = await renderEvents(
       events.map((e) => entryOf(e, true)),
-      true,
+      ENRICHED,
       deps(),
     );
     const legacy = await renderEvents(
       events.map((e) => entryOf(e, false)),
-      true,
+      ENRICHED,
       deps(),
     );
     expect(legacy).toEqual(current);
@@ -155,12 +158,12 @@ describe('enrichment of stored JSON', () => {
   it('looks each id up once per batch and returns stored text untouched when enrichment is off', async () => {
     directory();
     const entries = [event(), event(), event()].map((e) => entryOf(e, true));
-    await renderEvents(entries, true, deps());
+    await renderEvents(entries, ENRICHED, deps());
     const calls = ddbMock.commandCalls(BatchGetItemCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.RequestItems?.control?.Keys).toHaveLength(2);
     ddbMock.resetHistory();
-    expect(await renderEvents(entries, false, deps())).toEqual(entries.map((e) => e.json));
+    expect(await renderEvents(entries, { enrichment: false }, deps())).toEqual(entries.map((e) => e.json));
     expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(0);
   });
 
@@ -187,8 +190,8 @@ describe('enrichment of stored JSON', () => {
     const cache = newDirectoryCache();
     const entries = [event(), event()].map((e) => entryOf(e, true));
     const [a, b] = await Promise.all([
-      renderEvents(entries.slice(0, 1), true, { ...deps(), directoryCache: cache }),
-      renderEvents(entries.slice(1), true, { ...deps(), directoryCache: cache }),
+      renderEvents(entries.slice(0, 1), ENRICHED, { ...deps(), directoryCache: cache }),
+      renderEvents(entries.slice(1), ENRICHED, { ...deps(), directoryCache: cache }),
     ]);
     const enriched = { user_email: 'ada@example.com', app_name: 'Web "shop" \u2603' };
     expect(JSON.parse(a?.[0] as string)).toMatchObject(enriched);

@@ -239,6 +239,32 @@ export function StreamForm(props: {
         <FieldError id={`${id('enrichment')}-error`} message={err('enrichment')} />
       </div>
 
+      <fieldset className="field" {...described('format', false)}>
+        <legend>Event format</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name={`${prefix}-format`}
+            checked={v.format === 'native'}
+            onChange={() => set({ format: 'native' })}
+          />{' '}
+          Native (events as stored)
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name={`${prefix}-format`}
+            checked={v.format === 'ocsf'}
+            onChange={() => set({ format: 'ocsf' })}
+          />{' '}
+          OCSF 1.x (each event as its OCSF class: Authentication, Account Change, …)
+        </label>
+        <span className="hint" id={`${id('format')}-hint`}>
+          What every collect call and every pushed batch carries. OCSF suits SIEMs that read it natively.
+        </span>
+        <FieldError id={`${id('format')}-error`} message={err('format')} />
+      </fieldset>
+
       <fieldset className="field">
         <legend>Event types</legend>
         <label className="check">

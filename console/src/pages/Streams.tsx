@@ -361,6 +361,8 @@ function StreamDetails(props: {
                   <dd>{s.batch_size}</dd>
                   <dt>Data enrichment</dt>
                   <dd>{s.enrichment ? 'Included' : 'Not included'}</dd>
+                  <dt>Event format</dt>
+                  <dd>{s.format === 'ocsf' ? 'OCSF 1.x' : 'Native'}</dd>
                   <dt>Event types</dt>
                   <dd>
                     {s.event_types

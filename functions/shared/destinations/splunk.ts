@@ -93,8 +93,13 @@ export function channelFor(streamId: string): string {
 }
 
 /** One event in HEC's JSON event protocol: {"time","host","source","sourcetype","index"?,"event"}. */
-export function hecEvent(event: ActivityEvent, d: SplunkDestination, streamType: string): string {
-  const t = Date.parse(event.timestamp);
+export function hecEvent(
+  event: ActivityEvent | { time: number },
+  d: SplunkDestination,
+  streamType: string,
+): string {
+  // A native event's `timestamp`, or an OCSF event's `time` (epoch milliseconds).
+  const t = 'time' in event ? event.time : Date.parse(event.timestamp);
   return JSON.stringify({
     time: Math.round(t) / 1000,
     host: HOST,
@@ -186,7 +191,9 @@ export async function deliverToSplunk(
   const doFetch = deps.fetch ?? egressFor(deps.allowCidrs ?? []);
   const url = `${d.url}${HEC_PATH}`;
   const token = await tokenOf(deps, d.token_secret_arn);
-  const lines = batch.lines.map((l) => hecEvent(JSON.parse(l) as ActivityEvent, d, streamType));
+  const lines = batch.lines.map((l) =>
+    hecEvent(JSON.parse(l) as ActivityEvent | { time: number }, d, streamType),
+  );
   let sent = batch.sent;
   let cap = deps.maxBatchBytes;
   const attempts = deps.attempts ?? 4;

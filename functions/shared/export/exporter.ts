@@ -195,7 +195,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
         if (!(await setPending(deps, streamId, stored.state.cv, deps.owner, pending)))
           return { ...run, outcome: 'leased' };
       }
-      const lines = await renderEvents(entries, s.enrichment, { ...deps, directoryCache: cache });
+      const lines = await renderEvents(entries, s, { ...deps, directoryCache: cache });
       const batch = toBatch(s, entries, lines, pending.sent);
       const recorded = pending;
       let target: string;

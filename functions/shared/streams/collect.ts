@@ -83,7 +83,7 @@ export async function collect(
       maxBytes: COLLECT_MAX_BYTES,
     });
     // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
-    const data = await renderEvents(read.entries, s.enrichment, { ...deps, directoryCache: cache });
+    const data = await renderEvents(read.entries, s, { ...deps, directoryCache: cache });
     const now = new Date((deps.now ?? Date.now)()).toISOString();
     // A batch an exporter left pending (the stream was pushed before) is void once the stream is collected.
     if (

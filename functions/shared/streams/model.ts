@@ -8,6 +8,10 @@ export const MIN_BATCH = 1;
 export const MAX_BATCH = 1000;
 export const DEFAULT_BATCH = 100;
 export const STATUSES = ['active', 'paused', 'error'] as const;
+/** How a stream writes each event: as stored (`native`), or as an OCSF 1.x event of its class (`ocsf`). */
+export const FORMATS = ['native', 'ocsf'] as const;
+export type StreamFormat = (typeof FORMATS)[number];
+const FORMAT_MSG = "must be 'native' or 'ocsf'";
 export type StreamStatus = (typeof STATUSES)[number];
 
 const SOURCE_MSG = `must be one of ${SOURCES.join(', ')}`;
@@ -36,6 +40,7 @@ export const createStreamSchema = z.strictObject({
   destination: destinationSchema.default({ kind: 'custom' }),
   batch_size: batchSize.default(DEFAULT_BATCH),
   enrichment: z.boolean({ error: 'must be true or false' }).default(false),
+  format: z.enum(FORMATS, { error: FORMAT_MSG }).default('native'),
   event_types: eventTypes.optional(),
   start_from: startFrom.default('now'),
 });
@@ -45,6 +50,7 @@ export const patchStreamSchema = z.strictObject({
   destination: destinationSchema.optional(),
   batch_size: batchSize.optional(),
   enrichment: z.boolean({ error: 'must be true or false' }).optional(),
+  format: z.enum(FORMATS, { error: FORMAT_MSG }).optional(),
   event_types: eventTypes.nullable().optional(),
   status: z.enum(['active', 'paused'], { error: "must be 'active' or 'paused'" }).optional(),
 });
@@ -78,6 +84,8 @@ export interface StreamConfig {
   destination: Destination;
   batch_size: number;
   enrichment: boolean;
+  /** Absent on streams created before formats existed: `native`. */
+  format?: StreamFormat;
   event_types: string[] | null;
   start_from: string;
   status: StreamStatus;
@@ -116,6 +124,7 @@ export function streamView(
     destination: s.destination,
     batch_size: s.batch_size,
     enrichment: s.enrichment,
+    format: s.format ?? 'native',
     event_types: s.event_types,
     start_from: s.start_from,
     status: s.status,

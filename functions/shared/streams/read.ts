@@ -7,6 +7,7 @@ import {
 } from '../directory/index.js';
 import { type EventRefs, refsFromAttribute } from '../log/index.js';
 import type { ActivityEvent } from '../model/index.js';
+import { toOcsf } from '../ocsf/index.js';
 import type { StreamConfig } from './model.js';
 import type { LogEntry, StreamFilter } from './read-batch.js';
 
@@ -20,10 +21,21 @@ export function streamFilter(s: StreamConfig): StreamFilter {
 }
 
 /**
- * The events of a batch as JSON text, enriched when the stream asks for it. The ids to look up come with the
- * log items, and the fields are appended to the stored text; only log items older than that are parsed.
+ * The events of a batch as JSON text in the stream's format, enriched when the stream asks for it. The ids to
+ * look up come with the log items, and the fields are appended to the stored text; only log items older than
+ * that are parsed. An `ocsf` stream's events are each parsed and written as their OCSF class.
  */
 export async function renderEvents(
+  entries: readonly LogEntry[],
+  stream: Pick<StreamConfig, 'enrichment' | 'format'>,
+  deps: DirectoryDeps & { directoryCache?: DirectoryCache },
+): Promise<string[]> {
+  const lines = await enrichedLines(entries, stream.enrichment, deps);
+  if (stream.format !== 'ocsf') return lines;
+  return lines.map((l) => JSON.stringify(toOcsf(JSON.parse(l) as ActivityEvent)));
+}
+
+async function enrichedLines(
   entries: readonly LogEntry[],
   enrich: boolean,
   deps: DirectoryDeps & { directoryCache?: DirectoryCache },
