@@ -103,6 +103,24 @@ describe('seed 004 (1Kosmos) events on the local runner', () => {
     }
   }, 120_000);
 
+  it('searches custom events by the source they named, and lets a stream of any source ask for them', async () => {
+    const admin = await eventually(async () => {
+      const res = await search('type=custom&source=admin');
+      return res.body.data.length > 0 ? res : undefined;
+    }, WAIT);
+    expect(admin.body.data.map((e) => e.id)).toEqual([ids.get('k-custom-admin')]);
+    const cis = await search('type=custom&source=cis');
+    expect(cis.body.data.map((e) => e.id)).toEqual([ids.get('k-custom-default')]);
+    const both = await search('type=custom');
+    expect(both.body.data.map((e) => e.source).sort()).toEqual(['admin', 'cis']);
+    const stream = await svc.api('POST', '/activities/v1/streams', {
+      name: 'admin-custom',
+      type: 'admin',
+      event_types: ['custom'],
+    });
+    expect(stream.status).toBe(201);
+  });
+
   it('finds both catalogs’ logins with equivalents=true, and only the asked type without', async () => {
     const mixed = await search('type=user_login&equivalents=true');
     expect(new Set(mixed.body.data.map((e) => e.type))).toEqual(new Set(['user_login', 'E_LOGIN_SUCCEEDED']));

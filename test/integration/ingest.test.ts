@@ -191,8 +191,8 @@ describe('local runner: ingest pipeline end to end', () => {
       'GET',
       '/activities/v1/event-types?source=verify',
     );
-    // Seed 001/002's 27 and seed 004's 3 (E_DOCUMENT_ENROLLED, E_DOCUMENT_UNENROLLED, E_USER_CONSENT).
-    expect(verify.body.count).toBe(30);
+    // Seed 001/002's 27 and seed 004's 4 (its documents, consent and affidavits).
+    expect(verify.body.count).toBe(31);
     expect(verify.body.data.every((t) => t.source === 'verify')).toBe(true);
     expect(all.body.count).toBeGreaterThan(verify.body.count);
     const bad = await svc.api<Err>('GET', '/activities/v1/event-types?source=crm');

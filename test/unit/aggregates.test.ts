@@ -243,6 +243,7 @@ describe('GET /activities/aggregate', () => {
   });
 
   it('refuses, precisely, a count from the indexes over a window holding too many events', async () => {
+    const logged = ddb.log.length;
     const err = await aggregate(
       {
         ddb: ddb.client,
@@ -256,6 +257,8 @@ describe('GET /activities/aggregate', () => {
     expect((err as { details: Array<{ message: string }> }).details[0]?.message).toMatch(
       /more than 50: narrow from\/to or add a filter/,
     );
+    // The counters told it at once: not one search index was read.
+    expect(ddb.log.slice(logged).filter((c) => c.input.IndexName !== undefined)).toEqual([]);
   });
 
   it.each([

@@ -95,10 +95,16 @@ describe('seed 004 (1Kosmos) in the catalog', () => {
       expect(t).toBeDefined();
       if (!t) return;
       expect(t.origin.seed004).toBe(seed.group);
-      expect(seed.description.startsWith(t.description), t.description).toBe(true);
+      // The seed's first sentence (one runs on into a colon: "…account and records the following…:").
+      expect(seed.description.startsWith(t.description.replace(/\.$/, '')), t.description).toBe(true);
       const row = KOSMOS_EVENTS.find((r) => r.type === type);
       const { source, category } = KOSMOS_GROUPS[seed.group];
-      expect([t.source, t.category]).toEqual(row?.admin ? ['admin', 'AUDIT_LOG'] : [source, category]);
+      const expected = row?.admin
+        ? ['admin', 'AUDIT_LOG']
+        : row?.document
+          ? ['verify', 'identity_verification']
+          : [source, category];
+      expect([t.source, t.category]).toEqual(expected);
     },
   );
 
@@ -154,6 +160,24 @@ describe('seed 004 (1Kosmos) in the catalog', () => {
     const sp = lookupType('E_SP_REDIRECT_SUCCEEDED');
     expect(sp?.envelope?.client_ip_address).toBe('ip');
     expect(sp?.fields.map((f) => f.name)).toContain('caller_ip');
+  });
+
+  it('makes the administrator the actor of administrator activity', () => {
+    // The initiator where the event names one; the user_id is then the user acted on.
+    expect(lookupType('E_ROLE_CHANGED')?.envelope).toMatchObject({
+      initiatedby: 'actor_id',
+      user_id: 'user_id',
+    });
+    expect(lookupType('E_ACCESSCODE_GENERATED')?.envelope).toMatchObject({
+      initiated_by: 'actor_id',
+      user_id: 'user_id',
+    });
+    // Otherwise the user_id an administrator event lists is the administrator's.
+    for (const type of ['E_ADAPTIVEAUTH_CREATED', 'E_REPORT_REQUESTED', 'E_BROKER_DISCONNECTED']) {
+      expect(lookupType(type)?.envelope?.user_id, type).toBe('actor_id');
+    }
+    // A user event's user_id stays the user.
+    expect(lookupType('E_LOGIN_SUCCEEDED')?.envelope?.user_id).toBe('user_id');
   });
 
   it('snake_cases the seed’s names consistently', () => {
@@ -238,6 +262,14 @@ describe('seed 004 (1Kosmos) in the catalog', () => {
         catalogFor(s).filter((t) => t.origin.seed004).length,
       ]),
     );
-    expect(counts).toEqual({ cis: 20, verify: 3, risk: 1, admin: 20 });
+    expect(counts).toEqual({ cis: 19, verify: 4, risk: 1, admin: 20 });
+    // Listed under Authentication Activity, but an administrator's change, or a document.
+    expect(KOSMOS_EVENTS.filter((r) => r.admin).map((r) => r.type)).toEqual([
+      'E_ADAPTIVE_AUTH_MODIFIED',
+      'E_ACCESSCODE_GENERATED',
+      'E_ADAPTIVEAUTH_CREATED',
+      'E_ADAPTIVEAUTH_DELETED',
+    ]);
+    expect(KOSMOS_EVENTS.filter((r) => r.document).map((r) => r.type)).toEqual(['E_AFFIDAVIT_ISSUED']);
   });
 });

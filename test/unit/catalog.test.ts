@@ -97,7 +97,7 @@ describe('event catalog', () => {
       risk: expected.risk.size,
       admin: expected.admin.size,
     });
-    expect(counts).toEqual({ cis: 60 + 20, verify: 27 + 3, risk: 1 + 1, admin: 24 + service.length + 20 });
+    expect(counts).toEqual({ cis: 60 + 19, verify: 27 + 4, risk: 1 + 1, admin: 24 + service.length + 20 });
     for (const s of SOURCES) expect(new Set(catalogFor(s).map((t) => t.type))).toEqual(expected[s]);
   });
 

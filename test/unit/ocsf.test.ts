@@ -1,4 +1,7 @@
+import { gzipSync } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { readFailedBatch } from '../../functions/shared/destinations/index.js';
 import {
   type ActivityEvent,
   CATALOG,
@@ -130,5 +133,28 @@ describe('OCSF output', () => {
       }),
     );
     expect(role).toMatchObject({ class_uid: 3005, activity_id: 1, privileges: ['auditor'] });
+  });
+
+  it('never throws on what data may hold, and reads a stepped-up or challenged decision as Medium', () => {
+    const odd = stored({
+      type: 'risk_recommendation',
+      data: { decision: { toString: 1 } },
+    });
+    const out = toOcsf(odd);
+    expect(out.severity_id).toBe(1);
+    expect(classSchema('detection_finding')(out)).toBe(true);
+    const stepUp = toOcsf(stored({ type: 'E_AUTHPOLICY_CHECKED', data: { decision: 'step-up' } }));
+    expect(stepUp.severity_id).toBe(3);
+  });
+
+  it('redrives a failed OCSF batch under its events’ ids and receipt time (from their metadata)', async () => {
+    const a = toOcsf({ ...stored({ type: 'user_login', user_id: 'u' }), id: 'evt-a' });
+    const b = toOcsf({ ...stored({ type: 'user_login', user_id: 'u' }), id: 'evt-b' });
+    const body = gzipSync(Buffer.from(`${JSON.stringify(a)}\n${JSON.stringify(b)}\n`));
+    const s3 = {
+      send: async () => ({ Body: { transformToByteArray: async () => new Uint8Array(body) }, Metadata: {} }),
+    } as unknown as S3Client;
+    const batch = await readFailedBatch(s3, 'failed', 'S1/evt-a-evt-b.ndjson.gz', 'cis');
+    expect([batch.firstId, batch.lastId, batch.firstAt]).toEqual(['evt-a', 'evt-b', Date.parse(at)]);
   });
 });

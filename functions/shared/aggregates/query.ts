@@ -187,30 +187,20 @@ export async function aggregate(
   };
   let itemsRead = 0;
   if (byCounters) {
-    const match = tupleFilter(filters);
-    const tiers = plan(start, end, step);
-    const wms = await listWatermarks(deps.ddb, deps.eventsTable);
-    const reads = await mapLimit(
-      wms.flatMap((w) => tiers.map((t) => ({ shard: w.shardId, ...t }))),
-      16,
-      async (r) =>
-        queryAll(deps.ddb, {
-          TableName: deps.eventsTable,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: {
-            ':pk': { S: AGGREGATE_PK(r.shard) },
-            ':lo': { S: `${r.tier}#${new Date(r.from).toISOString()}` },
-            // Buckets starting before `to`: every part of the last one sorts below "~".
-            ':hi': { S: `${r.tier}#${new Date(r.to - TIERS[r.tier]).toISOString()}#~` },
-          },
-        }),
-    );
-    for (const items of reads) {
-      itemsRead += items.length;
-      for (const item of items) countItem(item, match, dims, add);
-    }
+    itemsRead = await countFromCounters(deps, filters, start, end, step, dims, add);
   } else {
-    itemsRead = await countEvents(deps, rest, start, end, dims, add);
+    // Only the grouping needs the events one by one: the counters tell at once whether the window holds more
+    // than can be counted that way, so a dashboard's facet over a busy day answers in milliseconds.
+    const countedFilters = Object.entries(filters).every(([k, v]) => v === undefined || COUNTED_FILTERS.has(k));
+    const max = deps.maxIndexEvents ?? MAX_INDEX_EVENTS;
+    if (countedFilters) {
+      let total = 0;
+      itemsRead += await countFromCounters(deps, filters, start, end, undefined, [], (_k, _at, n) => {
+        total += n;
+      });
+      if (total > max) throw tooManyToCount(max);
+    }
+    itemsRead += await countEvents(deps, rest, start, end, dims, add);
   }
 
   const ranked = [...counts.entries()].sort(([la, a], [lb, b]) => b.count - a.count || (la < lb ? -1 : 1));
@@ -319,6 +309,52 @@ function countItem(
   }
 }
 
+/** Count from the counter items of [start, end) (every shard, the tiers `plan` picks); returns the items read. */
+async function countFromCounters(
+  deps: AggregateReadDeps,
+  filters: SearchFilters,
+  start: number,
+  end: number,
+  step: number | undefined,
+  dims: readonly Dimension[],
+  add: (key: Key, at: number, n: number) => void,
+): Promise<number> {
+  let itemsRead = 0;
+  const match = tupleFilter(filters);
+  const tiers = plan(start, end, step);
+  const wms = await listWatermarks(deps.ddb, deps.eventsTable);
+  const reads = await mapLimit(
+    wms.flatMap((w) => tiers.map((t) => ({ shard: w.shardId, ...t }))),
+    16,
+    async (r) =>
+      queryAll(deps.ddb, {
+        TableName: deps.eventsTable,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': { S: AGGREGATE_PK(r.shard) },
+          ':lo': { S: `${r.tier}#${new Date(r.from).toISOString()}` },
+          // Buckets starting before `to`: every part of the last one sorts below "~".
+          ':hi': { S: `${r.tier}#${new Date(r.to - TIERS[r.tier]).toISOString()}#~` },
+        },
+      }),
+  );
+  for (const items of reads) {
+    itemsRead += items.length;
+    for (const item of items) countItem(item, match, dims, add);
+  }
+  return itemsRead;
+}
+
+/** The 400 of an aggregate that would count more events one by one than it may. */
+function tooManyToCount(max: number) {
+  return invalid('invalid aggregate parameters', [
+    {
+      path: 'from',
+      message: `this aggregate counts events one by one from the search indexes (it groups or filters by something other than type, source, category, app or tenant), and the window holds more than ${max}: narrow from/to or add a filter`,
+    },
+  ]);
+}
+
 /** Count the matching events one by one through the search indexes (at most MAX_INDEX_EVENTS). */
 async function countEvents(
   deps: AggregateReadDeps,
@@ -343,14 +379,7 @@ async function countEvents(
       if (at < start || at >= end) continue;
       read++;
       const max = deps.maxIndexEvents ?? MAX_INDEX_EVENTS;
-      if (read > max) {
-        throw invalid('invalid aggregate parameters', [
-          {
-            path: 'from',
-            message: `this aggregate counts events one by one from the search indexes (it groups or filters by something other than type, source, category, app or tenant), and the window holds more than ${max}: narrow from/to or add a filter`,
-          },
-        ]);
-      }
+      if (read > max) throw tooManyToCount(max);
       add(Object.fromEntries(dims.map((d) => [d, dimensionOf(e, d)])), at, 1);
     }
     cursor = page.next_cursor ?? undefined;

@@ -53,6 +53,20 @@ export async function listFailedBatches(s3: S3Client, bucket: string, streamId: 
   return keys.sort();
 }
 
+/** A line's event id and receipt time (ms): a native event's `id`, or an OCSF event's `metadata`. */
+function identity(line: string | undefined): { id: string; receivedAt: number } {
+  const e = JSON.parse(line ?? '{}') as {
+    id?: string;
+    received_at?: string;
+    metadata?: { uid?: string; logged_time?: number };
+  };
+  return {
+    id: e.id ?? e.metadata?.uid ?? '',
+    receivedAt:
+      e.received_at !== undefined ? Date.parse(e.received_at) : (e.metadata?.logged_time ?? Number.NaN),
+  };
+}
+
 /** A stored failed batch, back as a deliverable batch. */
 export async function readFailedBatch(
   s3: S3Client,
@@ -66,15 +80,15 @@ export async function readFailedBatch(
     await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
   );
   const lines = gunzipSync(body).toString('utf8').split('\n').filter(Boolean);
-  const first = JSON.parse(lines[0] ?? '{}') as { id?: string; received_at?: string };
-  const last = JSON.parse(lines[lines.length - 1] ?? '{}') as { id?: string };
+  const first = identity(lines[0]);
+  const last = identity(lines[lines.length - 1]);
   return {
     streamId: key.split('/')[0] ?? '',
     source,
     lines,
-    firstId: first.id ?? '',
-    lastId: last.id ?? '',
-    firstAt: Number(res.Metadata?.['first-at'] ?? Date.parse(first.received_at ?? '')),
+    firstId: first.id,
+    lastId: last.id,
+    firstAt: Number(res.Metadata?.['first-at'] ?? first.receivedAt),
     sent: 0,
   };
 }

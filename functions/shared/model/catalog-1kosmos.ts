@@ -34,6 +34,8 @@ export interface KosmosRow {
    * an access code generated for a user), it is admin activity: admin source, AUDIT_LOG category.
    */
   admin?: true;
+  /** Where an event listed under a user group is about a document: identity verification (`verify`). */
+  document?: true;
   /** The seed's description (its first sentence where it has several). */
   description: string;
   /** The seed's field names, in its order, comma-separated; empty when the seed lists none. */
@@ -47,7 +49,7 @@ export interface KosmosRow {
 // biome-ignore format: one row per event, as the seed lists them
 export const KOSMOS_EVENTS: readonly KosmosRow[] = [
   { type: 'E_LOGIN_SUCCEEDED', group: 'User Activity', equivalent: 'user_login',
-    description: 'The E_LOGIN_SUCCEEDED event is created when a user successfully logs in to their account and records the following account information:',
+    description: 'The E_LOGIN_SUCCEEDED event is created when a user successfully logs in to their account.',
     seed: 'type,event_ts,version,journey_id,session_id,client_ip_address,caller_user_agent,login_state,user_id,user_status,user_email,user_firstname,user_lastname,source_user_directory,tenant_dns,tenant_tag,service_name,server_ip,auth_method,auth_device_os,auth_device_name,auth_device_app_name,auth_device_app_version,auth_device_latitude,auth_device_longitude,moduleId,otp_type,factsSubmitted,applicationId,machine_id,machine_name,machine_domain,machine_os,machine_os_version,machine_mac_addr,machine_ip,agent_version,groups,userTrustedLocations,authModuleId,authenticationMethods,username,machine_userIP,authFactor,sessionUrl,authJourneysMatched,nameId,user_role,event_id,timestamp,epoch_time,tenant_id,community_id,eventName,event_name' },
   { type: 'E_LOGIN_FAILED', group: 'User Activity', equivalent: 'user_failed_login',
     description: 'The E_LOGIN_FAILED event is created when a user attempts to log in to their account but fails.',
@@ -109,7 +111,7 @@ export const KOSMOS_EVENTS: readonly KosmosRow[] = [
   { type: 'E_USER_PROFILE_UPDATED', group: 'Authentication Activity', equivalent: 'update_user',
     description: 'This event is triggered when end users enroll a new mobile or landline number through the Add Phone Number option under the My Profile tab of a user.',
     seed: 'type,tenant_id,community_id,eventName,event_id,ip_address,user_agent,request_id,username,action,event_ts,updated_by,phone_number,timestamp,epoch time,event_name,user_id' },
-  { type: 'E_AFFIDAVIT_ISSUED', group: 'Authentication Activity',
+  { type: 'E_AFFIDAVIT_ISSUED', group: 'Authentication Activity', document: true,
     description: 'This event is triggered when an affidavit is issued to the user.',
     seed: 'type,tenant_name,community_name,issued_by,issued_to,date,doc_type,doc_id,expiry,user_id,event_id,timestamp,epoch_time,tenant_id,community_id,eventName,event_name,event_ts' },
   { type: 'E_ADAPTIVEAUTH_CREATED', group: 'Authentication Activity', admin: true,
@@ -118,7 +120,7 @@ export const KOSMOS_EVENTS: readonly KosmosRow[] = [
   { type: 'E_ADAPTIVEAUTH_DELETED', group: 'Authentication Activity', admin: true,
     description: 'This event is triggered when the adaptive auth journey is deleted.',
     seed: 'event_name,journey_id,journey_type,journey_name,event_ts,tenant_id,community_id,eventCategory,type,user_id,user_name,connection_ip_address,connection_useragent,event_id,timestamp,epoch_time,eventName' },
-  { type: 'E_SESSIONS_TERMINATED', group: 'Authentication Activity', equivalent: 'session_logout',
+  { type: 'E_SESSIONS_TERMINATED', group: 'Authentication Activity',
     description: "This event is triggered when a user's session is revoked.",
     seed: 'data,type,tenant_dns,tenant_tag,caller_user_agent,eventCategory,revoked_by,user_role,client_ip_address,server_ip,user_ip,user_details,user_id,uid,user_status,user_email,user_firstname,user_lastname,module_id,source_user_directory,active_sessions,event_id,timestamp,epoch_time,tenant_id,community_id,eventName,event_name,event_ts' },
   { type: 'E_AUTHPOLICY_CHECKED', group: 'Authentication Policy', equivalent: 'risk_recommendation',
@@ -187,6 +189,8 @@ export const KOSMOS_EVENTS: readonly KosmosRow[] = [
  * Seed names that are the event's envelope. `ip` and `user_agent` take the first of their names an event
  * lists (E_SP_REDIRECT_SUCCEEDED has both `client_ip_address` and `caller_ip`: the second stays in `data`).
  * `eventCategory` is the catalog's category (AUDIT_LOG for administrator activity), not a field of the event.
+ * In administrator activity the actor is the administrator: `initiatedby`/`initiated_by` where the event
+ * lists it (its `user_id` is then the user acted on), else its `user_id` ({@link adminActorNames}).
  */
 export const ENVELOPE_NAMES: Readonly<Record<string, readonly string[]>> = {
   id: ['event_id'],
@@ -200,6 +204,19 @@ export const ENVELOPE_NAMES: Readonly<Record<string, readonly string[]>> = {
   data: ['data'],
   category: ['eventCategory'],
 };
+
+/** Names that say who acted, in the seed's administrator events. */
+const INITIATOR_NAMES = ['initiatedby', 'initiated_by'] as const;
+
+/**
+ * The envelope of an administrator's event: its initiator is `actor_id` (and `user_id` the user acted on);
+ * without one, the `user_id` it lists is the administrator's, so `actor_id`.
+ */
+export function adminActorNames(names: readonly string[]): Record<string, string> {
+  const initiator = INITIATOR_NAMES.find((n) => names.includes(n));
+  if (initiator) return { [initiator]: 'actor_id' };
+  return names.includes('user_id') ? { user_id: 'actor_id' } : {};
+}
 
 /** Names whose words the seed runs together, and the seed's one upper-case suffix. */
 const SNAKE_EXCEPTIONS: Readonly<Record<string, string>> = {

@@ -1,4 +1,5 @@
 import {
+  adminActorNames,
   changePairs,
   describeName,
   ENVELOPE_NAMES,
@@ -367,6 +368,8 @@ function kosmosType(row: KosmosRow): EventType {
     const present = candidates.filter((n) => names.includes(n));
     for (const n of single ? present.slice(0, 1) : present) envelope[n] = field;
   }
+  const source = row.admin ? 'admin' : row.document ? 'verify' : group.source;
+  if (source === 'admin') Object.assign(envelope, adminActorNames(names));
   const dataNames = [...names, ...(row.described ? row.described.split(',') : [])];
   for (const seedName of dataNames) {
     if (envelope[seedName] !== undefined) continue;
@@ -382,8 +385,8 @@ function kosmosType(row: KosmosRow): EventType {
   const changes = changePairs(names);
   return {
     type: row.type,
-    source: row.admin ? 'admin' : group.source,
-    category: row.admin ? 'AUDIT_LOG' : group.category,
+    source,
+    category: row.admin ? 'AUDIT_LOG' : row.document ? 'identity_verification' : group.category,
     name: row.type,
     description: row.description,
     fields: [...fields.values()],

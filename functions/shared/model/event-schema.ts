@@ -46,6 +46,8 @@ export interface ActivityEvent {
 
 /** The pattern of zod's z.iso.datetime({ offset: true }), tested directly (the fast path below uses it too). */
 const ISO_DATETIME = z.regexes.datetime({ offset: true, local: false, precision: null });
+/** The same pattern for JSON Schema (`format: date-time` alone accepts times ingest refuses). */
+export const ISO_DATETIME_PATTERN = ISO_DATETIME.source;
 const IPV4 = z.regexes.ipv4;
 const IPV6 = z.regexes.ipv6;
 const isIsoTime = (v: unknown): v is string => typeof v === 'string' && ISO_DATETIME.test(v);

@@ -1,6 +1,6 @@
 import type { EventType, FieldSpec, FieldType } from './catalog.js';
 import { EVENT_FIELDS, type EventField } from './event-fields.js';
-import { DATA_KEY_FIELDS, KEY_VALUE_MAX, MAX_DEPTH } from './event-schema.js';
+import { DATA_KEY_FIELDS, ISO_DATETIME_PATTERN, KEY_VALUE_MAX, MAX_DEPTH } from './event-schema.js';
 import { SOURCES } from './sources.js';
 
 /**
@@ -42,7 +42,7 @@ function envelopeSchema(f: EventField, type: EventType): JsonSchema {
     case 'text':
       return { ...d, type: 'string', maxLength: f.maxLength };
     case 'time':
-      return { ...d, type: 'string', format: 'date-time' };
+      return { ...d, type: 'string', format: 'date-time', pattern: ISO_DATETIME_PATTERN };
     case 'changes':
       return {
         ...d,
@@ -66,7 +66,7 @@ const FIELD_SCHEMAS: Record<FieldType, JsonSchema> = {
   boolean: { type: 'boolean' },
   'string[]': { type: 'array', items: { type: 'string' } },
   object: { type: 'object' },
-  timestamp: { type: 'string', format: 'date-time' },
+  timestamp: { type: 'string', format: 'date-time', pattern: ISO_DATETIME_PATTERN },
   json: {},
 };
 
@@ -107,7 +107,7 @@ export function eventTypeSchema(type: EventType): JsonSchema {
     $schema: DIALECT,
     $id: `urn:activity-events:event-type:${type.type}`,
     title: `${type.name} (${type.type})`,
-    description: `${type.description} Ingest also checks what a schema cannot: ids unique within a request, the stored event at most 64 KiB, a timestamp at most 24 hours ahead, data and changes nested at most ${MAX_DEPTH} levels.`,
+    description: `${type.description} Ingest also checks what a schema cannot: ids unique within a request, the stored event at most 64 KiB (old_*/new_* pairs copied to changes included), a timestamp at most 24 hours ahead, data and changes nested at most ${MAX_DEPTH} levels; lengths in UTF-16 code units (a character outside the Basic Multilingual Plane counts twice there, once here).`,
     type: 'object',
     properties: Object.fromEntries(
       (EVENT_FIELDS as readonly EventField[]).map((f) => [f.name, envelopeSchema(f, type)]),

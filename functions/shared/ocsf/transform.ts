@@ -56,7 +56,9 @@ function actorOf(e: StreamEvent): Record<string, unknown> {
 /** Severity: Informational, but a risk or policy decision to deny is High and to challenge Medium. */
 function severityOf(e: StreamEvent): { severity_id: number; severity: string } {
   const d = e.data ?? {};
-  const decision = String(d.recommendation ?? d.decision ?? '').toUpperCase();
+  // Only a string says anything (any JSON value may sit in data; String() of an object can even throw).
+  const said = str(d.recommendation) ?? str(d.decision) ?? '';
+  const decision = said.toUpperCase().replace(/[-\s]/g, '_');
   if (decision === 'DENY' || e.type === 'deny_by_restriction_criterion')
     return { severity_id: 4, severity: 'High' };
   if (decision === 'CHALLENGE' || decision === 'STEP_UP') return { severity_id: 3, severity: 'Medium' };

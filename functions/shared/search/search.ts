@@ -48,6 +48,9 @@ export const searchQuerySchema = /* @__PURE__ */ z.strictObject(
 
 export type { SearchFilters } from '../model/index.js';
 
+/** The one type whose events may be of any source (a custom event names its own). */
+const CUSTOM_TYPE = 'custom';
+
 /** Which index serves a filter combination, and with which partition key values (shard ids are appended). */
 export interface SearchPlan {
   index: SearchIndexName;
@@ -86,6 +89,8 @@ export function planSearch(f: SearchFilters, tenants: readonly string[]): Search
   ].map(filterName);
   for (const index of [...SEARCH_INDEXES].sort((a, b) => a.priority - b.priority)) {
     const covered = new Set<string>(index.implies);
+    // A custom event names its own source: a type list with `custom` implies none, so a source filter stays.
+    if (filterValues(f, 'types')?.includes(CUSTOM_TYPE)) covered.delete('source');
     // Every combination of the key fields' values: the filter's, or the field's domain.
     let combos: string[][] | undefined = [[]];
     for (const field of index.key) {
@@ -166,7 +171,7 @@ export function parseSearch(query: Record<string, string | undefined>): {
           path: 'type',
           message: `unknown event type '${t}' (GET /activities/v1/event-types lists them)`,
         });
-      else if (sources && !sources.includes(spec.source)) {
+      else if (sources && t !== CUSTOM_TYPE && !sources.includes(spec.source)) {
         problems.push({ path: 'type', message: `'${t}' is a ${spec.source} event, not ${oneOf(sources)}` });
       }
     }

@@ -65,7 +65,8 @@ export function eventTypeProblems(types: readonly string[] | null | undefined, s
   (types ?? []).forEach((t, i) => {
     const spec = lookupType(t);
     if (!spec) problems.push({ path: `event_types[${i}]`, message: `unknown event type '${t}'` });
-    else if (spec.source !== source) {
+    // `custom` events name their own source: a stream of any source may ask for them.
+    else if (spec.source !== source && t !== 'custom') {
       problems.push({
         path: `event_types[${i}]`,
         message: `'${t}' is a ${spec.source} event; this stream collects ${source} events`,
