@@ -191,7 +191,9 @@ export async function aggregate(
   } else {
     // Only the grouping needs the events one by one: the counters tell at once whether the window holds more
     // than can be counted that way, so a dashboard's facet over a busy day answers in milliseconds.
-    const countedFilters = Object.entries(filters).every(([k, v]) => v === undefined || COUNTED_FILTERS.has(k));
+    const countedFilters = Object.entries(filters).every(
+      ([k, v]) => v === undefined || COUNTED_FILTERS.has(k),
+    );
     const max = deps.maxIndexEvents ?? MAX_INDEX_EVENTS;
     if (countedFilters) {
       let total = 0;
