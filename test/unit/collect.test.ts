@@ -160,6 +160,25 @@ describe('collect', () => {
     expect(again.body.data.map((e) => e.id)).toEqual(events.slice(3, 6).map((e) => e.id));
   });
 
+  it('cuts a batch at its byte budget, smaller for an ocsf stream, so a response always fits', async () => {
+    const native = await newStream({ type: 'risk', batch_size: 1000 });
+    const ocsf = await newStream({ type: 'risk', batch_size: 1000, format: 'ocsf' });
+    // 60 events of about 60 KB: 3.6 MB stored.
+    const events = Array.from({ length: 60 }, () =>
+      makeEvent({ type: 'risk_recommendation', source: 'risk', data: { note: 'x'.repeat(60_000) } }),
+    );
+    await store('shardId-000000000000', events);
+    const whole = await pull({ type: 'risk', stream_id: native });
+    expect([whole.body.data.length, whole.body.has_more]).toEqual([60, false]);
+    const cut = await pull({ type: 'risk', stream_id: ocsf });
+    expect(cut.body.has_more).toBe(true);
+    expect(cut.body.data.length).toBeLessThan(60);
+    const bytes = JSON.stringify(cut.body).length;
+    expect(bytes).toBeLessThan(3.5 * 1024 * 1024);
+    const rest = await pull({ type: 'risk', stream_id: ocsf });
+    expect(cut.body.data.length + rest.body.data.length).toBe(60);
+  });
+
   it('rejects a cursor of another stream and a malformed one with 400', async () => {
     const a = await newStream({ type: 'admin' });
     const b = await newStream({ type: 'admin' });

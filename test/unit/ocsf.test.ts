@@ -135,6 +135,30 @@ describe('OCSF output', () => {
     expect(role).toMatchObject({ class_uid: 3005, activity_id: 1, privileges: ['auditor'] });
   });
 
+  it('adds under 1.5 KB to any event (what the collect budget of an ocsf stream allows for)', () => {
+    for (const t of CATALOG) {
+      const full = {
+        ...stored(
+          sampleEvent(t, 0, {
+            app_id: 'a'.repeat(256),
+            actor_id: 'b'.repeat(256),
+            actor_type: 'admin',
+            user_id: 'c'.repeat(256),
+            user_agent: 'u'.repeat(1024),
+            target_resource_id: 'd'.repeat(256),
+            target_resource_type: 'e'.repeat(64),
+          }),
+        ),
+        user_email: `${'f'.repeat(64)}@example.com`,
+        app_name: 'g'.repeat(128),
+        actor_email: `${'h'.repeat(64)}@example.com`,
+        actor_roles: ['admins', 'viewers'],
+      };
+      const grown = JSON.stringify(toOcsf(full)).length - JSON.stringify(full).length;
+      expect(grown, t.type).toBeLessThan(1536);
+    }
+  });
+
   it('never throws on what data may hold, and reads a stepped-up or challenged decision as Medium', () => {
     const odd = stored({
       type: 'risk_recommendation',

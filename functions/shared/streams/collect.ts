@@ -15,6 +15,11 @@ import { type ControlDeps, commitCursor, getStream } from './store.js';
  * and the envelope it stays under Lambda's 6 MB response limit, whatever the size of the events.
  */
 export const COLLECT_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * The same for an `ocsf` stream, counted on the stored events: OCSF adds its attributes to each (under
+ * 1.5 KB beside what the event carries), so 1,000 events may grow by 1.5 MB and the response still fits.
+ */
+export const OCSF_COLLECT_MAX_BYTES = 3 * 1024 * 1024;
 
 export interface CollectDeps extends ControlDeps, ReadDeps {
   /** The key cursors are sealed with (model/seal.ts). */
@@ -80,7 +85,7 @@ export async function collect(
     const key = await deps.cursorKey();
     const from = q.after ? decodeCursor(key, q.after, s.stream_id) : stored.state.positions;
     const read = await readBatch(deps, streamFilter(s), from, q.batch_size ?? s.batch_size, {
-      maxBytes: COLLECT_MAX_BYTES,
+      maxBytes: s.format === 'ocsf' ? OCSF_COLLECT_MAX_BYTES : COLLECT_MAX_BYTES,
     });
     // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
     const data = await renderEvents(read.entries, s, { ...deps, directoryCache: cache });
