@@ -295,6 +295,24 @@ describe('exporter', () => {
     expect(after?.state.failing_since).toBeUndefined();
   });
 
+  it('puts a stream in error with HEC’s text when HEC names its index incorrect (code 7), keeping its batch', async () => {
+    const id = await newStream({
+      type: 'cis',
+      event_types: ['get_users'],
+      destination: { kind: 'splunk', url: 'https://hec.example.com', token_secret_arn: SECRET, index: 'nope' },
+    });
+    const events = [makeEvent({ type: 'get_users' })];
+    await store(events);
+    hecReplies = [[400, { text: 'Incorrect index', code: 7 }]];
+    expect(await exportStream(deps(), id)).toMatchObject({ outcome: 'error' });
+    const s = await getStream({ ddb: ddb.client, controlTable: CONTROL }, id);
+    expect(s?.config.status).toBe('error');
+    expect(s?.config.status_reason).toMatch(/400 code 7: .*Incorrect index/);
+    // Not set aside as bad data: nothing in the failed-batch bucket, the batch still pending.
+    expect(s3.keys('failed').filter((k) => k.startsWith(`${id}/`))).toEqual([]);
+    expect(s?.state.pending?.count).toBe(1);
+  });
+
   it('puts a stream in error, delivering nothing, when its secret is no longer under the deployment’s secrets prefix', async () => {
     const id = await newStream({
       type: 'cis',

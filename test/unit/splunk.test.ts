@@ -102,7 +102,7 @@ describe('Splunk HEC', () => {
     [403, 4, 'auth'],
     [400, 5, 'invalid'],
     [400, 6, 'invalid'],
-    [400, 7, 'invalid'],
+    [400, 7, 'config'],
     [400, 12, 'invalid'],
     [400, 13, 'invalid'],
     [500, 8, 'retry'],

@@ -135,16 +135,17 @@ export function chunkHec(lines: readonly string[], maxBytes: number): string[][]
 /**
  * What a HEC answer means. Status codes per Splunk's documentation: 0 success; 1 token disabled,
  * 2 token required, 3 invalid authorization, 4 invalid token (401/403); 5 no data, 6 invalid data format,
- * 7 incorrect index, 12 event field required, 13 event field blank (400: the data); 8 internal error,
- * 9 server busy, 18-20 unhealthy (5xx: transient); other 400 codes (channel, ack, indexed fields, query
- * string auth) are configuration problems.
+ * 12 event field required, 13 event field blank (400: the data); 8 internal error, 9 server busy, 18-20
+ * unhealthy (5xx: transient); 7 incorrect index, like the other 400 codes (channel, ack, indexed fields,
+ * query string auth), is the stream's configuration: every batch would fail alike, so the stream is in
+ * error with HEC's text rather than its batches set aside as bad data.
  */
 export function classifyHec(status: number, code: number | undefined): 'ok' | 'too_large' | FailureKind {
   if (status >= 200 && status < 300 && (code === undefined || code === 0)) return 'ok';
   if (status === 401 || status === 403 || (code !== undefined && code >= 1 && code <= 4)) return 'auth';
   if (status === 413) return 'too_large';
   if (status === 429 || status === 408 || status >= 500) return 'retry';
-  if (status === 400 && code !== undefined && [5, 6, 7, 12, 13].includes(code)) return 'invalid';
+  if (status === 400 && code !== undefined && [5, 6, 12, 13].includes(code)) return 'invalid';
   return 'config';
 }
 
