@@ -299,7 +299,12 @@ describe('exporter', () => {
     const id = await newStream({
       type: 'cis',
       event_types: ['get_users'],
-      destination: { kind: 'splunk', url: 'https://hec.example.com', token_secret_arn: SECRET, index: 'nope' },
+      destination: {
+        kind: 'splunk',
+        url: 'https://hec.example.com',
+        token_secret_arn: SECRET,
+        index: 'nope',
+      },
     });
     const events = [makeEvent({ type: 'get_users' })];
     await store(events);
