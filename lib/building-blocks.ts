@@ -12,13 +12,21 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /**
- * A bucket of this service: private, TLS only, owner-enforced, expiring after `days`, logging to the
- * access-log bucket; encrypted with the service key when given, SSE-S3 otherwise.
+ * A bucket of this service: private, TLS only, owner-enforced, expiring after `days` (kept when absent),
+ * logging to the access-log bucket; encrypted with the service key when given, SSE-S3 otherwise.
+ * `objectOwnership` only for a bucket that must take ACLs (CloudFront's standard logs).
  */
 export function privateBucket(
   scope: Construct,
   id: string,
-  props: { days: number; removalPolicy: RemovalPolicy; key?: IKey; accessLogs?: IBucket; logPrefix?: string },
+  props: {
+    days?: number;
+    removalPolicy: RemovalPolicy;
+    key?: IKey;
+    accessLogs?: IBucket;
+    logPrefix?: string;
+    objectOwnership?: ObjectOwnership;
+  },
 ): Bucket {
   return new Bucket(scope, id, {
     ...(props.key
@@ -26,11 +34,11 @@ export function privateBucket(
       : { encryption: BucketEncryption.S3_MANAGED }),
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
-    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    objectOwnership: props.objectOwnership ?? ObjectOwnership.BUCKET_OWNER_ENFORCED,
     ...(props.accessLogs
       ? { serverAccessLogsBucket: props.accessLogs, serverAccessLogsPrefix: props.logPrefix }
       : {}),
-    lifecycleRules: [{ expiration: Duration.days(props.days) }],
+    ...(props.days !== undefined ? { lifecycleRules: [{ expiration: Duration.days(props.days) }] } : {}),
     removalPolicy: props.removalPolicy,
     autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
   });

@@ -28,13 +28,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { type Bucket, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import {
@@ -44,6 +38,7 @@ import {
   contentSecurityPolicy,
   SECURITY_HEADERS,
 } from '../console/runtime.js';
+import { privateBucket } from './building-blocks.js';
 
 /** Deployment settings of the console (the Admin Portal); bin/app.ts builds them from CDK context. */
 export interface ConsoleSettings {
@@ -115,30 +110,21 @@ export class Console extends Construct {
     if (!s.domainName !== !s.certificateArn) {
       throw new Error('console domainName and certificateArn go together');
     }
-    const destroy = props.removalPolicy === RemovalPolicy.DESTROY;
 
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'console/',
+    // The console's assets never expire.
+    this.bucket = privateBucket(this, 'Bucket', {
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: destroy,
+      accessLogs: props.accessLogs,
+      logPrefix: 'console/',
     });
     // CloudFront standard logs are delivered with ACLs, which the stack's access-log bucket (owner enforced)
     // refuses: they get a bucket of their own.
-    this.logBucket = new Bucket(this, 'CdnLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'console-cdn-logs/',
-      lifecycleRules: [{ expiration: Duration.days(90) }],
+    this.logBucket = privateBucket(this, 'CdnLogs', {
+      days: 90,
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: destroy,
+      accessLogs: props.accessLogs,
+      logPrefix: 'console-cdn-logs/',
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
     });
 
     const stack = Stack.of(this);

@@ -77,8 +77,8 @@ export const DEMO_JOURNEYS = [
   },
 ] as const;
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
+/** mulberry32: a small seeded PRNG (the benchmarks' events use it too, so every run sees the same). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,6 +3,8 @@
  * POST /activities: logins dominate, a tenth create users (which teaches the enrichment directory), some are
  * journey steps. About 400-600 bytes of JSON each, like the vendor's sample events.
  */
+// The demo data's seeded PRNG, so every run benchmarks the same events.
+import { rng } from '../../local/demo.js';
 
 export interface InputEvent {
   type: string;
@@ -14,18 +16,6 @@ export interface InputEvent {
   user_agent?: string;
   timestamp?: string;
   data?: Record<string, unknown>;
-}
-
-/** mulberry32: a small seeded PRNG, so every run benchmarks the same events. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const USERS = 200;

@@ -82,6 +82,17 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
         code_verifier: v,
       }),
     });
+  /** The console's refresh grant. */
+  const refresh = (token: string) =>
+    fetch(`${base}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: 'activity-events-console',
+        refresh_token: token,
+      }),
+    });
   const signInAs = async (p: typeof ADMIN) => {
     const res = await submit(p.email, p.password);
     const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
@@ -256,16 +267,6 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
     const scopes = async (token: string) =>
       (await svc.api<{ scopes: string[] }>('GET', '/activities/v1/me', undefined, token)).body.scopes;
     expect(await scopes(t.access_token)).toEqual(['openid', 'activities/read']);
-    const refresh = (token: string) =>
-      fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          client_id: 'activity-events-console',
-          refresh_token: token,
-        }),
-      });
     const again = (await (await refresh(t.refresh_token)).json()) as { access_token: string };
     expect(await scopes(again.access_token)).toEqual(['openid', 'activities/read']);
     const revoked = await fetch(`${base}/oauth2/revoke`, {
@@ -279,22 +280,12 @@ describe('console sign-in on npm start (the local hosted sign-in)', () => {
 
   it('refreshes a token with the refresh token, and refuses an unknown one', async () => {
     const t = await signInAs(VIEWER);
-    const form = (refresh: string) =>
-      fetch(`${base}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          client_id: 'activity-events-console',
-          refresh_token: refresh,
-        }),
-      });
-    const res = await form(t.refresh_token);
+    const res = await refresh(t.refresh_token);
     expect(res.status).toBe(200);
     const next = (await res.json()) as { access_token: string; refresh_token?: string };
     expect(next.refresh_token).toBeUndefined();
     expect((await svc.api('GET', '/activities/v1/me', undefined, next.access_token)).status).toBe(200);
-    expect((await form('nope')).status).toBe(400);
+    expect((await refresh('nope')).status).toBe(400);
   });
 
   it('records sign-ins and sign-outs as adminLogin and adminLogout with the person as actor, enriched with their email', async () => {

@@ -34,7 +34,7 @@ const TOP = 5;
  * filter already, removes it). A facet the API cannot count (more than 20,000 events through the indexes)
  * shows the API's reason instead.
  */
-export function Facets(props: {
+interface FacetsProps {
   view: ActivityView;
   state: ActivityState;
   window: Window;
@@ -42,7 +42,9 @@ export function Facets(props: {
   label: (facet: FacetSpec, value: string) => string;
   onPick: (facet: FacetSpec, value: string, active: boolean) => void;
   refetchInterval: number | false;
-}) {
+}
+
+export function Facets(props: FacetsProps) {
   return (
     <aside className="panel facets" aria-labelledby="facets-heading">
       <h2 id="facets-heading">Group by</h2>
@@ -54,15 +56,7 @@ export function Facets(props: {
   );
 }
 
-function Facet(props: {
-  facet: FacetSpec;
-  view: ActivityView;
-  state: ActivityState;
-  window: Window;
-  label: (facet: FacetSpec, value: string) => string;
-  onPick: (facet: FacetSpec, value: string, active: boolean) => void;
-  refetchInterval: number | false;
-}) {
+function Facet(props: FacetsProps & { facet: FacetSpec }) {
   const api = useApi();
   const { facet } = props;
   const params = aggregateParams(props.view, props.state, props.window, {

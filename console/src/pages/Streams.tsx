@@ -283,6 +283,8 @@ function StreamDetails(props: {
     },
   });
   const s = stream.data;
+  // A paused stream, or one in error, is resumed; an active one paused.
+  const stopped = s?.status === 'paused' || s?.status === 'error';
   return (
     <section className="panel stream-details" aria-labelledby={headingId}>
       <StateView what="the stream" loading={stream.isPending} error={!s ? stream.error : undefined}>
@@ -297,25 +299,14 @@ function StreamDetails(props: {
                 {isPull(s) && s.collect_url && (
                   <CopyButton text={s.collect_url} label="Copy URL" className="button-secondary" />
                 )}
-                {s.status === 'paused' || s.status === 'error' ? (
-                  <button
-                    type="button"
-                    className="button-secondary"
-                    disabled={setStatus.isPending}
-                    onClick={() => setStatus.mutate('active')}
-                  >
-                    Resume
-                  </button>
-                ) : (
-                  <button
-                    type="button"
-                    className="button-secondary"
-                    disabled={setStatus.isPending}
-                    onClick={() => setStatus.mutate('paused')}
-                  >
-                    Pause
-                  </button>
-                )}
+                <button
+                  type="button"
+                  className="button-secondary"
+                  disabled={setStatus.isPending}
+                  onClick={() => setStatus.mutate(stopped ? 'active' : 'paused')}
+                >
+                  {stopped ? 'Resume' : 'Pause'}
+                </button>
                 {!isPull(s) && (
                   <button
                     type="button"
