@@ -20,8 +20,18 @@ export interface DestinationFieldSpec<R extends boolean = boolean> {
   secret?: true;
   hint: string;
   placeholder?: string;
-  inputType?: 'text' | 'url';
+  inputType?: 'text' | 'url' | 'number';
+  /** A choice among fixed values, offered as a select; the empty value leaves the API's default. */
+  choices?: ReadonlyArray<{ value: string; label: string }>;
+  /** How the API types the value (a string unless said otherwise). */
+  value?: 'boolean' | 'integer';
 }
+
+const YES_NO = (dflt: 'yes' | 'no') => [
+  { value: '', label: `Default (${dflt})` },
+  { value: 'true', label: 'Yes' },
+  { value: 'false', label: 'No' },
+];
 
 export interface DestinationForm<K extends DestinationKind> {
   kind: K;
@@ -118,6 +128,34 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
       },
       sourcetype: { label: 'Sourcetype', required: false, hint: 'Optional: default _json.' },
       source: { label: 'Source', required: false, hint: 'Optional: default activity-events:<event source>.' },
+      ack: {
+        label: 'Indexer acknowledgement',
+        required: false,
+        value: 'boolean',
+        choices: YES_NO('no'),
+        hint: 'Yes when the HEC token has indexer acknowledgement on: events count as delivered only once Splunk says they are indexed (exactly once). Switched on by itself when HEC hands out acknowledgement ids.',
+      },
+      ack_timeout_seconds: {
+        label: 'Acknowledgement timeout (seconds)',
+        required: false,
+        value: 'integer',
+        inputType: 'number',
+        hint: 'From 5 to 240; default 60. A request still unacknowledged after this is sent again.',
+      },
+      gzip: {
+        label: 'Compress requests (gzip)',
+        required: false,
+        value: 'boolean',
+        choices: YES_NO('yes'),
+        hint: 'Request bodies gzip-compressed; HEC accepts them by default.',
+      },
+      ca_secret_arn: {
+        label: 'CA bundle secret ARN',
+        required: false,
+        secret: true,
+        hint: `Optional, for a HEC whose certificate a private authority issued: ARN of a secret under ${SECRETS_PREFIX}… holding the CA certificates as PEM.`,
+        placeholder: ARN_PLACEHOLDER,
+      },
     },
   },
 };
@@ -139,15 +177,21 @@ export function destinationFields(kind: DestinationKind): FieldView[] {
   }));
 }
 
-/** The `destination` of a request: `{kind, …fields}` with the fields filled in (trimmed; empty ones left out). */
+/**
+ * The `destination` of a request: `{kind, …fields}` with the fields filled in (trimmed; empty ones left out),
+ * typed as the API takes them (a number that is not one is sent as typed, for the API to say what is wrong).
+ */
 export function destinationBody(
   kind: DestinationKind,
   values: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const out: Record<string, string> = { kind };
-  for (const { name } of destinationFields(kind)) {
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = { kind };
+  for (const { name, spec } of destinationFields(kind)) {
     const v = values[name]?.trim();
-    if (v) out[name] = v;
+    if (!v) continue;
+    if (spec.value === 'boolean') out[name] = v === 'true';
+    else if (spec.value === 'integer' && /^-?\d+$/.test(v)) out[name] = Number(v);
+    else out[name] = v;
   }
   return out;
 }

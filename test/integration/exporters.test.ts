@@ -150,6 +150,59 @@ describe('exporters on the local runner', () => {
     expect(health.health.last_delivery_at).toEqual(expect.any(String));
   });
 
+  it('with indexer acknowledgement, a HEC that answers after 12 s and then 503s gets each event exactly once', async () => {
+    // The issue's measurement: a receiver that took the batch, answered after 12 s (past the 10 s an
+    // unacknowledged request waits), then returned two 503s had received all 50 events twice.
+    const ackHec = new HecReceiver('hec-token-ack');
+    ackHec.ackEnabled = true;
+    ackHec.ackAfterPolls = 2;
+    await ackHec.start();
+    try {
+      const arn = svc.runner.secrets.put('activity-events/hec-token-ack', 'hec-token-ack');
+      const s = await create({
+        name: 'splunk-ack',
+        type: 'cis',
+        event_types: ['passwordless_registration'],
+        destination: { kind: 'splunk', url: ackHec.url, token_secret_arn: arn, ack: true },
+      });
+      expect(s.status).toBe(201);
+      const ids = await ingest(Array.from({ length: 50 }, () => ({ type: 'passwordless_registration' })));
+      await waitLag(s.body.stream_id, 50);
+      ackHec.script = [{ slowMs: 12_000 }, [503, 9], [503, 9]];
+      ackHec.ackScript = [9, 9];
+      for (let run = 0; run < 10 && ackHec.accepted.length < 50; run++) await svc.runner.runExport();
+      expect(ackHec.received.map((e) => e.event.id).sort()).toEqual([...ids].sort());
+      expect([...ackHec.receivedCounts().values()].every((n) => n === 1)).toBe(true);
+      expect(ackHec.accepted).toHaveLength(50);
+      expect(ackHec.requests.some((r) => r.path === '/services/collector/ack')).toBe(true);
+      expect(await get(s.body.stream_id)).toMatchObject({
+        status: 'active',
+        health: { lag: 0, consecutive_failures: 0 },
+      });
+    } finally {
+      await ackHec.stop();
+    }
+  }, 90_000);
+
+  it('puts a stream in error with HEC’s text when HEC says the index is incorrect (code 7), nothing set aside', async () => {
+    const s = await create({
+      name: 'bad-index',
+      type: 'cis',
+      event_types: ['suspend_user'],
+      destination: { kind: 'splunk', url: hec.url, token_secret_arn: tokenArn, index: 'no-such-index' },
+    });
+    await ingest(Array.from({ length: 5 }, () => ({ type: 'suspend_user' })));
+    await waitLag(s.body.stream_id, 5);
+    hec.script = [[400, 7]];
+    await svc.runner.runExport();
+    const errored = await get(s.body.stream_id);
+    expect(errored.status).toBe('error');
+    expect(errored.status_reason).toMatch(/400 code 7: .*Incorrect index/);
+    expect(errored.health.lag).toBe(5);
+    const failed = await listKeys('local-failed-batches', `${s.body.stream_id}/`);
+    expect(failed).toEqual([]);
+  });
+
   it('puts a stream whose token HEC refuses (403) in error without losing anything, and resumes after PATCH', async () => {
     const name = 'activity-events/hec-token-rotated';
     const arn = svc.runner.secrets.put(name, 'an-old-token');

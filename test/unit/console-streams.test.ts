@@ -42,10 +42,16 @@ describe('console stream form', () => {
         index: 'main',
         sourcetype: '_json',
         source: 'activity',
+        ack: 'true',
+        ack_timeout_seconds: '90',
+        gzip: 'false',
+        ca_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-ca',
       };
       const all = destinationBody(kind, sample);
       expect(Object.keys(all).sort()).toEqual(['kind', ...fields.map(([f]) => f)].sort());
       expect(destinationSchema.safeParse(all).success).toBe(true);
+      // Yes/no choices and numbers reach the API typed (true, 90), not as the strings a form holds.
+      if (kind === 'splunk') expect(all).toMatchObject({ ack: true, ack_timeout_seconds: 90, gzip: false });
       const required = Object.fromEntries(fields.filter(([, s]) => s.required).map(([f]) => [f, sample[f]]));
       expect(destinationSchema.safeParse(destinationBody(kind, required)).success).toBe(true);
       for (const [f] of fields.filter(([, s]) => s.required)) {

@@ -23,6 +23,7 @@ import { type ExportDeps, runExports } from '../../functions/shared/export/index
 import { createStreamSchema } from '../../functions/shared/streams/index.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
+import { requestText } from '../support/hec-receiver.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -202,7 +203,7 @@ describe('the exporter and the registry', () => {
       { ddb: ddb.client, eventsTable: EVENTS, controlTable: CONTROL, streamName: 'r-stream' },
       {
         fetch: (async (_url: string, init: RequestInit) => {
-          hec.push(String(init.body));
+          hec.push(requestText(init));
           return new Response('{"code":0}', { status: 200 });
         }) as unknown as typeof fetch,
       },

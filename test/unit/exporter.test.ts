@@ -22,6 +22,7 @@ import {
 import { useCursorSecretEnv } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
+import { requestText } from '../support/hec-receiver.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
@@ -70,9 +71,9 @@ let hecReplies: Array<[number, unknown]> = [];
 const hecReceived: ActivityEvent[] = [];
 const fakeFetch = (async (_url: string, init: RequestInit) => {
   const [status, body] = hecReplies.shift() ?? [200, { code: 0 }];
+  const sent = requestText(init);
   if (status === 200)
-    for (const l of String(init.body).split('\n'))
-      hecReceived.push((JSON.parse(l) as { event: ActivityEvent }).event);
+    for (const l of sent.split('\n')) hecReceived.push((JSON.parse(l) as { event: ActivityEvent }).event);
   return new Response(JSON.stringify(body), { status });
 }) as unknown as typeof fetch;
 
@@ -316,6 +317,10 @@ describe('exporter', () => {
     // Not set aside as bad data: nothing in the failed-batch bucket, the batch still pending.
     expect(s3.keys('failed').filter((k) => k.startsWith(`${id}/`))).toEqual([]);
     expect(s?.state.pending?.count).toBe(1);
+    // What the alarm watches: the next run counts the stream among those in error.
+    const metrics: Array<{ name: string; value: number }> = [];
+    await runExports(deps({ metrics: (m) => void metrics.push(m) }));
+    expect(metrics.find((m) => m.name === 'StreamsInError')?.value).toBeGreaterThanOrEqual(1);
   });
 
   it('puts a stream in error, delivering nothing, when its secret is no longer under the deployment’s secrets prefix', async () => {

@@ -13,6 +13,7 @@ import {
   type SplunkDestination,
 } from '../../functions/shared/destinations/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
+import { requestText } from '../support/hec-receiver.js';
 import { makeEvent } from '../support/kinesis-records.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-AbCdEf';
@@ -48,10 +49,11 @@ function fakeHec(script: Array<[number, unknown] | Error>) {
   const requests: Array<{ url: string; headers: Record<string, string>; events: unknown[] }> = [];
   let i = 0;
   const fetchImpl = (async (url: string, init: RequestInit) => {
-    const body = String(init.body);
+    const headers = init.headers as Record<string, string>;
+    const body = requestText(init);
     requests.push({
       url,
-      headers: init.headers as Record<string, string>,
+      headers,
       events: body.split('\n').map((l) => JSON.parse(l)),
     });
     const step = script[Math.min(i++, script.length - 1)] as [number, unknown] | Error;
@@ -111,9 +113,13 @@ describe('Splunk HEC', () => {
     [502, undefined, 'retry'],
     [429, undefined, 'retry'],
     [413, undefined, 'too_large'],
-    [400, 10, 'config'],
-    [400, 11, 'config'],
+    [400, 10, 'channel'],
+    [400, 11, 'channel'],
+    [400, 14, 'config'],
+    [400, 15, 'config'],
     [400, 16, 'config'],
+    [503, 19, 'retry'],
+    [503, 20, 'retry'],
     [404, undefined, 'config'],
   ])('classifies HTTP %i with code %s as %s', (status, code, verdict) => {
     expect(classifyHec(status, code)).toBe(verdict);
@@ -142,6 +148,7 @@ describe('Splunk HEC', () => {
     expect(hec.requests[0]?.headers).toMatchObject({
       authorization: 'Splunk tok-123',
       'x-splunk-request-channel': channelFor('s-1'),
+      'content-encoding': 'gzip',
     });
     expect(
       hec.requests.flatMap((r) => r.events).map((e) => (e as { event: { id: string } }).event.id),

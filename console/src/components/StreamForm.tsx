@@ -184,16 +184,31 @@ export function StreamForm(props: {
               error={err(field)}
               hint={spec.hint}
             >
-              <input
-                {...described(field, true)}
-                type={spec.inputType ?? 'text'}
-                autoComplete="off"
-                spellCheck={false}
-                aria-required={spec.required || undefined}
-                placeholder={spec.placeholder}
-                value={v.destination[name] ?? ''}
-                onChange={(e) => set({ destination: { ...v.destination, [name]: e.target.value } })}
-              />
+              {spec.choices ? (
+                <select
+                  {...described(field, true)}
+                  value={v.destination[name] ?? ''}
+                  onChange={(e) => set({ destination: { ...v.destination, [name]: e.target.value } })}
+                >
+                  {spec.choices.map((c) => (
+                    <option key={c.value} value={c.value}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  {...described(field, true)}
+                  type={spec.inputType ?? 'text'}
+                  {...(spec.inputType === 'number' ? { inputMode: 'numeric' as const } : {})}
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-required={spec.required || undefined}
+                  placeholder={spec.placeholder}
+                  value={v.destination[name] ?? ''}
+                  onChange={(e) => set({ destination: { ...v.destination, [name]: e.target.value } })}
+                />
+              )}
             </Field>
           );
         })}

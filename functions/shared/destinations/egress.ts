@@ -82,9 +82,13 @@ export async function hostProblems(url: URL, allow: BlockList): Promise<string[]
  * against the rules above, after DNS resolution (the checked address is the one connected to). A refused
  * address is a configuration error of the stream (DeliveryError 'config'), not a transient failure.
  */
-export function egressFetch(allow: BlockList): typeof fetch {
+export function egressFetch(allow: BlockList, tls: { ca?: string } = {}): typeof fetch {
   // Connections of its own: a pooled socket opened under other rules (or by plain fetch) is never reused.
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  // A private CA (a HEC with its own certificate authority) is trusted by this client only.
+  const agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true, ...(tls.ca ? { ca: tls.ca } : {}) }),
+  };
   return (async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const literal = url.hostname.replace(/^\[|\]$/g, '');
@@ -137,8 +141,30 @@ export function egressFetch(allow: BlockList): typeof fetch {
           res.on('error', reject);
         },
       );
-      req.on('error', (err) => reject(refused ?? err));
+      req.on('error', (err) => reject(refused ?? tlsProblem(err, url.host) ?? err));
       req.end(body);
     });
   }) as typeof fetch;
+}
+
+/** Certificate checks that failed: the stream's configuration (a private CA it does not name), not an outage. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function tlsProblem(err: Error, host: string): DeliveryError | undefined {
+  const code = (err as { code?: string }).code ?? '';
+  if (!TLS_CODES.has(code)) return undefined;
+  return new DeliveryError(
+    'config',
+    `${host}: the TLS certificate is not trusted (${code}: ${err.message}); a destination with its own certificate authority needs its CA bundle in the destination's ca_secret_arn`,
+  );
 }

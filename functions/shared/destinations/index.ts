@@ -27,10 +27,13 @@ export {
 } from './registry.js';
 export { forgetSecret } from './secrets.js';
 export {
+  ACK_PATH,
+  ACK_TIMEOUT_DEFAULT_S,
   channelFor,
   chunkHec,
   classifyHec,
   deliverToSplunk,
+  HEC_PATH,
   hecEvent,
   type SplunkDestination,
 } from './splunk.js';

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { ActivityEvent } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { backoff, sleep } from '../platform/index.js';
+import { backoff, logger, sleep } from '../platform/index.js';
 import { definePush } from './define.js';
 import { addressProblem, cidrList, egressFetch, hostProblems } from './egress.js';
 import { secretArn } from './fields.js';
@@ -39,6 +40,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const label = (what: string) =>
   z.string().min(1, 'must not be empty').max(256, `${what} must be at most 256 characters`);
 
+/** Seconds an indexer acknowledgement is awaited before the request is sent again (default, and bounds). */
+export const ACK_TIMEOUT_DEFAULT_S = 60;
 const schema = z.strictObject({
   kind: z.literal('splunk'),
   url: hecUrl.transform((u) => u.replace(/\/+$/, '')),
@@ -46,6 +49,18 @@ const schema = z.strictObject({
   index: label('index').optional(),
   sourcetype: label('sourcetype').optional(),
   source: label('source').optional(),
+  /** Indexer acknowledgement: the cursor moves only once HEC says each request's events are indexed. */
+  ack: z.boolean({ error: 'must be true or false' }).optional(),
+  ack_timeout_seconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(5, 'must be at least 5')
+    .max(240, 'must be at most 240 (the exporter runs for 5 minutes)')
+    .optional(),
+  /** Request bodies gzip-compressed (Content-Encoding: gzip). Default true. */
+  gzip: z.boolean({ error: 'must be true or false' }).optional(),
+  /** A secret holding the PEM CA bundle of a HEC whose certificate a private authority issued (https only). */
+  ca_secret_arn: secretArn.optional(),
 });
 export type SplunkDestination = z.output<typeof schema>;
 
@@ -53,7 +68,7 @@ export type SplunkDestination = z.output<typeof schema>;
 export const splunk = definePush({
   kind: 'splunk',
   schema,
-  secretFields: ['token_secret_arn'],
+  secretFields: ['token_secret_arn', 'ca_secret_arn'],
   async validate(d, policy) {
     const url = new URL(d.url);
     const allow = cidrList(policy.allowCidrs);
@@ -66,18 +81,23 @@ export const splunk = definePush({
           path: 'url',
           message: 'must be https:// (http:// only for a HEC on loopback, locally)',
         });
+      if (d.ca_secret_arn)
+        problems.push({ path: 'ca_secret_arn', message: 'is only for an https:// HEC URL' });
     }
     return problems;
   },
 });
 
-/** One guarded client per set of allowed ranges, so its pooled connections are reused from batch to batch. */
+/**
+ * One guarded client per set of allowed ranges and trusted CA, so its pooled connections are reused from batch
+ * to batch (and a private CA is trusted only by the streams that name it).
+ */
 const clients = new Map<string, typeof fetch>();
-function egressFor(allowCidrs: readonly string[]): typeof fetch {
-  const key = allowCidrs.join(',');
+function egressFor(allowCidrs: readonly string[], ca?: string): typeof fetch {
+  const key = `${allowCidrs.join(',')}|${ca ? createHash('sha256').update(ca).digest('hex') : ''}`;
   let client = clients.get(key);
   if (!client) {
-    client = egressFetch(cidrList(allowCidrs));
+    client = egressFetch(cidrList(allowCidrs), ca ? { ca } : {});
     clients.set(key, client);
   }
   return client;
@@ -134,20 +154,29 @@ export function chunkHec(lines: readonly string[], maxBytes: number): string[][]
 
 /**
  * What a HEC answer means. Status codes per Splunk's documentation: 0 success; 1 token disabled,
- * 2 token required, 3 invalid authorization, 4 invalid token (401/403); 5 no data, 6 invalid data format,
- * 12 event field required, 13 event field blank (400: the data); 8 internal error, 9 server busy, 18-20
- * unhealthy (5xx: transient); 7 incorrect index, like the other 400 codes (channel, ack, indexed fields,
- * query string auth), is the stream's configuration: every batch would fail alike, so the stream is in
- * error with HEC's text rather than its batches set aside as bad data.
+ * 2 token required, 3 invalid authorization, 4 invalid token (401/403: the credentials); 5 no data, 6 invalid
+ * data format, 12 event field required, 13 event field blank (400: the data); 8 internal error, 9 server busy,
+ * 18-20 unhealthy (5xx: transient); 10 data channel missing, 11 invalid data channel (the token requires
+ * indexer acknowledgement, so a channel); 7 incorrect index, like the other 400 codes (14 ACK disabled,
+ * 15 indexed fields, 16 query string auth), is the stream's configuration: every batch would fail alike, so the
+ * stream is in error with HEC's text rather than its batches set aside as bad data.
  */
-export function classifyHec(status: number, code: number | undefined): 'ok' | 'too_large' | FailureKind {
+export function classifyHec(
+  status: number,
+  code: number | undefined,
+): 'ok' | 'too_large' | 'channel' | FailureKind {
   if (status >= 200 && status < 300 && (code === undefined || code === 0)) return 'ok';
   if (status === 401 || status === 403 || (code !== undefined && code >= 1 && code <= 4)) return 'auth';
   if (status === 413) return 'too_large';
   if (status === 429 || status === 408 || status >= 500) return 'retry';
+  if (status === 400 && (code === 10 || code === 11)) return 'channel';
   if (status === 400 && code !== undefined && [5, 6, 12, 13].includes(code)) return 'invalid';
   return 'config';
 }
+
+export const ACK_PATH = '/services/collector/ack';
+/** Requests awaiting acknowledgement at once, per batch. */
+const MAX_IN_FLIGHT = 8;
 
 export interface HecDeps {
   sm: Lazy<SecretsManagerClient>;
@@ -160,8 +189,11 @@ export interface HecDeps {
   timeLeft: () => number;
   /** Called after each confirmed request with the total of events confirmed so far. */
   onProgress?: (sent: number) => Promise<void>;
+  /** How long a request's answer is awaited without acknowledgement (default 10 s). */
   requestTimeoutMs?: number;
   attempts?: number;
+  /** The clock acknowledgement timeouts are measured on (tests). */
+  now?: () => number;
 }
 
 async function tokenOf(deps: HecDeps, arn: string): Promise<string> {
@@ -178,10 +210,44 @@ async function tokenOf(deps: HecDeps, arn: string): Promise<string> {
   return raw;
 }
 
+async function caOf(deps: HecDeps, arn: string): Promise<string> {
+  const pem = await readSecret(deps.sm, arn);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new DeliveryError('config', `secret ${arn} must hold the HEC's CA bundle as PEM certificates`);
+  return pem;
+}
+
+interface Answer {
+  status: number;
+  code?: number;
+  text: string;
+  body?: { ackId?: unknown; acks?: Record<string, unknown> };
+}
+
+/** A request HEC took, awaiting its acknowledgement: lines [start, start + count) of the batch. */
+interface Awaiting {
+  start: number;
+  count: number;
+  ackId: number;
+  postedAt: number;
+  acked: boolean;
+}
+
+const why = (a: Answer) =>
+  a.status === 0
+    ? `HEC unreachable (${a.text})`
+    : `HEC answered ${a.status}${a.code !== undefined ? ` code ${a.code}` : ''}: ${a.text.slice(0, 300)}`;
+
 /**
  * Deliver a batch to Splunk HEC: `POST {url}/services/collector/event`, `Authorization: Splunk <token>`,
- * a channel GUID per stream, bodies under the size cap. Transient failures are retried with exponential
- * backoff and full jitter while time remains; events already confirmed (batch.sent) are not sent again.
+ * a channel GUID per stream, gzip bodies under the size cap. Transient failures are retried with exponential
+ * backoff and full jitter while time remains; a request is always resent as the same events (same chunk,
+ * same ids); events already confirmed (batch.sent) are not sent again.
+ *
+ * With indexer acknowledgement (`ack: true`, or switched on when HEC hands out ackIds or asks for a channel
+ * with codes 10/11), a request counts as confirmed only once `/services/collector/ack` says it was indexed;
+ * its answer (the ackId) is awaited up to the acknowledgement timeout instead of being resent early, and a
+ * request still unacknowledged after that timeout is sent again.
  */
 export async function deliverToSplunk(
   d: SplunkDestination,
@@ -189,75 +255,182 @@ export async function deliverToSplunk(
   batch: OutBatch,
   deps: HecDeps,
 ): Promise<Delivered> {
-  const doFetch = deps.fetch ?? egressFor(deps.allowCidrs ?? []);
-  const url = `${d.url}${HEC_PATH}`;
+  const ca = d.ca_secret_arn ? await caOf(deps, d.ca_secret_arn) : undefined;
+  const doFetch = deps.fetch ?? egressFor(deps.allowCidrs ?? [], ca);
   const token = await tokenOf(deps, d.token_secret_arn);
+  const channel = channelFor(batch.streamId);
+  const now = deps.now ?? Date.now;
+  const gzip = d.gzip !== false;
+  const requestTimeout = deps.requestTimeoutMs ?? 10_000;
+  const ackTimeout = (d.ack_timeout_seconds ?? ACK_TIMEOUT_DEFAULT_S) * 1000;
+  const attempts = deps.attempts ?? 4;
+  let ackOn = d.ack === true;
+  let channelInQuery = false;
   const lines = batch.lines.map((l) =>
     hecEvent(JSON.parse(l) as ActivityEvent | { time: number }, d, streamType),
   );
   let sent = batch.sent;
+  let next = sent;
   let cap = deps.maxBatchBytes;
-  const attempts = deps.attempts ?? 4;
-  while (sent < lines.length) {
-    const chunk = chunkHec(lines.slice(sent), cap)[0] as string[];
-    let done = false;
-    for (let attempt = 0; !done; attempt++) {
-      let status = 0;
-      let code: number | undefined;
-      let text = '';
+  const awaiting: Awaiting[] = [];
+
+  const call = async (path: string, text: string, timeoutMs: number, compress: boolean): Promise<Answer> => {
+    const query = path === ACK_PATH || channelInQuery ? `?channel=${channel}` : '';
+    try {
+      const res = await doFetch(`${d.url}${path}${query}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Splunk ${token}`,
+          'content-type': 'application/json',
+          'x-splunk-request-channel': channel,
+          ...(compress ? { 'content-encoding': 'gzip' } : {}),
+        },
+        body: compress ? gzipSync(text) : text,
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+      });
+      const answer: Answer = { status: res.status, text: await res.text() };
       try {
-        const res = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Splunk ${token}`,
-            'content-type': 'application/json',
-            'x-splunk-request-channel': channelFor(batch.streamId),
-          },
-          body: chunk.join('\n'),
-          signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 10_000),
-        });
-        status = res.status;
-        text = await res.text();
-        try {
-          code = (JSON.parse(text) as { code?: number }).code;
-        } catch {
-          code = undefined;
-        }
-      } catch (err) {
-        // A destination that leads somewhere it may not go is the stream's configuration, not an outage.
-        if (err instanceof DeliveryError) throw err;
-        text = `${(err as Error).name}: ${(err as Error).message}`;
+        answer.body = JSON.parse(answer.text) as Answer['body'] & { code?: number };
+        const code = (answer.body as { code?: unknown }).code;
+        if (typeof code === 'number') answer.code = code;
+      } catch {
+        /* not JSON: the status speaks */
       }
-      const verdict = status === 0 ? 'retry' : classifyHec(status, code);
-      const why =
-        status === 0
-          ? `HEC unreachable (${text})`
-          : `HEC answered ${status}${code !== undefined ? ` code ${code}` : ''}: ${text.slice(0, 300)}`;
+      return answer;
+    } catch (err) {
+      // A destination that leads somewhere it may not go is the stream's configuration, not an outage.
+      if (err instanceof DeliveryError) throw err;
+      return { status: 0, text: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+  };
+
+  /** The answer to a request is awaited this long: with acknowledgement, up to its timeout (within the run). */
+  const answerTimeout = () =>
+    ackOn ? Math.min(ackTimeout, Math.max(requestTimeout, deps.timeLeft() - 5_000)) : requestTimeout;
+
+  /** POST one chunk until HEC takes it (retrying transient failures); its ackId when HEC gave one. */
+  const post = async (chunk: readonly string[]): Promise<{ ackId?: number } | 'too_large'> => {
+    for (let attempt = 0; ; attempt++) {
+      const timeout = answerTimeout();
+      const answer = await call(HEC_PATH, chunk.join('\n'), timeout, gzip);
+      const verdict = answer.status === 0 ? 'retry' : classifyHec(answer.status, answer.code);
       if (verdict === 'ok') {
-        sent += chunk.length;
-        await deps.onProgress?.(sent);
-        done = true;
-      } else if (verdict === 'too_large') {
-        if (chunk.length === 1)
-          throw new DeliveryError(
-            'invalid',
-            `a single event exceeds the HEC request size limit: ${why}`,
-            sent,
-          );
-        cap = Math.max(1024, Math.floor(Buffer.byteLength(chunk.join('\n')) / 2));
-        done = true; // re-chunk with the smaller cap
-      } else if (verdict === 'retry') {
+        const ackId = answer.body?.ackId;
+        return typeof ackId === 'number' ? { ackId } : {};
+      }
+      if (verdict === 'too_large') return 'too_large';
+      if (verdict === 'channel' && !channelInQuery) {
+        // The token requires a channel (so acknowledgement): name it in the query too, and await acks.
+        ackOn = true;
+        channelInQuery = true;
+        continue;
+      }
+      if (verdict === 'retry') {
         const wait = backoff(attempt, 250, 8_000);
-        if (attempt + 1 >= attempts || deps.timeLeft() < wait + 12_000)
-          throw new DeliveryError('retry', why, sent);
+        if (attempt + 1 >= attempts || deps.timeLeft() < wait + answerTimeout() + 2_000)
+          throw new DeliveryError('retry', why(answer), sent);
         await sleep(wait);
-      } else {
-        if (verdict === 'auth') forgetSecret(d.token_secret_arn);
-        throw new DeliveryError(verdict, why, sent);
+        continue;
+      }
+      if (verdict === 'auth') forgetSecret(d.token_secret_arn);
+      throw new DeliveryError(verdict === 'channel' ? 'config' : verdict, why(answer), sent);
+    }
+  };
+
+  /** Ask HEC which awaited requests are indexed; true when any newly was. */
+  const pollAcks = async (): Promise<boolean> => {
+    const open = awaiting.filter((a) => !a.acked);
+    const answer = await call(
+      ACK_PATH,
+      JSON.stringify({ acks: open.map((a) => a.ackId) }),
+      requestTimeout,
+      false,
+    );
+    const verdict = answer.status === 0 ? 'retry' : classifyHec(answer.status, answer.code);
+    if (verdict === 'auth') {
+      forgetSecret(d.token_secret_arn);
+      throw new DeliveryError('auth', why(answer), sent);
+    }
+    if (verdict === 'config' || verdict === 'invalid' || verdict === 'channel')
+      throw new DeliveryError('config', `indexer acknowledgement: ${why(answer)}`, sent);
+    if (verdict !== 'ok') return false; // busy or unreachable: ask again later
+    const acks = answer.body?.acks ?? {};
+    let any = false;
+    for (const a of open) {
+      if (acks[String(a.ackId)] === true) {
+        a.acked = true;
+        any = true;
       }
     }
+    return any;
+  };
+
+  let pollDelay = 100;
+  while (sent < lines.length) {
+    if (next < lines.length && awaiting.length < MAX_IN_FLIGHT) {
+      const chunk = chunkHec(lines.slice(next), cap)[0] as string[];
+      const taken = await post(chunk);
+      if (taken === 'too_large') {
+        if (chunk.length === 1)
+          throw new DeliveryError('invalid', 'a single event exceeds the HEC request size limit', sent);
+        cap = Math.max(1024, Math.floor(Buffer.byteLength(chunk.join('\n')) / 2));
+        continue; // re-chunk with the smaller cap
+      }
+      if (taken.ackId !== undefined) {
+        ackOn = true;
+        awaiting.push({
+          start: next,
+          count: chunk.length,
+          ackId: taken.ackId,
+          postedAt: now(),
+          acked: false,
+        });
+      } else if (ackOn) {
+        throw new DeliveryError(
+          'config',
+          'HEC took the request without an ackId: indexer acknowledgement is off for this token (turn it on in Splunk, or set "ack": false)',
+          sent,
+        );
+      } else {
+        sent = next + chunk.length;
+        await deps.onProgress?.(sent);
+      }
+      next += chunk.length;
+      continue;
+    }
+    // Everything is sent (or enough is in flight): wait for acknowledgements.
+    const advanced = await pollAcks();
+    const before = sent;
+    while (awaiting[0]?.acked) {
+      const done = awaiting.shift() as Awaiting;
+      sent = done.start + done.count;
+    }
+    if (sent > before) await deps.onProgress?.(sent);
+    if (sent >= lines.length) break;
+    for (const a of awaiting) {
+      if (a.acked || now() - a.postedAt < ackTimeout) continue;
+      // Unacknowledged past the timeout: HEC lost it (or will never say); send the same events again.
+      logger.warn('HEC request unacknowledged past the timeout; sending it again', {
+        streamId: batch.streamId,
+        ackId: a.ackId,
+        events: a.count,
+      });
+      const again = await post(lines.slice(a.start, a.start + a.count));
+      if (again === 'too_large' || again.ackId === undefined)
+        throw new DeliveryError('retry', 'HEC did not acknowledge a request it was sent again', sent);
+      a.ackId = again.ackId;
+      a.postedAt = now();
+    }
+    if (deps.timeLeft() < pollDelay + 5_000)
+      throw new DeliveryError(
+        'retry',
+        `${awaiting.length} HEC requests still unacknowledged when the run's time ran out; they will be sent again`,
+        sent,
+      );
+    pollDelay = advanced ? 100 : Math.min(pollDelay * 2, 2_000);
+    await sleep(pollDelay);
   }
-  return { target: url };
+  return { target: `${d.url}${HEC_PATH}` };
 }
 
 /** The exporter's delivery of a batch to a splunk destination: HEC, with the exporter's limits and progress. */
