@@ -2,8 +2,6 @@
  * `npm start`: the whole service on this machine, on loopback, with no AWS account and no Docker.
  * PORT (default 4000) sets the API port; the emulators listen on PORT+1..PORT+4. Data lives in .local/.
  */
-// Lambda runs Node 22; the SDK's notice about older local Node versions is noise for a dev runner.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The handlers' structured logs: warnings and errors unless LOG_LEVEL says otherwise. Set before the
 // logger loads (its level is fixed per invocation from the environment).
 process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';

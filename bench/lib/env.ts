@@ -23,7 +23,6 @@ export function useBenchEnv(logLevel = process.env.BENCH_LOG_LEVEL ?? 'INFO'): v
     [ENV.reportsQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-reports',
     [ENV.cursorKeySecret]: 'bench/cursor-key',
     AWS_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= logLevel;
   // Nothing here reaches AWS: every client is stubbed. Static keys keep the SDK's credential chain off the network.
