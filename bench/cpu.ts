@@ -3,7 +3,7 @@ import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dy
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { writeEntry } from '../functions/shared/directory/index.js';
+import { forgetSharedDirectoryCache, writeEntry } from '../functions/shared/directory/index.js';
 import { eventItem, logItem, padSeq } from '../functions/shared/log/index.js';
 
 import type { ActivityEvent } from '../functions/shared/model/index.js';
@@ -21,7 +21,19 @@ import { captureOutput, stubSend } from './lib/stub.js';
  * the same run: JSON.parse of the request body plus JSON.stringify of each event.
  */
 
-export const CPU_PATHS = ['floor', 'ingest', 'consume', 'collect', 'collect_enriched'] as const;
+/**
+ * `collect_enriched`: the steady state, the directory unchanged since the invocation before (its lookups kept
+ * across invocations, one version read per call); `collect_enriched_cold`: the first collect after the
+ * directory changed (every id looked up again).
+ */
+export const CPU_PATHS = [
+  'floor',
+  'ingest',
+  'consume',
+  'collect',
+  'collect_enriched',
+  'collect_enriched_cold',
+] as const;
 export type CpuPath = (typeof CPU_PATHS)[number];
 
 export interface CpuOptions {
@@ -55,8 +67,10 @@ export interface CpuResult {
   batch_sizes: number[];
   mean_event_bytes: number;
   cells: CpuCell[];
-  /** collect_enriched / collect − 1, per batch size. */
+  /** collect_enriched / collect − 1, per batch size (the steady state: the directory unchanged). */
   enrichment_overhead: Record<string, number>;
+  /** collect_enriched_cold / collect − 1, per batch size (the first collect after the directory changed). */
+  enrichment_overhead_cold?: Record<string, number>;
   sdk: SdkCost;
 }
 
@@ -148,6 +162,8 @@ async function collectReplays(
         );
         const streamId = (JSON.parse(res.body ?? '{}') as { stream_id: string }).stream_id;
         recording = [];
+        // Recorded with no lookups kept from an earlier call: the recording holds every BatchGetItem.
+        forgetSharedDirectoryCache();
         const got = await call(h.collect, events.collect(streamId), 'collect', 200);
         const n = (JSON.parse(got.body ?? '{}') as { data: unknown[] }).data.length;
         if (n !== batch) throw new Error(`collect returned ${n} events, expected ${batch}`);
@@ -183,15 +199,20 @@ function replayKey(op: string, input: Record<string, unknown>): string {
 }
 
 /** A DynamoDB responder replaying `answers` in order; `restart()` before each invocation. */
-function replayer(answers: readonly Recorded[]) {
+/**
+ * Answers a collect's DynamoDB calls from a recording, in order. `warm`: a recorded directory lookup the call
+ * does not make (its ids are in the cache kept across invocations) is passed over.
+ */
+function replayer(answers: readonly Recorded[], warm = false) {
   let next = 0;
   return {
     restart: () => {
       next = 0;
     },
     respond: (op: string, input: Record<string, unknown>) => {
-      const r = answers[next++];
       const key = replayKey(op, input);
+      while (warm && op !== 'BatchGetItem' && answers[next]?.key.startsWith('BatchGetItem')) next++;
+      const r = answers[next++];
       if (r?.key !== key)
         throw new Error(`collect replay: call ${next} is ${key}, recorded ${r?.key ?? 'none'}`);
       return r.answer;
@@ -335,19 +356,29 @@ async function runCpuRounds(opts: CpuOptions, log: (line: string) => void): Prom
           stubSend(DynamoDBClient, (op) => (op === 'BatchWriteItem' ? { UnprocessedItems: {} } : {})),
       },
     ];
-    // Collect: the query results of a real store, replayed; enrichment off and on.
-    for (const enrichment of [false, true]) {
-      const r = replays.get(`${enrichment}:${batch}`);
+    // Collect: the query results of a real store, replayed; enrichment off, on (the directory unchanged since
+    // the last call, as in steady operation), and on right after the directory changed (nothing cached).
+    const variants = [
+      { name: 'collect', enrichment: false, warm: false },
+      { name: 'collect_enriched', enrichment: true, warm: true },
+      { name: 'collect_enriched_cold', enrichment: true, warm: false },
+    ] as const;
+    for (const v of variants) {
+      const r = replays.get(`${v.enrichment}:${batch}`);
       if (!r) throw new Error(`no collect recording for batch ${batch}`);
-      const replay = replayer(r.answers);
+      const replay = replayer(r.answers, v.warm);
       const collectEvent = events.collect(r.streamId);
+      const fn = () => {
+        replay.restart();
+        if (!v.warm) forgetSharedDirectoryCache();
+        return call(h.collect, collectEvent, 'collect', 200);
+      };
+      // The warm variant's sample starts with the lookups cached (another variant may have dropped them).
       subjects.push({
-        name: enrichment ? 'collect_enriched' : 'collect',
-        fn: () => {
-          replay.restart();
-          return call(h.collect, collectEvent, 'collect', 200);
-        },
+        name: v.name,
+        fn,
         setup: () => stubSend(DynamoDBClient, replay.respond),
+        ...(v.warm ? { prepare: fn } : {}),
       });
     }
     const out = captureOutput();
@@ -365,12 +396,23 @@ async function runCpuRounds(opts: CpuOptions, log: (line: string) => void): Prom
     log(`cpu: batch ${batch}: ${at.map((c) => `${c.path} ${c.us_per_event} µs/event`).join(', ')}`);
   }
   const enrichment_overhead: Record<string, number> = {};
+  const enrichment_overhead_cold: Record<string, number> = {};
   for (const batch of sizes) {
     const plain = cells.find((c) => c.path === 'collect' && c.batch === batch);
     const rich = cells.find((c) => c.path === 'collect_enriched' && c.batch === batch);
+    const cold = cells.find((c) => c.path === 'collect_enriched_cold' && c.batch === batch);
+    if (plain && cold)
+      enrichment_overhead_cold[String(batch)] = round(cold.us_per_event / plain.us_per_event - 1);
     if (plain && rich) enrichment_overhead[String(batch)] = round(rich.us_per_event / plain.us_per_event - 1);
   }
   log('cpu: SDK cost per call');
   const sdk = await sdkCost(opts.timing, sample as ActivityEvent);
-  return { batch_sizes: sizes, mean_event_bytes: Math.round(eventBytes), cells, enrichment_overhead, sdk };
+  return {
+    batch_sizes: sizes,
+    mean_event_bytes: Math.round(eventBytes),
+    cells,
+    enrichment_overhead,
+    enrichment_overhead_cold,
+    sdk,
+  };
 }

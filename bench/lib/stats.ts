@@ -46,6 +46,8 @@ export interface Subject {
   fn: () => Promise<unknown>;
   /** Install what the call needs; returns the undo. */
   setup?: () => () => void;
+  /** Bring the state the call is measured in about before each sample, untimed (a warm cache). */
+  prepare?: () => Promise<unknown>;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function timeInterleaved(
     for (const s of subjects) {
       const n = iterations.get(s.name) as number;
       const us = await within(s, async () => {
+        await s.prepare?.();
         const t0 = nowNs();
         for (let i = 0; i < n; i++) await s.fn();
         return Number(nowNs() - t0) / 1e3 / n;

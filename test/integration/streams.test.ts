@@ -189,6 +189,17 @@ describe('streams and collect on the local runner', () => {
     expect(byId['e-2']).not.toHaveProperty('app_name');
   });
 
+  it('sees a directory change made between two collects, though lookups are cached across calls', async () => {
+    const s = await create({ name: 'renamed', type: 'cis', enrichment: true, event_types: ['get_user'] });
+    const put = (name: string) => svc.api('PUT', '/activities/v1/directory/apps/renamed-app', { name });
+    expect((await put('Before')).status).toBe(200);
+    await ingest([{ type: 'get_user', id: 'rn-1', app_id: 'renamed-app' }]);
+    expect((await drain('cis', s.body.stream_id, 1))[0]).toMatchObject({ app_name: 'Before' });
+    expect((await put('After')).status).toBe(200);
+    await ingest([{ type: 'get_user', id: 'rn-2', app_id: 'renamed-app' }]);
+    expect((await drain('cis', s.body.stream_id, 1))[0]).toMatchObject({ id: 'rn-2', app_name: 'After' });
+  });
+
   it('reports lag until the events are collected, then the time of the last collection', async () => {
     const s = await create({ name: 'lagging', type: 'admin', event_types: ['adminLogout'] });
     await ingest(Array.from({ length: 5 }, () => ({ type: 'adminLogout', actor_id: 'a' })));

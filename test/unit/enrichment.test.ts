@@ -1,10 +1,17 @@
-import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   appendEnrichment,
+  directoryProjection,
   type Enrichment,
+  forgetSharedDirectoryCache,
   lookupRefs,
   newDirectoryCache,
 } from '../../functions/shared/directory/index.js';
@@ -23,15 +30,30 @@ const ENRICHED = { enrichment: true } as const;
 
 const RETENTION = Object.fromEntries(SOURCES.map((s) => [s, 90])) as Record<Source, number>;
 const ddbMock = mockClient(DynamoDBClient);
-afterEach(() => ddbMock.reset());
+/** The directory's version, as the control table holds it. */
+let version = 1;
+afterEach(() => {
+  ddbMock.reset();
+  forgetSharedDirectoryCache();
+});
 
 /** A directory of one user, one app and one admin, answering BatchGetItem like the control table. */
+const DIRECTORY = () => ({
+  'D#users#u-1': { email: { S: 'ada@example.com' } },
+  'D#apps#web': { name: { S: 'Web "shop" \u2603' } },
+  'D#admins#adm-1': { email: { S: 'root@example.com' }, roles: { L: [{ S: 'Super Admin' }] } },
+});
+/** The directory's entries, as the control table holds them (tests change them). */
+let items: Record<string, Record<string, { S: string } | { L: Array<{ S: string }> }>> = DIRECTORY();
+afterEach(() => {
+  items = DIRECTORY();
+  version = 1;
+});
+
 function directory(answerAfterMs = 0): void {
-  const items: Record<string, Record<string, { S: string } | { L: Array<{ S: string }> }>> = {
-    'D#users#u-1': { email: { S: 'ada@example.com' } },
-    'D#apps#web': { name: { S: 'Web "shop" \u2603' } },
-    'D#admins#adm-1': { email: { S: 'root@example.com' }, roles: { L: [{ S: 'Super Admin' }] } },
-  };
+  ddbMock.on(GetItemCommand, { Key: { pk: { S: 'DV' }, sk: { S: 'D' } } }).callsFake(() => ({
+    Item: { v: { N: String(version) } },
+  }));
   ddbMock
     .on(BatchGetItemCommand)
     .callsFake(async (input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
@@ -200,5 +222,52 @@ describe('enrichment of stored JSON', () => {
     const calls = ddbMock.commandCalls(BatchGetItemCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.RequestItems?.control?.Keys).toHaveLength(2);
+  });
+
+  it('keeps lookups across calls while the directory’s version stays, and looks again once it moved', async () => {
+    directory();
+    const entries = [event()].map((e) => entryOf(e, true));
+    await renderEvents(entries, ENRICHED, deps());
+    const [again] = await renderEvents(entries, ENRICHED, deps());
+    // One lookup for both calls (the second only read the version), and the same enrichment.
+    expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(1);
+    expect(ddbMock.commandCalls(GetItemCommand)).toHaveLength(2);
+    expect(ddbMock.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({ ConsistentRead: true });
+    expect(JSON.parse(again as string)).toMatchObject({ user_email: 'ada@example.com' });
+    // The directory changed: its writer moved the version after writing.
+    items['D#users#u-1'] = { email: { S: 'ada@new.example.com' } };
+    version = 2;
+    const [moved] = await renderEvents(entries, ENRICHED, deps());
+    expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(2);
+    expect(JSON.parse(moved as string)).toMatchObject({ user_email: 'ada@new.example.com' });
+  });
+
+  it('has the consume projection move the version after writing what the events taught it, only then', async () => {
+    ddbMock.on(UpdateItemCommand).resolves({});
+    const learned = event({ type: 'create_user', user_id: 'u-9', data: { email: 'u9@example.com' } });
+    const stored = [{ event: learned, shardId: 'shardId-0', seq: '1', n: 1 }];
+    expect(await directoryProjection(deps()).apply(stored)).toEqual(new Set());
+    const updates = ddbMock.commandCalls(UpdateItemCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.Key?.pk?.S)).toEqual(['D#users#u-9', 'DV']);
+    expect(updates[1]).toMatchObject({ UpdateExpression: 'ADD #v :one' });
+
+    ddbMock.resetHistory();
+    expect(
+      await directoryProjection(deps()).apply([{ ...stored[0], event: event() }] as typeof stored),
+    ).toEqual(new Set());
+    expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  it('retries the events whose entries were written when the version could not be moved', async () => {
+    ddbMock
+      .on(UpdateItemCommand, { Key: { pk: { S: 'DV' }, sk: { S: 'D' } } })
+      .rejects(new Error('throttled'));
+    ddbMock.on(UpdateItemCommand, { Key: { pk: { S: 'D#users#u-9' }, sk: { S: 'D' } } }).resolves({});
+    const learned = event({ type: 'create_user', user_id: 'u-9', data: { email: 'u9@example.com' } });
+    const stored = [
+      { event: event(), shardId: 'shardId-0', seq: '1', n: 1 },
+      { event: learned, shardId: 'shardId-0', seq: '2', n: 2 },
+    ];
+    expect(await directoryProjection(deps()).apply(stored)).toEqual(new Set([1]));
   });
 });

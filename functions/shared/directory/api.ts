@@ -5,6 +5,7 @@ import { conflict, invalid, parseWith } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';
 import {
+  bumpDirectoryVersion,
   DIRECTORY_KINDS,
   type DirectoryDeps,
   type DirectoryEntry,
@@ -65,6 +66,8 @@ export async function putDirectoryEntry(
     if (await writeEntry(deps, k, id, entry, Math.max(now, (stored?.ts ?? 0) + 1))) break;
     if (attempt === 4) throw conflict('the entry kept changing; retry', { retryAfter: 1 });
   }
+  // Before answering: the next collect's enrichment cache must see this entry.
+  await bumpDirectoryVersion(deps);
   const current = { ...prev, ...entry };
   const changes = diff(prev as Record<string, unknown>, current as Record<string, unknown>);
   if (Object.keys(changes).length > 0) {

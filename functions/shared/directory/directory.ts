@@ -166,10 +166,11 @@ export function directoryProjection(deps: DirectoryDeps): Projection {
         }
       });
       const failed = new Set<number>();
+      const landed: number[] = [];
       await mapLimit([...latest.values()], 8, async (f) => {
         for (let attempt = 0; attempt < 4; attempt++) {
           try {
-            await writeEntry(deps, f.kind, f.id, f.entry, f.ts);
+            if (await writeEntry(deps, f.kind, f.id, f.entry, f.ts)) landed.push(...f.indexes);
             return;
           } catch {
             await sleep(backoff(attempt, 25));
@@ -177,6 +178,15 @@ export function directoryProjection(deps: DirectoryDeps): Projection {
         }
         for (const i of f.indexes) failed.add(i);
       });
+      if (landed.length > 0) {
+        // Caches that outlive an invocation must see these entries: move the version after the writes. If
+        // that fails, the events are retried (their writes land again, equal ts), and the version moves then.
+        try {
+          await bumpDirectoryVersion(deps);
+        } catch {
+          for (const i of landed) failed.add(i);
+        }
+      }
       return failed;
     },
   };
@@ -204,6 +214,70 @@ export const newDirectoryCache = (): DirectoryCache => ({
   apps: new Map(),
   admins: new Map(),
 });
+
+/**
+ * The directory's version: a counter every write that changes the directory moves after it landed (the
+ * consume projection once per batch, PUT /directory once per call). A cache made while the version was v
+ * holds nothing older than what v's writes left, so it stays fresh exactly as long as the version reads v.
+ */
+const VERSION_KEY = { pk: { S: 'DV' }, sk: { S: 'D' } };
+
+export async function bumpDirectoryVersion(deps: DirectoryDeps): Promise<void> {
+  await deps.ddb.send(
+    new UpdateItemCommand({
+      TableName: deps.controlTable,
+      Key: VERSION_KEY,
+      UpdateExpression: 'ADD #v :one',
+      ExpressionAttributeNames: { '#v': 'v' },
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    }),
+  );
+}
+
+async function directoryVersion(deps: DirectoryDeps): Promise<string> {
+  const res = await deps.ddb.send(
+    new GetItemCommand({
+      TableName: deps.controlTable,
+      Key: VERSION_KEY,
+      ConsistentRead: true,
+      ProjectionExpression: '#v',
+      ExpressionAttributeNames: { '#v': 'v' },
+    }),
+  );
+  return res.Item?.v?.N ?? '0';
+}
+
+/** Bounds of the cache kept across invocations: entries (memory), and age (a backstop, not the proof). */
+const SHARED_MAX_ENTRIES = 50_000;
+const SHARED_MAX_AGE_MS = 15 * 60_000;
+let shared: { version: string; cache: DirectoryCache; at: number } | undefined;
+
+/**
+ * A directory cache that outlives the invocation while it is provably fresh: one consistent read of the
+ * directory's version per call, the cache dropped when the version moved (so a PUT /directory that returned
+ * is seen by the next collect), when it grew past 50,000 ids, or after 15 minutes.
+ */
+export async function sharedDirectoryCache(
+  deps: DirectoryDeps,
+  now: number = Date.now(),
+): Promise<DirectoryCache> {
+  const version = await directoryVersion(deps);
+  const size = shared ? shared.cache.users.size + shared.cache.apps.size + shared.cache.admins.size : 0;
+  if (
+    !shared ||
+    shared.version !== version ||
+    size > SHARED_MAX_ENTRIES ||
+    now - shared.at > SHARED_MAX_AGE_MS
+  ) {
+    shared = { version, cache: newDirectoryCache(), at: now };
+  }
+  return shared.cache;
+}
+
+/** Forget the cache kept across invocations (tests). */
+export function forgetSharedDirectoryCache(): void {
+  shared = undefined;
+}
 
 /** What an entry of each kind adds to the events that name its id. */
 function known(kind: DirectoryKind, entry: DirectoryEntry): Known {

@@ -6,15 +6,18 @@
 export { putDirectoryEntry } from './api.js';
 export {
   appendEnrichment,
+  bumpDirectoryVersion,
   type DirectoryCache,
   type DirectoryDeps,
   directoryProjection,
   type Enrichment,
   enrichEvents,
   enrichJson,
+  forgetSharedDirectoryCache,
   lookupRefs,
   newDirectoryCache,
   readEntry,
+  sharedDirectoryCache,
   writeEntry,
 } from './directory.js';
 export { userNamesProjection, usersNamed } from './names.js';

@@ -9,7 +9,6 @@ import {
   type OutBatch,
   putFailedBatch,
 } from '../destinations/index.js';
-import { newDirectoryCache } from '../directory/index.js';
 import { listWatermarks } from '../log/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { logger, mapLimit } from '../platform/index.js';
@@ -150,7 +149,6 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
   if (!(await acquireLease(deps, streamId, deps.owner, now() + deps.timeLeft() + 30_000, now()))) {
     return { ...run, outcome: 'leased' };
   }
-  const cache = newDirectoryCache();
   try {
     for (;;) {
       if (deps.timeLeft() < margin) return { ...run, outcome: 'budget' };
@@ -195,7 +193,7 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
         if (!(await setPending(deps, streamId, stored.state.cv, deps.owner, pending)))
           return { ...run, outcome: 'leased' };
       }
-      const lines = await renderEvents(entries, s, { ...deps, directoryCache: cache });
+      const lines = await renderEvents(entries, s, deps);
       const batch = toBatch(s, entries, lines, pending.sent);
       const recorded = pending;
       let target: string;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isPull, PULL_KINDS } from '../destinations/index.js';
-import { type DirectoryCache, newDirectoryCache } from '../directory/index.js';
+import type { DirectoryCache } from '../directory/index.js';
 import { conflict, invalid, notFound, parseWith, SOURCES } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { backoff, sleep } from '../platform/index.js';
@@ -61,7 +61,6 @@ export async function collect(
 ): Promise<CollectResult> {
   const q = parseWith(querySchema, query, 'collect parameters');
   const attempts = deps.maxAttempts ?? 10;
-  const cache = deps.directoryCache ?? newDirectoryCache();
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await getStream(deps, q.stream_id);
     if (!stored) throw notFound(`no stream with id '${q.stream_id}'`);
@@ -88,7 +87,7 @@ export async function collect(
       maxBytes: s.format === 'ocsf' ? OCSF_COLLECT_MAX_BYTES : COLLECT_MAX_BYTES,
     });
     // Everything that can fail happens before the commit: once the cursor moves, the batch must be returned.
-    const data = await renderEvents(read.entries, s, { ...deps, directoryCache: cache });
+    const data = await renderEvents(read.entries, s, deps);
     const now = new Date((deps.now ?? Date.now)()).toISOString();
     // A batch an exporter left pending (the stream was pushed before) is void once the stream is collected.
     if (

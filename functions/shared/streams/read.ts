@@ -3,7 +3,7 @@ import {
   type DirectoryDeps,
   enrichJson,
   lookupRefs,
-  newDirectoryCache,
+  sharedDirectoryCache,
 } from '../directory/index.js';
 import { type EventRefs, refsFromAttribute } from '../log/index.js';
 import type { ActivityEvent } from '../model/index.js';
@@ -41,7 +41,8 @@ async function enrichedLines(
   deps: DirectoryDeps & { directoryCache?: DirectoryCache },
 ): Promise<string[]> {
   if (!enrich || entries.length === 0) return entries.map((e) => e.json);
-  const cache = deps.directoryCache ?? newDirectoryCache();
+  // Without a cache of the caller's, the one kept across invocations while the directory has not changed.
+  const cache = deps.directoryCache ?? (await sharedDirectoryCache(deps));
   const refs = entries.map((e) => refsFromAttribute(e.r) ?? (JSON.parse(e.json) as ActivityEvent));
   await lookupRefs(refs, deps, cache);
   return entries.map((e, i) => enrichJson(e.json, refs[i] as EventRefs, cache));
