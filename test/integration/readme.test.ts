@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ describe('README commands', () => {
   });
   afterAll(async () => {
     await svc?.stop();
-    rmSync(join(ROOT, 'collect.mjs'), { force: true });
+    for (const f of ['collect.mjs', 'client-demo.mjs', 'checkpoint.txt'])
+      rmSync(join(ROOT, f), { force: true });
   });
 
   /** Run README shell blocks with bash, pointed at this test's service (ports and data directory). */
@@ -41,6 +42,17 @@ describe('README commands', () => {
     expect(out).toContain('"code":"validation_failed"');
     expect(out).toContain('"path":"events[0].timestamp"');
     expect(out).toContain('"path":"events[1].type"');
+  });
+
+  it('"From TypeScript" works as written: the client sends three events and collects them', async () => {
+    const tryIt = readmeShellBlocks('### Try it');
+    const siem = readmeShellBlocks('## Stream events to your SIEM');
+    const client = readmeShellBlocks('### From TypeScript: the client package');
+    expect(client).toHaveLength(1);
+    const out = await run([tryIt[0], ...siem, ...client].join('\n'));
+    const logins = out.split('\n').filter((l) => l.startsWith('user_login u-'));
+    expect(logins).toEqual(['user_login u-7 grace@example.com', 'user_login u-8 ', 'user_login u-9 ']);
+    expect(readFileSync(join(ROOT, 'checkpoint.txt'), 'utf8')).toMatch(/^\S+$/);
   });
 
   it('"Stream events to your SIEM" works as written, the seed 003 snippet printing a batch', async () => {
