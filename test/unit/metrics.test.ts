@@ -1,7 +1,9 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ExportDeps, runExports } from '../../functions/shared/export/index.js';
+import { putFailedBatch } from '../../functions/shared/destinations/index.js';
+import { type ExportDeps, redriveStream, runExports } from '../../functions/shared/export/index.js';
 import type { ActivityEvent } from '../../functions/shared/model/index.js';
 import type { MetricName } from '../../functions/shared/platform/index.js';
 import { mockCursorSecret } from '../support/cursor-key.js';
@@ -322,5 +324,27 @@ describe('metrics the exporter counts (domain, injected sink)', () => {
     expect(seen.filter((m) => m.name === 'DeliveredEvents' && m.streamId === failing)).toEqual([
       { name: 'DeliveredEvents', value: 2, streamId: failing },
     ]);
+  });
+
+  it('counts the events a redrive delivered, per stream', async () => {
+    const seen: Array<{ name: MetricName; value: number; streamId?: string }> = [];
+    const id = await newStream({ type: 'cis', destination: { kind: 's3', prefix: 'again' } });
+    const lines = [makeEvent(), makeEvent()].map((e) => JSON.stringify(e));
+    await putFailedBatch(
+      new S3Client({}),
+      'failed',
+      { streamId: id, source: 'cis', lines, firstId: 'a', lastId: 'b', firstAt: Date.now(), sent: 0 },
+      'rejected once',
+      's3',
+    );
+    const result = await redriveStream(
+      exportDeps(
+        { ddb: ddb.client, eventsTable: EVENTS, controlTable: CONTROL, streamName: 'm-stream' },
+        { metrics: (m) => seen.push(m) },
+      ),
+      id,
+    );
+    expect(result).toMatchObject({ redriven_events: 2 });
+    expect(seen).toEqual([{ name: 'RedrivenEvents', value: 2, streamId: id }]);
   });
 });
