@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 
 // The handlers' logs: errors only. Set before they load (a logger's level is read from the environment).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { DEMO_JOURNEYS, seedDemo, waitUntilStored } = await import('../local/demo.js');
 const { startLocal } = await import('../local/runner.js');
