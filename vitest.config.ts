@@ -5,6 +5,8 @@ export default defineConfig({
     env: {
       LOG_LEVEL: 'ERROR',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      // No EMF lines in test output; test/unit/metrics.test.ts turns them on to read them.
+      POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: 'us-east-1',
     },
     projects: [

@@ -5,7 +5,8 @@
  *
  *   -c stackName=ActivityEvents            stack name (default ActivityEvents)
  *   -c retentionDays=90                    or JSON per source: '{"cis":90,"admin":365}'
- *   -c alarmEmail=ops@example.com
+ *   -c alarmEmail=ops@example.com  -c alarmTopicArn=arn:aws:sns:…   (an existing topic instead of the stack's)
+ *   -c streamLagAlarmEvents=50000 -c apiErrorRatePercent=1 -c iteratorAgeAlarmMinutes=5   alarm thresholds
  *   -c cognitoDomainPrefix=my-activity     Cognito hosted domain prefix
  *   -c oidcIssuer=https://issuer -c oidcAudience=aud1,aud2 [-c oidcTokenUrl=...]   use an existing OIDC provider
  *   -c logRetentionDays=30  -c streamRetentionHours=24  -c destroyOnRemoval=true  -c nag=true
@@ -64,6 +65,12 @@ const config: ActivityEventsConfig = {
     ? { retentionDays: retention.trim().startsWith('{') ? JSON.parse(retention) : Number(retention) }
     : {}),
   ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail') } : {}),
+  ...(ctx('alarmTopicArn') ? { alarmTopicArn: ctx('alarmTopicArn') } : {}),
+  monitoring: {
+    ...(num('streamLagAlarmEvents') ? { streamLagEvents: num('streamLagAlarmEvents') } : {}),
+    ...(num('apiErrorRatePercent') ? { apiErrorRatePercent: num('apiErrorRatePercent') } : {}),
+    ...(num('iteratorAgeAlarmMinutes') ? { iteratorAgeMinutes: num('iteratorAgeAlarmMinutes') } : {}),
+  },
   ...(num('logRetentionDays') ? { logRetention: num('logRetentionDays') as RetentionDays } : {}),
   ...(num('streamRetentionHours') ? { streamRetentionHours: num('streamRetentionHours') } : {}),
   ...(ctx('destroyOnRemoval') === 'true' ? { removalPolicy: RemovalPolicy.DESTROY } : {}),

@@ -1,9 +1,6 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Source } from '../functions/shared/model/index.js';
 import { CONSOLE_SCOPES } from '../functions/shared/people/index.js';
@@ -12,6 +9,7 @@ import { Api, regionalApiOrigins } from './api.js';
 import { Auth, type AuthConfig, signInOrigin } from './auth.js';
 import { Console, type ConsoleSettings } from './console.js';
 import { Exporters, type ExportersConfig } from './exporters.js';
+import { Monitoring, type MonitoringConfig } from './monitoring.js';
 import { Pipeline } from './pipeline.js';
 import { Reports, type ReportsConfig } from './reports.js';
 import { Store } from './store.js';
@@ -27,6 +25,10 @@ export interface ActivityEventsConfig {
   logRetention?: RetentionDays;
   /** Email subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** An existing SNS topic every alarm notifies, instead of the topic the stack creates. */
+  alarmTopicArn?: string;
+  /** Alarm thresholds (docs/operations.md). */
+  monitoring?: MonitoringConfig;
   /** Kinesis retention: how long the consumer can fall behind without losing data. Default 24 hours. */
   streamRetentionHours?: number;
   consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
@@ -75,6 +77,7 @@ export class ActivityEventsStack extends Stack {
   readonly exporters: Exporters;
   readonly reports: Reports;
   readonly console?: Console;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ActivityEventsStackProps = {}) {
     super(scope, id, props);
@@ -89,14 +92,6 @@ export class ActivityEventsStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    const alarms = new Topic(this, 'Alarms', {
-      masterKey: key,
-      enforceSSL: true,
-      displayName: 'Activity Events alarms',
-    });
-    if (config.alarmEmail) alarms.addSubscription(new EmailSubscription(config.alarmEmail));
-    const alarmAction = new SnsAction(alarms);
-
     this.store = new Store(this, 'Store', { namePrefix, key, removalPolicy });
     this.pipeline = new Pipeline(this, 'Pipeline', {
       namePrefix,
@@ -111,7 +106,6 @@ export class ActivityEventsStack extends Stack {
         maxRetries: config.consumer?.maxRetries ?? 10,
         ...(config.consumer?.memorySize !== undefined ? { memorySize: config.consumer.memorySize } : {}),
       },
-      alarmAction,
     });
     this.exporters = new Exporters(this, 'Exporters', {
       key,
@@ -120,7 +114,6 @@ export class ActivityEventsStack extends Stack {
       eventStream: this.pipeline.stream,
       logRetention,
       removalPolicy,
-      alarmAction,
       config: config.export ?? {},
       env,
     });
@@ -133,7 +126,6 @@ export class ActivityEventsStack extends Stack {
       accessLogs: this.exporters.accessLogs,
       logRetention,
       removalPolicy,
-      alarmAction,
       config: config.reports ?? {},
       env,
     });
@@ -236,6 +228,30 @@ export class ActivityEventsStack extends Stack {
       });
     }
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topic: {
+        key,
+        ...(config.alarmTopicArn ? { arn: config.alarmTopicArn } : {}),
+        ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+      },
+      config: config.monitoring ?? {},
+      functions: {
+        ...this.api.functions,
+        consume: this.pipeline.consumer,
+        export: this.exporters.exporter,
+        'report-worker': this.reports.worker,
+        'sign-in': this.auth.signInFunction,
+      },
+      consumer: this.pipeline.consumer,
+      api: this.api.httpApi,
+      tables: { eventsTable: this.store.eventsTable, controlTable: this.store.controlTable },
+      stream: this.pipeline.stream,
+      deadLetters: {
+        consumeFailures: this.pipeline.failureQueue,
+        reportDeadLetters: this.reports.deadLetters,
+      },
+    });
+
     new CfnOutput(this, 'TokenUrl', {
       value: this.auth.tokenUrl,
       description: 'OAuth 2.0 token endpoint (client credentials)',
@@ -249,6 +265,7 @@ export class ActivityEventsStack extends Stack {
     }
     new CfnOutput(this, 'EventStreamName', { value: this.pipeline.stream.streamName });
     new CfnOutput(this, 'EventsTableName', { value: this.store.eventsTable.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -8,7 +7,6 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /**
@@ -42,27 +40,4 @@ export function privateBucket(
     removalPolicy: props.removalPolicy,
     autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
   });
-}
-
-/** An alarm as soon as anything waits in a queue (dead-letter and on-failure queues). */
-export function queueNotEmptyAlarm(
-  scope: Construct,
-  id: string,
-  queue: IQueue,
-  description: string,
-  action?: IAlarmAction,
-): Alarm {
-  const alarm = new Alarm(scope, id, {
-    alarmDescription: description,
-    metric: queue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(1),
-      statistic: 'Maximum',
-    }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-  if (action) alarm.addAlarmAction(action);
-  return alarm;
 }

@@ -1,11 +1,4 @@
 import { CfnOutput, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -47,7 +40,6 @@ export interface ExportersProps {
   eventStream: IStream;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
-  alarmAction?: IAlarmAction;
   config: ExportersConfig;
   /** Deployment settings (env values) of the functions. */
   env: Wiring['config'];
@@ -57,15 +49,13 @@ export interface ExportersProps {
  * Scheduled delivery of s3, gcs and splunk streams: the default export bucket, the failed-batch bucket,
  * the exporter function on an EventBridge rate schedule, and the permissions delivery needs (granted to the
  * exporter and to the redrive handler alike). Secret access is limited to the secret name prefix streams
- * are validated against. Alarms: a stream in error, and exporter failures.
+ * are validated against. Its alarms (streams in error, paused or lagging, exporter failures): lib/monitoring.ts.
  */
 export class Exporters extends Construct {
   readonly exportBucket: Bucket;
   readonly failedBucket: Bucket;
   readonly accessLogs: Bucket;
   readonly exporter: NodejsFunction;
-  readonly streamInErrorAlarm: Alarm;
-  readonly exporterErrorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ExportersProps) {
     super(scope, id);
@@ -108,33 +98,6 @@ export class Exporters extends Construct {
       targets: [new LambdaFunction(this.exporter, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
 
-    this.streamInErrorAlarm = new Alarm(this, 'StreamInErrorAlarm', {
-      alarmDescription:
-        'A pushed stream is in error (its destination refused credentials or its configuration); see the stream health',
-      metric: new Metric({
-        namespace: 'ActivityEvents',
-        metricName: 'StreamsInError',
-        dimensionsMap: { service: 'activity-events' },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.exporterErrorsAlarm = new Alarm(this, 'ExporterErrorsAlarm', {
-      alarmDescription: 'The exporter function failed in 3 consecutive runs',
-      metric: this.exporter.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 3,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmAction) {
-      this.streamInErrorAlarm.addAlarmAction(props.alarmAction);
-      this.exporterErrorsAlarm.addAlarmAction(props.alarmAction);
-    }
     new CfnOutput(this, 'ExportBucketName', {
       value: this.exportBucket.bucketName,
       description: 'Default bucket of s3 streams',

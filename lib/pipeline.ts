@@ -1,5 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -10,7 +9,6 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { physicalName } from '../functions/shared/model/index.js';
-import { queueNotEmptyAlarm } from './building-blocks.js';
 import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface PipelineProps {
@@ -23,21 +21,18 @@ export interface PipelineProps {
   logRetention: RetentionDays;
   streamRetention: Duration;
   consumer: { batchSize: number; maxRetries: number; memorySize?: number };
-  alarmAction?: IAlarmAction;
 }
 
 /**
  * The ingest pipeline: an on-demand Kinesis stream (KMS-encrypted with the service key) and the consume
  * function behind an event source mapping with bisect-on-error, bounded retries, partial batch failures,
  * ParallelizationFactor 1 (one batch per shard at a time: watermarks advance in order) and an on-failure
- * queue. Alarms: iterator age (consumer falling behind) and anything in the on-failure queue.
+ * queue. Its alarms (iterator age, the on-failure queue, throttling) are in lib/monitoring.ts.
  */
 export class Pipeline extends Construct {
   readonly stream: Stream;
   readonly consumer: NodejsFunction;
   readonly failureQueue: Queue;
-  readonly iteratorAgeAlarm: Alarm;
-  readonly failureQueueAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -92,22 +87,5 @@ export class Pipeline extends Construct {
         onFailure: new SqsDlq(this.failureQueue),
       }),
     );
-
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription: 'The consumer is more than 5 minutes behind the event stream',
-      metric: this.consumer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
-      threshold: 5 * 60 * 1000,
-      evaluationPeriods: 5,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.failureQueueAlarm = queueNotEmptyAlarm(
-      this,
-      'ConsumeFailuresAlarm',
-      this.failureQueue,
-      'Records the consumer gave up on (poison records) are waiting in the on-failure queue',
-      props.alarmAction,
-    );
-    if (props.alarmAction) this.iteratorAgeAlarm.addAlarmAction(props.alarmAction);
   }
 }

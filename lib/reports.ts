@@ -1,5 +1,4 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -12,7 +11,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLERS } from '../functions/shared/handlers.js';
 import { ENV_DEFAULTS } from '../functions/shared/platform/index.js';
-import { privateBucket, queueNotEmptyAlarm } from './building-blocks.js';
+import { privateBucket } from './building-blocks.js';
 import { handlerFunction, type Wiring } from './service-function.js';
 
 export interface ReportsConfig {
@@ -32,7 +31,6 @@ export interface ReportsProps {
   accessLogs: IBucket;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
-  alarmAction?: IAlarmAction;
   config: ReportsConfig;
   /** Deployment settings (env values) of the functions. */
   env: Wiring['config'];
@@ -41,7 +39,7 @@ export interface ReportsProps {
 /**
  * Report exports: requests are queued (SQS, KMS) for the report worker, which pages the search into an
  * object of the reports bucket (KMS, private, TLS only, lifecycle); downloads are presigned URLs that
- * expire. Messages failing three times go to a dead-letter queue, with an alarm.
+ * expire. Messages failing three times go to a dead-letter queue (its alarm: lib/monitoring.ts).
  */
 export class Reports extends Construct {
   readonly bucket: Bucket;
@@ -88,14 +86,6 @@ export class Reports extends Construct {
     });
     this.worker.addEventSource(
       new SqsEventSource(this.queue, { batchSize: worker.trigger.batchSize, reportBatchItemFailures: true }),
-    );
-
-    queueNotEmptyAlarm(
-      this,
-      'DeadLettersAlarm',
-      this.deadLetters,
-      `A report could not be generated after ${worker.trigger.maxReceives} attempts (its status is failed)`,
-      props.alarmAction,
     );
   }
 }

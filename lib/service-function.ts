@@ -19,7 +19,12 @@ import {
   type ResourceAccess,
 } from '../functions/shared/handlers.js';
 import { ENV, type EnvKey } from '../functions/shared/model/index.js';
-import { type ConfigEnvKey, ENV_DEFAULTS, ENV_ORIGIN } from '../functions/shared/platform/index.js';
+import {
+  type ConfigEnvKey,
+  ENV_DEFAULTS,
+  ENV_ORIGIN,
+  SERVICE_NAME,
+} from '../functions/shared/platform/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -70,7 +75,7 @@ function serviceFunction(scope: Construct, id: string, props: ServiceFunctionPro
     projectRoot: ROOT,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'activity-events',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     },
     bundling: { format: OutputFormat.ESM, ...HANDLER_BUNDLING },

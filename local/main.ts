@@ -5,6 +5,9 @@
 // The handlers' structured logs: warnings and errors unless LOG_LEVEL says otherwise. Set before the
 // logger loads (its level is fixed per invocation from the environment).
 process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
+// No EMF metric lines unless asked (POWERTOOLS_METRICS_DISABLED=false): set before the handlers' metrics
+// module loads (Powertools reads it once), that is before the runner is imported.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { startLocal } = await import('./runner.js');
 
 const port = Number(process.env.PORT ?? 4000);

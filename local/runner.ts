@@ -194,7 +194,6 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       // s3rver (and GCS) take plain uploads: checksums only where an operation requires them.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...handlerEnvironment(
         { ...res, reportsQueueUrl, cursorKeySecret },
         {

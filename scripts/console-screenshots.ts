@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 
 // The handlers' logs: errors only. Set before they load (a logger's level is read from the environment).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { DEMO_JOURNEYS, seedDemo, waitUntilStored } = await import('../local/demo.js');
 const { startLocal } = await import('../local/runner.js');
 const { consoleContext, launchBrowser, signIn } = await import('../test/support/browser.js');

@@ -7,7 +7,7 @@ import { journeyProjection } from '../shared/journeys/index.js';
 import { consumeRecords, shardOfEventId } from '../shared/log/index.js';
 
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
-import { logger, readHandlerEnv } from '../shared/platform/index.js';
+import { logger, metricsMiddleware, readHandlerEnv, recordMetric } from '../shared/platform/index.js';
 
 import { tenantsProjection } from '../shared/search/index.js';
 
@@ -24,6 +24,7 @@ const projections = [
 /** Kinesis event source mapping target; reports partial batch failures. */
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(metricsMiddleware())
   .handler(async (event) => {
     const records = event.Records.map((r) => ({
       shardId: shardOfEventId(r.eventID),
@@ -35,6 +36,7 @@ export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
       eventsTable: env.eventsTable,
       retentionDays: env.retentionDays,
       projections,
+      metrics: recordMetric,
     });
     logger.info('batch consumed', {
       records: records.length,

@@ -157,24 +157,6 @@ describe('ActivityEventsStack', () => {
     });
   });
 
-  it('alarms on consumer iterator age and on anything in the on-failure queue, notifying the alarm topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'IteratorAge',
-      Namespace: 'AWS/Lambda',
-      Statistic: 'Maximum',
-      Threshold: 300_000,
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
-    });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-  });
-
   it('stores events in on-demand tables with PITR, TTL and KMS encryption, retained by default', () => {
     for (const suffix of ['events', 'control']) {
       template.hasResource('AWS::DynamoDB::Table', {
@@ -433,22 +415,6 @@ describe('ActivityEventsStack', () => {
         },
       });
     });
-
-    it('alarms on a stream in error and on repeated exporter failures', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'ActivityEvents',
-        MetricName: 'StreamsInError',
-        Dimensions: [{ Name: 'service', Value: 'activity-events' }],
-        Threshold: 1,
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
-      });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        EvaluationPeriods: 3,
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }],
-      });
-    });
   });
 
   describe('search and reports', () => {
@@ -505,7 +471,7 @@ describe('ActivityEventsStack', () => {
       });
     });
 
-    it('generates reports from an encrypted queue with a dead-letter queue, an alarm, and a 15-minute worker', () => {
+    it('generates reports from an encrypted queue with a dead-letter queue and a 15-minute worker', () => {
       template.hasResourceProperties('AWS::SQS::Queue', {
         KmsMasterKeyId: Match.anyValue(),
         VisibilityTimeout: 5400,
@@ -518,10 +484,6 @@ describe('ActivityEventsStack', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         BatchSize: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-      });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmDescription: Match.stringLikeRegexp('report could not be generated'),
-        MetricName: 'ApproximateNumberOfMessagesVisible',
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: Match.stringLikeRegexp('report requests'),

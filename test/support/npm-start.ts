@@ -25,10 +25,26 @@ export interface NpmStart {
 }
 
 /** `npm start` as a user runs it (one process: node --import tsx local/main.ts), once it says it is ready. */
-export async function npmStart(port: number, dataDir: string, timeoutMs = 90_000): Promise<NpmStart> {
+export async function npmStart(
+  port: number,
+  dataDir: string,
+  timeoutMs = 90_000,
+  /** Variables to set in its environment (undefined: removed from it). */
+  env: Record<string, string | undefined> = {},
+): Promise<NpmStart> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    LOCAL_DATA_DIR: dataDir,
+    LOCAL_QUIET: '1',
+  };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_QUIET: '1' },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

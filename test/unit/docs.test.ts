@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../functions/shared/model/index.js';
 import { OCSF_CLASSES, OCSF_MAPPINGS } from '../../functions/shared/ocsf/index.js';
+import { METRICS } from '../../functions/shared/platform/index.js';
 import { API_PREFIX, ROUTES } from '../../functions/shared/routes.js';
 
 const doc = (name: string) => readFileSync(join(import.meta.dirname, '../../docs', name), 'utf8');
@@ -44,5 +45,20 @@ describe('docs match the code', () => {
       );
       expect(row, `${t.type} → ${cls.name} ${m.activity_id}`).toBeDefined();
     }
+  });
+
+  it('docs/operations.md lists every metric the handlers emit, with its handler and whether it is per stream', () => {
+    const ops = doc('operations.md');
+    const lines = ops.slice(ops.indexOf('## Metrics the handlers emit')).split('\n');
+    for (const [name, spec] of Object.entries(METRICS)) {
+      const row = lines.find((l) => l.startsWith(`| \`${name}\` |`));
+      expect(row, name).toBeDefined();
+      expect(row, name).toContain(`| \`${spec.handler}\` | ${spec.perStream ? 'yes' : 'no'} |`);
+    }
+  });
+
+  it('the README links to docs/operations.md', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain('](docs/operations.md)');
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../destinations/index.js';
 import { listWatermarks } from '../log/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { logger, mapLimit } from '../platform/index.js';
+import { logger, type MetricSink, mapLimit } from '../platform/index.js';
 
 import {
   acquireLease,
@@ -56,7 +56,8 @@ export interface ExportDeps extends ControlDeps, ReadDeps {
   marginMs?: number;
   /** Streams exported at once (default 4). */
   concurrency?: number;
-  metrics?: (m: { streamId?: string; name: string; value: number }) => void;
+  /** Counts StreamsInError, StreamsPaused, and per stream DeliveredEvents, DeliveryFailures and Lag. */
+  metrics?: MetricSink;
 }
 
 export type RunOutcome =
@@ -80,6 +81,9 @@ export interface StreamRun {
 
 /** Streams whose destination kind the registry says is pushed (every other kind is collected). */
 const pushed = (s: StreamConfig) => isPush(s.destination.kind);
+
+/** How the reason of a stream the exporter paused begins (a stream a person paused has another, or none). */
+const AUTO_PAUSE = 'paused after failing since';
 
 function samePositions(a: Positions, b: Positions): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -106,8 +110,13 @@ function toBatch(s: StreamConfig, entries: readonly LogEntry[], lines: string[],
  */
 export async function runExports(deps: ExportDeps): Promise<StreamRun[]> {
   const streams = await listStreams(deps);
-  const inError = streams.filter((s) => pushed(s.config) && s.config.status === 'error').length;
-  deps.metrics?.({ name: 'StreamsInError', value: inError });
+  const count = (p: (s: StreamConfig) => boolean) =>
+    streams.filter((s) => pushed(s.config) && p(s.config)).length;
+  deps.metrics?.({ name: 'StreamsInError', value: count((s) => s.status === 'error') });
+  deps.metrics?.({
+    name: 'StreamsPaused',
+    value: count((s) => s.status === 'paused' && (s.status_reason ?? '').startsWith(AUTO_PAUSE)),
+  });
   const due = streams.filter((s) => pushed(s.config) && s.config.status === 'active');
   return mapLimit(due, deps.concurrency ?? 4, async (s) => {
     try {
@@ -293,12 +302,7 @@ async function handleFailure(
     return 'error';
   }
   if (Date.parse(at) - Date.parse(streak.since) > deps.pauseAfterMs) {
-    await setStreamStatus(
-      deps,
-      streamId,
-      'paused',
-      `paused after failing since ${streak.since}: ${failure.message}`,
-    );
+    await setStreamStatus(deps, streamId, 'paused', `${AUTO_PAUSE} ${streak.since}: ${failure.message}`);
     return 'paused';
   }
   return 'retrying';

@@ -51,6 +51,7 @@ export async function redriveStream(
       await deleteFailedBatch(s3, deps.failedBucket, key);
       result.redriven_batches++;
       result.redriven_events += batch.lines.length;
+      deps.metrics?.({ name: 'RedrivenEvents', value: batch.lines.length, streamId });
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError('retry', (err as Error).message);
       result.failed.push({ key, error: `${e.kind}: ${e.message}` });

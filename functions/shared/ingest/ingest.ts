@@ -13,11 +13,13 @@ import {
   validateEvents,
 } from '../model/index.js';
 
-import { newId } from '../platform/index.js';
+import { type MetricSink, newId } from '../platform/index.js';
 import { type PublishDeps, publishEvents } from './publish.js';
 
 export interface IngestDeps extends PublishDeps {
   now?: () => number;
+  /** Counts EventsAccepted, EventsRejected and PublishFailures. */
+  metrics?: MetricSink;
 }
 
 export interface IngestResult {
@@ -40,8 +42,10 @@ export async function ingest(bodyText: string, deps: IngestDeps): Promise<Ingest
   const body = parseJson(bodyText);
   const rawEvents = fastIngestEvents(body) ?? parseWith(ingestBodySchema, body, 'request body').events;
   const { events: valid, problems } = validateEvents(rawEvents, now);
+  const rejected = () => deps.metrics?.({ name: 'EventsRejected', value: rawEvents.length });
   if (problems.length > 0) {
     const n = new Set(problems.map((p) => p.path.match(/^events\[(\d+)\]/)?.[1])).size;
+    rejected();
     throw invalid(`${n} of ${rawEvents.length} events are invalid; nothing was written`, problems);
   }
   const receivedAt = new Date(now).toISOString();
@@ -61,11 +65,15 @@ export async function ingest(bodyText: string, deps: IngestDeps): Promise<Ingest
       });
     }
   });
-  if (tooBig.length > 0)
+  if (tooBig.length > 0) {
+    rejected();
     throw invalid(`${tooBig.length} of ${rawEvents.length} events are invalid; nothing was written`, tooBig);
+  }
   const outcome = await publishEvents(events, deps, texts);
   const okIds = new Set(outcome.ok.map((o) => o.id));
   const ids = events.filter((e) => okIds.has(e.id)).map((e) => e.id);
+  deps.metrics?.({ name: 'EventsAccepted', value: ids.length });
+  deps.metrics?.({ name: 'PublishFailures', value: outcome.failed.length });
   if (outcome.failed.length === 0) return { status: 202, body: { accepted: ids.length, ids } };
   const index = new Map(events.map((e, i) => [e.id, i]));
   const failed = outcome.failed.map((f) => ({ index: index.get(f.id) ?? -1, ...f }));

@@ -1,7 +1,7 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type ActivityEvent, isSource, MARKER_KEY, ORDER_KEY, type Source } from '../model/index.js';
 import { batchPut, isConditionFailed, type PutRequestItem } from '../platform/dynamo/index.js';
-import { logger, mapLimit } from '../platform/index.js';
+import { logger, type MetricSink, mapLimit } from '../platform/index.js';
 
 import { eventItem, type LogPosition, logItem } from './items.js';
 import { padSeq } from './keys.js';
@@ -35,6 +35,8 @@ export interface ConsumeDeps {
   now?: () => number;
   /** Concurrent id claims per batch. */
   claimConcurrency?: number;
+  /** Counts EventsStored and EventsDuplicate, once per batch. */
+  metrics?: MetricSink;
 }
 
 export interface ConsumeResult {
@@ -108,6 +110,8 @@ export async function consumeRecords(
     result.duplicates += r.duplicates;
     if (r.failedSeq) result.failures.push(r.failedSeq);
   }
+  deps.metrics?.({ name: 'EventsStored', value: result.stored });
+  deps.metrics?.({ name: 'EventsDuplicate', value: result.duplicates });
   return result;
 }
 

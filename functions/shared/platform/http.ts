@@ -202,10 +202,14 @@ const errorMapping = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
-/** Wrap an HTTP domain function in the standard middleware chain: middleware first, handler last. */
-export function httpHandler(fn: HttpFn) {
+/**
+ * Wrap an HTTP domain function in the standard middleware chain: middleware first, handler last. `extra`
+ * middleware (a handler's metrics: `metricsMiddleware()`) runs outermost after the logger's.
+ */
+export function httpHandler(fn: HttpFn, extra: ReadonlyArray<MiddlewareObj<HttpEvent, HttpResult>> = []) {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use([...extra])
     .use(requestLogging())
     .use(errorMapping())
     .use(requestChecks())

@@ -1,6 +1,6 @@
 /**
- * Platform plumbing with no AWS SDK import: the HTTP edge (middleware, error mapping), env, logger, ids,
- * concurrency, Kinesis puts, route dispatch. SDK clients are in platform/clients/ (one module per service,
+ * Platform plumbing with no AWS SDK import: the HTTP edge (middleware, error mapping), env, logger, metrics
+ * (EMF), ids, concurrency, Kinesis puts, route dispatch. SDK clients are in platform/clients/ (one module per service,
  * each its own entry, so a handler loads only the SDK packages it uses); DynamoDB helpers in platform/dynamo/.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
@@ -20,5 +20,14 @@ export {
 export { newId } from './ids.js';
 export { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';
 export { logger } from './logger.js';
+export {
+  METRIC_NAMESPACE,
+  METRICS,
+  type MetricName,
+  type MetricSink,
+  type MetricSpec,
+  SERVICE_NAME,
+} from './metric-names.js';
+export { metricsMiddleware, recordMetric } from './metrics.js';
 export { dispatch } from './route-dispatch.js';
 export { secretKey } from './secret-key.js';

@@ -3,7 +3,7 @@ import { isPull, PULL_KINDS } from '../destinations/index.js';
 import type { DirectoryCache } from '../directory/index.js';
 import { conflict, invalid, notFound, parseWith, SOURCES } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { backoff, sleep } from '../platform/index.js';
+import { backoff, type MetricSink, sleep } from '../platform/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { batchSize } from './model.js';
 import { renderEvents, streamFilter } from './read.js';
@@ -27,6 +27,8 @@ export interface CollectDeps extends ControlDeps, ReadDeps {
   /** Commit attempts before giving up with 409 (each attempt re-reads the stream). */
   maxAttempts?: number;
   directoryCache?: DirectoryCache;
+  /** Counts EventsCollected, per stream. */
+  metrics?: MetricSink;
 }
 
 const querySchema = z.strictObject({
@@ -96,6 +98,7 @@ export async function collect(
       ])
     ) {
       const cursor = encodeCursor(key, s.stream_id, read.positions);
+      deps.metrics?.({ name: 'EventsCollected', value: data.length, streamId: s.stream_id });
       return {
         body: `{"data":[${data.join(',')}],"cursor":${JSON.stringify(cursor)},"has_more":${read.hasMore}}`,
         count: data.length,

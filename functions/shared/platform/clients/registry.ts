@@ -12,12 +12,15 @@
  * AWS_ENDPOINT_URL_<SERVICE> variables (set by the local runner).
  */
 
+import { traceSdkCalls } from './tracing.js';
+
 /** Every SDK client the factories made, so the local runner can close their sockets before stopping the emulators. */
 const created: Array<{ destroy(): void }> = [];
 
-export const track = <C extends { destroy(): void }>(c: C): C => {
+/** Keep a client the factories made, its calls traced as X-Ray subsegments (tracing.ts). */
+export const track = <C extends { destroy(): void; middlewareStack: object }>(c: C): C => {
   created.push(c);
-  return c;
+  return traceSdkCalls(c);
 };
 
 /** Close the sockets of every client made by the factories (the local runner calls this before stopping emulators). */
