@@ -5,7 +5,14 @@ import { openApiDocument } from '../../functions/shared/openapi/index.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/platform/index.js';
 import { API_PREFIX, ROUTES, routeKey } from '../../functions/shared/routes.js';
 import { openApiText } from '../../scripts/openapi.js';
-import { documentAjv, findOperation, OPENAPI, OPENAPI_FILE, validatorAt } from '../support/contract.js';
+import {
+  contractProblems,
+  documentAjv,
+  findOperation,
+  OPENAPI,
+  OPENAPI_FILE,
+  validatorAt,
+} from '../support/contract.js';
 import { apiEvent, ctx } from '../support/http.js';
 
 type Json = Record<string, unknown>;
@@ -172,5 +179,50 @@ describe('GET /activities/v1/openapi.json', () => {
   it('names its own origin as the token endpoint when the stack names none (npm start serves it there)', async () => {
     const res = await call({ TOKEN_URL: '' });
     expect(tokenUrl(res.body)).toBe('https://api.example.test/oauth2/token');
+  });
+});
+
+describe('the contract check the integration tests make (test/support/contract.ts)', () => {
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  const stream = (OPENAPI.components.schemas.Stream.examples as unknown[])[0] as Json;
+  const check = (method: string, path: string, status: number, body: unknown, headers: Json = json) =>
+    contractProblems({
+      method,
+      path,
+      status,
+      headers: headers as Record<string, string>,
+      body: body === undefined ? '' : JSON.stringify(body),
+    });
+
+  it('passes an answer the document describes, on a path with parameters and a query string', () => {
+    expect(check('GET', `${API_PREFIX}/streams/01KA6Z3V9Q8R2N4M5P6T7W8X9Y?x=1`, 200, stream)).toEqual([]);
+    expect(check('DELETE', `${API_PREFIX}/streams/s-1`, 204, undefined, {})).toEqual([]);
+    expect(
+      check('GET', `${API_PREFIX}/streams/s-1`, 404, { error: { code: 'not_found', message: 'no stream' } }),
+    ).toEqual([]);
+    // API Gateway's own refusal.
+    expect(check('GET', `${API_PREFIX}/streams`, 401, { message: 'Unauthorized' })).toEqual([]);
+  });
+
+  it('refuses a status the operation does not list, a field the schema does not have, a missing Location', () => {
+    expect(
+      check('GET', `${API_PREFIX}/streams`, 409, { error: { code: 'conflict', message: 'x' } })[0],
+    ).toMatch(/lists only/);
+    expect(check('GET', `${API_PREFIX}/streams/s-1`, 200, { ...stream, colour: 'red' })[0]).toMatch(
+      /does not match/,
+    );
+    expect(check('GET', `${API_PREFIX}/streams/s-1`, 200, { ...stream, batch_size: '7' })[0]).toMatch(
+      /batch_size/,
+    );
+    expect(check('POST', `${API_PREFIX}/streams`, 201, stream)[0]).toMatch(/no Location header/);
+    expect(check('DELETE', `${API_PREFIX}/streams/s-1`, 204, { ok: true })[0]).toMatch(/no body/);
+    expect(
+      check('GET', `${API_PREFIX}/streams/s-1`, 404, { error: { code: 'nope', message: 'x' } })[0],
+    ).toMatch(/does not match/);
+  });
+
+  it('leaves alone what the document does not describe (the console, unknown paths)', () => {
+    expect(check('GET', '/user-activity', 200, '<html>')).toEqual([]);
+    expect(check('GET', `${API_PREFIX}/nothing/here/at/all`, 404, {})).toEqual([]);
   });
 });
