@@ -68,7 +68,9 @@ describe('the API contract on npm start: GET /activities/v1/openapi.json and the
     const status = op.locator('.live-responses-table tr.response .response-col_status').first();
     await status.waitFor();
     expect((await status.textContent())?.trim()).toBe('200');
-    expect(await op.locator('.live-responses-table .highlight-code').first().textContent()).toContain('"client"');
+    expect(await op.locator('.live-responses-table .highlight-code').first().textContent()).toContain(
+      '"client"',
+    );
     expect(elsewhere).toEqual([]);
     assertClean();
     await context.close();

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { destinationSchema } from '../destinations/index.js';
 import { enrichedEventSchema } from '../directory/index.js';
-import { SOURCES } from '../model/index.js';
+import { EVENT_EXAMPLE, SOURCES } from '../model/index.js';
 import { ocsfEventSchema } from '../ocsf/index.js';
 import { FORMATS, STATUSES } from './model.js';
 
@@ -95,4 +95,13 @@ export const collectResponseSchema = z
       .boolean()
       .meta({ description: 'More events were waiting when the batch was cut: call again at once' }),
   })
-  .meta({ id: 'CollectBatch' });
+  .meta({
+    id: 'CollectBatch',
+    examples: [
+      {
+        data: [{ ...EVENT_EXAMPLE, user_email: 'ada@example.com' }],
+        cursor: 'eyJ2IjoxLCJzIjoi…',
+        has_more: false,
+      },
+    ],
+  });
