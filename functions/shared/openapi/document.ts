@@ -1,12 +1,6 @@
 import * as z from 'zod';
 import { DESTINATIONS, destinationSchema } from '../destinations/index.js';
-import {
-  anyEventSchema,
-  errorBodySchema,
-  gatewayErrorSchema,
-  ingestBodySchema,
-  type JsonSchema,
-} from '../model/index.js';
+import { anyEventSchema, errorBodySchema, gatewayErrorSchema, ingestBodySchema } from '../model/index.js';
 import { pathParameterSchema, STATUS_OF } from '../platform/index.js';
 import { API_PREFIX, ROUTES, type Route, routeKey, SCOPE_DESCRIPTIONS } from '../routes.js';
 import { OPERATIONS, type OperationSpec, type ResponseSpec, type RouteError, TAGS } from './operations.js';
@@ -28,15 +22,15 @@ export const LOCAL_SERVER = 'http://127.0.0.1:4000';
 /** The token endpoint of `npm start`, relative to the server (the served document names the stack's). */
 export const LOCAL_TOKEN_PATH = '/oauth2/token';
 
-/** Schemas whose JSON Schema is not what zod would make of them, by direction. */
-function replacements(io: Io): Map<z.core.$ZodType, JsonSchema> {
+/** Schemas whose JSON Schema is not what zod makes of them, by direction: zod's JSON in, the document's out. */
+function replacements(io: Io): Map<z.core.$ZodType, (json: Json) => Json> {
   if (io === 'output') return new Map();
   // A kind alone stands for `{"kind": …}` (destinationSchema's preprocess): the kinds that need nothing more.
   const bare = DESTINATIONS.filter((d) => d.schema.safeParse({ kind: d.kind }).success).map((d) => d.kind);
-  return new Map<z.core.$ZodType, JsonSchema>([
+  return new Map<z.core.$ZodType, (json: Json) => Json>([
     // Ingest takes its events as `unknown` and checks each one itself, listing every problem by path.
-    [ingestBodySchema.shape.events.element, { $ref: `${SCHEMAS}EventInput` }],
-    [destinationSchema, { bareKinds: bare }],
+    [ingestBodySchema.shape.events.element, () => ({ $ref: `${SCHEMAS}EventInput` })],
+    [destinationSchema, (union) => ({ anyOf: [{ type: 'string', enum: bare }, union] })],
   ]);
 }
 
@@ -93,18 +87,13 @@ function fix(
   zodSchema: z.core.$ZodType,
   json: Json,
   io: Io,
-  replace: Map<z.core.$ZodType, JsonSchema>,
+  replace: Map<z.core.$ZodType, (json: Json) => Json>,
 ): void {
   const replacement = replace.get(zodSchema);
-  if (replacement?.bareKinds) {
-    const union = { ...json };
-    for (const k of Object.keys(json)) delete json[k];
-    json.anyOf = [{ type: 'string', enum: replacement.bareKinds }, union];
-    return;
-  }
   if (replacement) {
+    const replaced = replacement({ ...json });
     for (const k of Object.keys(json)) delete json[k];
-    Object.assign(json, replacement);
+    Object.assign(json, replaced);
     return;
   }
   const def = zodSchema._zod.def as { type: string; in?: z.core.$ZodType; out?: z.core.$ZodType };

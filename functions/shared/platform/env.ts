@@ -137,7 +137,11 @@ const SCHEMA = {
     .default(ENV_DEFAULTS.reportUrlTtl),
   cursorKeySecret: z.string().min(1),
   reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(ENV_DEFAULTS.reportRetentionDays),
-  tokenUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(ENV_DEFAULTS.tokenUrl),
+  // An http(s) URL, or none.
+  tokenUrl: z
+    .string()
+    .regex(/^(https?:\/\/[^\s/]+\S*)?$/)
+    .default(ENV_DEFAULTS.tokenUrl),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;
