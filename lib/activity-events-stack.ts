@@ -204,7 +204,8 @@ export class ActivityEventsStack extends Stack {
           reportsQueue: this.reports.queue,
           cursorKey: this.store.cursorKey,
         },
-        config: env,
+        // The served OpenAPI document names the token endpoint clients get their tokens from.
+        config: { ...env, tokenUrl: this.auth.tokenUrl },
         logRetention,
       },
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },

@@ -1,9 +1,10 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -36,8 +37,9 @@ export interface ApiProps {
 
 /**
  * The HTTP API: one Lambda per handler, one route per entry of the shared route table, each behind the JWT
- * authorizer with the route's scopes. Access logs in JSON, stage throttling. CORS for the console's origin
- * only: API Gateway answers the preflight (no OPTIONS route, so no authorizer on it) and adds the headers.
+ * authorizer with the route's scopes (a public route, the API's own OpenAPI document, has none). Access logs in
+ * JSON, stage throttling. CORS for the console's origin only: API Gateway answers the preflight (no OPTIONS
+ * route, so no authorizer on it) and adds the headers.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -102,13 +104,22 @@ export class Api extends Construct {
         integration = new HttpLambdaIntegration(`${toPascal(route.handler)}Integration`, fns[route.handler]);
         integrations.set(route.handler, integration);
       }
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        authorizer: props.authorizer,
-        authorizationScopes: [...route.scopes],
+        ...(route.public
+          ? { authorizer: new HttpNoneAuthorizer() }
+          : { authorizer: props.authorizer, authorizationScopes: [...route.scopes] }),
       });
+      if (route.public) {
+        for (const r of added) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is public on purpose: it serves the API's own description (no data, nothing written), so tools and people can read the contract before they hold a token. Stage throttling applies.`,
+          });
+        }
+      }
     }
     new CfnOutput(this, 'Url', {
       value: this.url,

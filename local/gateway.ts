@@ -6,6 +6,7 @@ import { HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
 import { errorBody } from '../functions/shared/model/index.js';
 import type { HttpEvent, HttpResult } from '../functions/shared/platform/index.js';
 import { type HttpHandlerName, matchRoute, type Route, routeKey } from '../functions/shared/routes.js';
+import { serveApiDocs } from './api-docs.js';
 import { AuthFailure, type LocalAuth, OAuthError, RateLimited, TOKEN_TTL_SECONDS } from './auth.js';
 import { type ConsoleSite, serveConsole } from './console-server.js';
 import { CONSOLE_CLIENT_ID, SignInError } from './people.js';
@@ -24,6 +25,17 @@ export interface GatewayOptions {
   /** The console and the hosted sign-in for people (served at `/`). */
   site?: ConsoleSite;
   onResponse?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Every answer to a request for an API route (matched or not), with its headers and body. */
+  onApiResponse?: (r: ApiExchange) => void;
+}
+
+/** An API request's answer, as the client received it. */
+export interface ApiExchange {
+  method: string;
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface Gateway {
@@ -278,70 +290,83 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const method = req.method ?? 'GET';
     const finish = (status: number) =>
       opts.onResponse?.({ method, path: url.pathname, status, ms: Date.now() - started });
+    /** Answer an API request (and tell onApiResponse). */
+    const answer = (status: number, body: string | Buffer, headers: Record<string, string>) => {
+      res.writeHead(status, headers);
+      res.end(body);
+      opts.onApiResponse?.({
+        method,
+        path: url.pathname,
+        status,
+        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+        body: body.toString(),
+      });
+      finish(status);
+    };
+    const answerJson = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      answer(status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
     try {
       const body = await readRequestBody(req);
       if (body === 'too-large') {
-        send(res, 413, errorBody('payload_too_large', `request body exceeds ${MAX_PAYLOAD} bytes`));
-        return finish(413);
+        return answerJson(413, errorBody('payload_too_large', `request body exceeds ${MAX_PAYLOAD} bytes`));
       }
       if (url.pathname === '/oauth2/token' && method === 'POST') {
         const [status, out, headers] = await tokenEndpoint(req, body, opts.auth, opts.site);
         send(res, status, out, { 'cache-control': 'no-store', ...headers });
         return finish(status);
       }
+      const docs = serveApiDocs(req, res, url);
+      if (docs !== undefined) return finish(docs);
       if (opts.site) {
         const status = await serveConsole(opts.site, req, res, url, body);
         if (status !== undefined) return finish(status);
       }
       const match = matchRoute(method, url.pathname, opts.routes);
       if (!match.route && match.malformed) {
-        send(
-          res,
+        return answerJson(
           400,
           errorBody('validation_failed', 'invalid request', [
             { path: match.malformed, message: 'is not valid percent-encoded UTF-8' },
           ]),
         );
-        return finish(400);
       }
       if (!match.route) {
         const msg =
           match.allowed.length > 0
             ? `${method} is not allowed here (allowed: ${match.allowed.join(', ')})`
             : `no route for ${method} ${url.pathname}`;
-        send(res, 404, errorBody('not_found', msg));
-        return finish(404);
+        return answerJson(404, errorBody('not_found', msg));
       }
-      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!bearer) {
-        send(
-          res,
-          401,
-          errorBody('unauthorized', 'missing bearer token (Authorization: Bearer <access token>)'),
-          { 'www-authenticate': 'Bearer' },
-        );
-        return finish(401);
-      }
-      let claims: Record<string, unknown>;
-      try {
-        claims = await opts.auth.verify(bearer);
-      } catch (err) {
-        const msg = err instanceof AuthFailure ? err.message : 'token is not valid';
-        send(res, 401, errorBody('unauthorized', msg), {
-          'www-authenticate': 'Bearer error="invalid_token"',
-        });
-        return finish(401);
-      }
-      const scopes = String(claims.scope ?? '')
-        .split(' ')
-        .filter(Boolean);
-      if (!match.route.scopes.some((s) => scopes.includes(s))) {
-        send(
-          res,
-          403,
-          errorBody('forbidden', `this route requires one of the scopes: ${match.route.scopes.join(', ')}`),
-        );
-        return finish(403);
+      let claims: Record<string, unknown> = {};
+      let scopes: string[] = [];
+      // A public route has no authorizer: no token is asked for, and none is looked at.
+      if (!match.route.public) {
+        const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!bearer) {
+          return answerJson(
+            401,
+            errorBody('unauthorized', 'missing bearer token (Authorization: Bearer <access token>)'),
+            { 'www-authenticate': 'Bearer' },
+          );
+        }
+        try {
+          claims = await opts.auth.verify(bearer);
+        } catch (err) {
+          const msg = err instanceof AuthFailure ? err.message : 'token is not valid';
+          return answerJson(401, errorBody('unauthorized', msg), {
+            'www-authenticate': 'Bearer error="invalid_token"',
+          });
+        }
+        scopes = String(claims.scope ?? '')
+          .split(' ')
+          .filter(Boolean);
+        const accepted: readonly string[] = match.route.scopes;
+        if (!accepted.some((s) => scopes.includes(s))) {
+          return answerJson(
+            403,
+            errorBody('forbidden', `this route requires one of the scopes: ${accepted.join(', ')}`),
+          );
+        }
       }
       const event = toHttpEvent({ req, url, body, route: match.route, params: match.params, claims, scopes });
       const result = await opts.invoke(match.route.handler, event, lambdaContext(match.route.handler));
@@ -354,14 +379,14 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
             : result.body;
       const headers: Record<string, string> = { 'apigw-requestid': event.requestContext.requestId };
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
-      res.writeHead(status, headers);
-      res.end(payload);
-      finish(status);
+      answer(status, payload, headers);
     } catch {
       // API Gateway's answer when the integration fails.
-      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
-      else res.end();
-      finish(500);
+      if (!res.headersSent) answerJson(500, { message: 'Internal Server Error' });
+      else {
+        res.end();
+        finish(500);
+      }
     }
   });
   server.keepAliveTimeout = 5_000;

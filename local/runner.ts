@@ -24,7 +24,7 @@ import { type HttpHandlerName, ROUTES } from '../functions/shared/routes.js';
 import { LocalAuth } from './auth.js';
 import { type EmulatorPorts, startEmulators } from './emulators.js';
 import { writeFileAtomic } from './files.js';
-import { type Gateway, lambdaContext, startGateway } from './gateway.js';
+import { type ApiExchange, type Gateway, lambdaContext, startGateway } from './gateway.js';
 import { migrateKinesisLocal } from './migrate.js';
 import { LocalPeople, type TokenTrigger } from './people.js';
 import { type ConsumeHandler, ShardPoller } from './poller.js';
@@ -60,6 +60,8 @@ export interface LocalOptions {
     allowPrivateCidrs?: string[];
   };
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Every answer to an API request, with its headers and body (the tests check each against the contract). */
+  onApiResponse?: (r: ApiExchange) => void;
 }
 
 export interface LocalCredentials {
@@ -286,6 +288,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
         return handler(event, context);
       },
       ...(opts.onRequest ? { onResponse: opts.onRequest } : {}),
+      ...(opts.onApiResponse ? { onApiResponse: opts.onApiResponse } : {}),
     });
     stops.push(() => gateway.close());
 

@@ -2,23 +2,23 @@ import * as z from 'zod';
 import {
   catalogFor,
   eventTypeSchema,
+  eventTypesQuerySchema,
   lookupType,
   notFound,
   parseWith,
-  SOURCES,
 } from '../shared/model/index.js';
 import { dispatch, httpHandler, json } from '../shared/platform/index.js';
 import { API_PREFIX } from '../shared/routes.js';
-
-const query = z.strictObject({
-  source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
-});
 
 /** The catalog, and one type with the JSON Schema of its events. */
 export const handler = httpHandler(
   dispatch('event-types', {
     [`GET ${API_PREFIX}/event-types`]: async (event) => {
-      const { source } = parseWith(query, event.queryStringParameters ?? {}, 'query parameters');
+      const { source } = parseWith(
+        eventTypesQuerySchema,
+        event.queryStringParameters ?? {},
+        'query parameters',
+      );
       const data = catalogFor(source);
       return json(200, { data, count: data.length });
     },

@@ -184,6 +184,14 @@ export const HANDLERS = {
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
   },
+  openapi: {
+    description: 'GET /openapi.json: the API as an OpenAPI 3.1 document (docs/openapi.json), public',
+    trigger: HTTP,
+    env: ['tokenUrl'],
+    access: {},
+    memorySize: 256,
+    timeoutSeconds: API_TIMEOUT,
+  },
   'sign-in': {
     description: "Console sign-in: token scopes from the person's groups, recorded as adminLogin",
     trigger: { kind: 'cognito-pre-token' },

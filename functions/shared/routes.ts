@@ -1,7 +1,9 @@
 /**
  * The route table: the single definition of every HTTP route, the Lambda handler that serves it and the
- * OAuth scopes that may call it. The CDK Api construct and the local gateway are both built from it.
- * A route accepts a token holding ANY of its scopes (API Gateway JWT authorizer semantics).
+ * OAuth scopes that may call it. The CDK Api construct, the local gateway and the OpenAPI document
+ * (functions/shared/openapi/) are all built from it.
+ * A route accepts a token holding ANY of its scopes (API Gateway JWT authorizer semantics); a public route
+ * takes no token.
  */
 
 export const SCOPES = {
@@ -11,6 +13,12 @@ export const SCOPES = {
 } as const;
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 export const ALL_SCOPES: readonly Scope[] = Object.values(SCOPES);
+/** What each scope allows (the OpenAPI document's security scheme). */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'activities/write': 'Send events',
+  'activities/read': 'Search and collect events, read the catalog, analytics and reports',
+  'streams/manage': 'Create, change and delete streams; write the enrichment directory',
+};
 
 /** Lambda handlers; each lives in functions/<name>/handler.ts. */
 export const HTTP_HANDLERS = [
@@ -24,19 +32,26 @@ export const HTTP_HANDLERS = [
   'analytics',
   'reports',
   'me',
+  'openapi',
 ] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface Route {
+interface RouteBase {
   method: Method;
   /** API Gateway path with {param} placeholders. */
   path: string;
   handler: HttpHandlerName;
-  scopes: readonly Scope[];
   summary: string;
 }
+
+/**
+ * A route: behind the JWT authorizer with its scopes (any of them), or public (no token, no authorizer): only
+ * what anyone may read, such as the API's own description.
+ */
+export type Route = RouteBase &
+  ({ scopes: readonly [Scope, ...Scope[]]; public?: undefined } | { scopes: readonly []; public: true });
 
 export const API_PREFIX = '/activities/v1';
 
@@ -187,6 +202,14 @@ export const ROUTES: readonly Route[] = [
     handler: 'me',
     scopes: [SCOPES.read, SCOPES.manage],
     summary: "Record a console person's sign-out (adminLogout)",
+  },
+  {
+    method: 'GET',
+    path: `${API_PREFIX}/openapi.json`,
+    handler: 'openapi',
+    scopes: [],
+    public: true,
+    summary: 'This API as an OpenAPI 3.1 document (public)',
   },
 ];
 

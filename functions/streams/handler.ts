@@ -50,10 +50,10 @@ export const handler = httpHandler(
       );
       return json(201, stream, { location: `${API_PREFIX}/streams/${stream.stream_id}` });
     },
-    [`GET ${API_PREFIX}/streams`]: async (event) => {
-      const type = event.queryStringParameters?.type;
-      return json(200, { data: await listStreamViews(deps, publicBaseUrl(event), type) });
-    },
+    [`GET ${API_PREFIX}/streams`]: async (event) =>
+      json(200, {
+        data: await listStreamViews(deps, publicBaseUrl(event), event.queryStringParameters ?? {}),
+      }),
     [`GET ${API_PREFIX}/streams/{stream_id}`]: async (event) =>
       json(200, await getStreamView(deps, id(event), publicBaseUrl(event))),
     [`PATCH ${API_PREFIX}/streams/{stream_id}`]: async (event) =>

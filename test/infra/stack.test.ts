@@ -54,17 +54,36 @@ describe('ActivityEventsStack', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('creates one route per route-table entry, each behind the JWT authorizer with its scopes', () => {
+  it('creates one route per route-table entry, each behind the JWT authorizer with its scopes but the public ones', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
     expect(Object.keys(routes)).toHaveLength(ROUTES.length);
     for (const route of ROUTES) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: `${route.method} ${route.path}`,
-        AuthorizationType: 'JWT',
-        AuthorizerId: Match.anyValue(),
-        AuthorizationScopes: [...route.scopes],
-      });
+      template.hasResourceProperties(
+        'AWS::ApiGatewayV2::Route',
+        route.public
+          ? {
+              RouteKey: `${route.method} ${route.path}`,
+              AuthorizationType: 'NONE',
+              AuthorizerId: Match.absent(),
+              AuthorizationScopes: Match.absent(),
+            }
+          : {
+              RouteKey: `${route.method} ${route.path}`,
+              AuthorizationType: 'JWT',
+              AuthorizerId: Match.anyValue(),
+              AuthorizationScopes: [...route.scopes],
+            },
+      );
     }
+    // Only the API's own description is public.
+    expect(ROUTES.filter((r) => r.public).map((r) => r.path)).toEqual(['/activities/v1/openapi.json']);
+  });
+
+  it("names the stack's token endpoint to the function serving the OpenAPI document", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('OpenAPI'),
+      Environment: { Variables: Match.objectLike({ TOKEN_URL: Match.anyValue() }) },
+    });
   });
 
   it('verifies tokens against the Cognito pool, accepting the management client and the console client', () => {

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalOptions, type LocalRunner, startLocal } from '../../local/runner.js';
+import { assertContract, contractProblems } from './contract.js';
 
 export interface TestService {
   runner: LocalRunner;
   base: string;
   token(scope?: string): Promise<string>;
-  /** fetch against the API with a bearer token (all scopes unless given). */
+  /**
+   * fetch against the API with a bearer token (all scopes unless given). Every answer is checked against the
+   * OpenAPI document (test/support/contract.ts): a status or body it does not describe throws.
+   */
   api<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -16,6 +20,7 @@ export interface TestService {
   ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Ingest events (in requests of 500), expecting 202; returns their ids in order. */
   ingest(events: Array<Record<string, unknown>>): Promise<string[]>;
+  /** Stops the runner; throws if any answer the API gave (to any client: a browser, a plain fetch) broke the contract. */
   stop(): Promise<void>;
   dataDir: string;
 }
@@ -25,7 +30,18 @@ export async function startTestService(
   opts: LocalOptions & { keepData?: boolean } = {},
 ): Promise<TestService> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'activity-events-'));
-  const runner = await startLocal({ port: 0, pollIdleMs: 50, ...opts, dataDir });
+  // Every answer the gateway gives, whoever asked (a browser, a plain fetch), is held to the contract.
+  const broken: string[] = [];
+  const runner = await startLocal({
+    port: 0,
+    pollIdleMs: 50,
+    ...opts,
+    dataDir,
+    onApiResponse: (x) => {
+      broken.push(...contractProblems(x));
+      opts.onApiResponse?.(x);
+    },
+  });
   const c = runner.credentials;
   const tokens = new Map<string, string>();
   const token = async (scope?: string) => {
@@ -52,6 +68,7 @@ export async function startTestService(
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
+    assertContract({ method, path, status: res.status, headers: res.headers, body: text });
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers };
   };
   const ingest: TestService['ingest'] = async (events) => {
@@ -75,6 +92,10 @@ export async function startTestService(
     async stop() {
       await runner.stop();
       if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (broken.length > 0)
+        throw new Error(
+          `answers that break the contract (docs/openapi.json):\n${[...new Set(broken)].join('\n')}`,
+        );
     },
   };
 }

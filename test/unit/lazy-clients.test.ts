@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** A handler bundled as lib/service-function.ts bundles it (the SDK external), and the SDK packages it imports. */
 async function sdkImports(
   name: string,
-): Promise<{ atInit: string[]; onUse: string[]; minifiedBytes: number }> {
+): Promise<{ atInit: string[]; onUse: string[]; minifiedBytes: number; contract: boolean }> {
   const options: BuildOptions & { write: false } = {
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     bundle: true,
@@ -29,6 +29,8 @@ async function sdkImports(
     atInit: found(/(?:^|\n)import\s+(?:[^'"]*?\s+from\s+)?["'](@aws-sdk\/[a-z0-9-]+)["']/g),
     onUse: found(/import\(\s*["'](@aws-sdk\/[a-z0-9-]+)["']\s*\)/g),
     minifiedBytes: minified.outputFiles[0]?.contents.length ?? 0,
+    // The OpenAPI document's generator, or the response schemas only it uses (their component ids).
+    contract: /converts differently in two places|\bid: "(Stream|EnrichedEvent|SearchPage|Error)"/.test(code),
   };
 }
 
@@ -60,7 +62,7 @@ describe('lazily loaded SDK clients', () => {
     );
     const ddbOnly = ['@aws-sdk/client-dynamodb'];
     // Those that never touch DynamoDB import no SDK package at all.
-    const noTables = new Set(['ingest', 'event-types', 'me', 'sign-in']);
+    const noTables = new Set(['ingest', 'event-types', 'me', 'openapi', 'sign-in']);
     expect(Object.fromEntries(handlers.map((h) => [h, imports[h].atInit]))).toEqual(
       Object.fromEntries(handlers.map((h) => [h, noTables.has(h) ? [] : ddbOnly])),
     );
@@ -94,6 +96,9 @@ describe('lazily loaded SDK clients', () => {
     expect(imports.activities.onUse).toEqual(['@aws-sdk/client-secrets-manager']);
     // Every bundle stays small: a value use of a whole library namespace (zod's, say) would pull in all of it.
     for (const h of handlers) expect(imports[h].minifiedBytes, h).toBeLessThan(250 * 1024);
+    // No bundle carries the OpenAPI generator or the schemas only the document uses: the openapi handler
+    // serves the committed file.
+    for (const h of handlers) expect(imports[h].contract, h).toBe(false);
   }, 60_000);
 
   it('makes lazy clients at cold start only in the handlers whose every request needs them', () => {

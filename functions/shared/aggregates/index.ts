@@ -4,5 +4,16 @@
  * indexes for the other dimensions).
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
+
+export { aggregateResponseSchema } from './contract.js';
 export { aggregateProjection, MINUTE_DAYS, PARTS, TIERS } from './counters.js';
-export { type Aggregate, aggregate, DIMENSIONS, INTERVALS, MAX_BUCKETS, MAX_INDEX_EVENTS } from './query.js';
+export {
+  type Aggregate,
+  aggregate,
+  aggregateOptions,
+  DIMENSIONS,
+  INTERVALS,
+  MAX_BUCKETS,
+  MAX_INDEX_EVENTS,
+  SEARCH_ONLY,
+} from './query.js';

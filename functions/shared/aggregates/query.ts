@@ -82,7 +82,8 @@ const groupBy = z
   })
   .optional();
 const TOP_MSG = 'must be an integer from 1 to 100';
-const aggregateOptions = z.strictObject({
+/** The parameters of GET /activities/aggregate besides the search filters. */
+export const aggregateOptions = /* @__PURE__ */ z.strictObject({
   group_by: groupBy,
   interval: z
     .enum(Object.keys(INTERVALS) as [Interval, ...Interval[]], {
@@ -97,6 +98,8 @@ const aggregateOptions = z.strictObject({
     .default(10),
 });
 const OPTIONS = new Set(['group_by', 'interval', 'top']);
+/** Search parameters an aggregate does not take (it counts; it has no pages and no events to enrich). */
+export const SEARCH_ONLY = ['limit', 'cursor', 'enrich'] as const;
 
 export interface AggregateReadDeps {
   ddb: DynamoDBClient;
@@ -136,7 +139,7 @@ export async function aggregate(
     'aggregate parameters',
   );
   const rest = Object.fromEntries(Object.entries(query).filter(([k]) => !OPTIONS.has(k)));
-  for (const k of ['limit', 'cursor', 'enrich']) {
+  for (const k of SEARCH_ONLY) {
     if (k in rest)
       throw invalid('invalid aggregate parameters', [
         { path: k, message: 'is a search parameter, not an aggregate one' },

@@ -15,7 +15,12 @@ import {
 } from './directory.js';
 
 const email = z.email({ error: 'must be an email address' }).max(320, 'must be at most 320 characters');
-const BODY: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {
+/** The `{kind}` of PUT /directory/{kind}/{id}. */
+export const directoryKindSchema = z.enum(DIRECTORY_KINDS);
+/** The `{id}` of PUT /directory/{kind}/{id}: an id as events carry it (a user, app or admin id). */
+export const directoryIdSchema = z.string().regex(/^[\w.:@|+=-]{1,256}$/);
+/** The body of PUT /directory/{kind}/{id}, by kind. */
+export const DIRECTORY_BODIES: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {
   users: z.strictObject({ email }),
   apps: z.strictObject({
     name: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
@@ -28,7 +33,8 @@ const BODY: Record<DirectoryKind, z.ZodType<DirectoryEntry>> = {
         .max(50)
         .optional(),
     })
-    .refine((v) => v.email !== undefined || v.roles !== undefined, { message: 'needs email, roles or both' }),
+    .refine((v) => v.email !== undefined || v.roles !== undefined, { message: 'needs email, roles or both' })
+    .meta({ minProperties: 1 }),
 };
 
 export interface DirectoryApiDeps extends DirectoryDeps {
@@ -45,18 +51,18 @@ export async function putDirectoryEntry(
   body: unknown,
   actor: Actor,
 ) {
-  if (!(DIRECTORY_KINDS as readonly string[]).includes(kind)) {
+  if (!directoryKindSchema.safeParse(kind).success) {
     throw invalid('invalid directory kind', [
       { path: 'kind', message: `must be one of ${DIRECTORY_KINDS.join(', ')}` },
     ]);
   }
-  if (!/^[\w.:@|+=-]{1,256}$/.test(id)) {
+  if (!directoryIdSchema.safeParse(id).success) {
     throw invalid('invalid directory id', [
       { path: 'id', message: 'must be 1-256 characters without spaces or slashes' },
     ]);
   }
   const k = kind as DirectoryKind;
-  const entry = parseWith(BODY[k], body, `${k} entry`);
+  const entry = parseWith(DIRECTORY_BODIES[k], body, `${k} entry`);
   const now = (deps.now ?? Date.now)();
   // An explicit write is the newest fact when it is made, even over events stamped ahead of this clock.
   let prev: DirectoryEntry = {};

@@ -3,7 +3,8 @@
  * enrichment of events and batches.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
-export { putDirectoryEntry } from './api.js';
+export { DIRECTORY_BODIES, directoryIdSchema, directoryKindSchema, putDirectoryEntry } from './api.js';
+export { directoryEntryResponseSchema, enrichedEventSchema } from './contract.js';
 export {
   appendEnrichment,
   bumpDirectoryVersion,

@@ -4,5 +4,6 @@
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
 export { type Actor, auditEvent, type Changes, diff, recordAudit } from './audit.js';
+export { ingestResponseSchema } from './contract.js';
 export { ingest, MAX_BODY_BYTES } from './ingest.js';
 export type { PublishDeps } from './publish.js';

@@ -3,16 +3,21 @@
  * Captured" lists for the matching events, snake_cased); types are what ingest validates when a field is present.
  */
 
-/** `json`: any JSON value (a field whose shape the seed does not document, e.g. seed 004's `eventData`). */
-export type FieldType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'string[]'
-  | 'object'
-  | 'timestamp'
-  | 'json';
+/**
+ * What a `data` field of a catalog type holds. `json`: any JSON value (a field whose shape the seed does not
+ * document, e.g. seed 004's `eventData`).
+ */
+export const FIELD_TYPE_NAMES = [
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'string[]',
+  'object',
+  'timestamp',
+  'json',
+] as const;
+export type FieldType = (typeof FIELD_TYPE_NAMES)[number];
 
 export interface FieldSpec {
   name: string;

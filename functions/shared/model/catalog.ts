@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import {
   adminActorNames,
   changePairs,
@@ -13,7 +14,7 @@ import {
 } from './catalog-1kosmos.js';
 import type { FieldSpec } from './catalog-fields.js';
 import * as F from './catalog-fields.js';
-import type { Source } from './sources.js';
+import { SOURCES, type Source } from './sources.js';
 
 export type { FieldSpec, FieldType } from './catalog-fields.js';
 
@@ -425,6 +426,11 @@ const BY_TYPE: ReadonlyMap<string, EventType> = new Map(CATALOG.map((t) => [t.ty
 export function lookupType(type: string): EventType | undefined {
   return BY_TYPE.get(type);
 }
+
+/** The query parameters of GET /event-types. */
+export const eventTypesQuerySchema = /* @__PURE__ */ z.strictObject({
+  source: z.enum(SOURCES, { error: `must be one of ${SOURCES.join(', ')}` }).optional(),
+});
 
 export function catalogFor(source?: Source): readonly EventType[] {
   return source ? CATALOG.filter((t) => t.source === source) : CATALOG;

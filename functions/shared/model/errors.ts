@@ -19,22 +19,24 @@ export type ErrorKind =
   | 'unavailable';
 
 /** The `error.code` of the response body: the kind, or a more precise reason within it. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_json'
-  | 'invalid_cursor'
-  | 'validation_failed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'destination_not_pullable'
-  | 'stream_paused'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal_error';
+export const ERROR_CODES = [
+  'invalid_request',
+  'invalid_json',
+  'invalid_cursor',
+  'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'destination_not_pullable',
+  'stream_paused',
+  'rate_limited',
+  'unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   constructor(
@@ -63,7 +65,7 @@ export const unavailable = (message: string, details?: ErrorDetail[], retryAfter
   new DomainError('unavailable', 'unavailable', message, details, retryAfter);
 export const tooLarge = (message: string) => new DomainError('too_large', 'payload_too_large', message);
 
-export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
+export function errorBody(code: ErrorCode, message: string, details?: ErrorDetail[]) {
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
 }
 

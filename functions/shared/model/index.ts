@@ -11,6 +11,7 @@ export {
   categoryTypes,
   displayName,
   type EventType,
+  eventTypesQuerySchema,
   type FieldSpec,
   type FieldType,
   JOURNEY_TYPES,
@@ -18,8 +19,19 @@ export {
   withEquivalentTypes,
 } from './catalog.js';
 export {
+  EVENT_EXAMPLE,
+  errorBodySchema,
+  eventTypeDetailSchema,
+  eventTypeInfoSchema,
+  eventTypeListSchema,
+  gatewayErrorSchema,
+  storedEventSchema,
+} from './contract.js';
+export {
   conflict,
   DomainError,
+  ERROR_CODES,
+  type ErrorCode,
   type ErrorDetail,
   type ErrorKind,
   errorBody,
@@ -76,6 +88,6 @@ export {
   TABLES,
   type TableSpec,
 } from './tables.js';
-export { eventTypeSchema, type JsonSchema } from './type-schema.js';
+export { anyEventSchema, eventTypeSchema, type JsonSchema } from './type-schema.js';
 export { parseJson, parseWith } from './validation.js';
 export { zodMessages } from './zod.js';

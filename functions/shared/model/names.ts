@@ -50,6 +50,8 @@ export const ENV = {
   destinationAllowCidrs: 'DESTINATION_ALLOW_CIDRS',
   /** The Secrets Manager secret holding the key collect and search cursors are sealed with. */
   cursorKeySecret: 'CURSOR_KEY_SECRET',
+  /** The OAuth 2.0 token endpoint clients get their tokens from (named in the served OpenAPI document). */
+  tokenUrl: 'TOKEN_URL',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

@@ -18,16 +18,19 @@ function idPattern(maxLength: number): string {
   return `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,${maxLength - 1}}$`;
 }
 
-function envelopeSchema(f: EventField, type: EventType): JsonSchema {
+/** A field of the envelope, for events of `type` (undefined: of any type). */
+function envelopeSchema(f: EventField, type: EventType | undefined): JsonSchema {
   const d = { description: f.description };
   switch (f.kind) {
     case 'type':
-      return { ...d, const: type.type };
+      return type
+        ? { ...d, const: type.type }
+        : { ...d, type: 'string', minLength: 1, examples: ['user_login', 'custom'] };
     case 'id':
       return { ...d, type: 'string', pattern: idPattern(f.maxLength), maxLength: f.maxLength };
     case 'source':
       // Only a custom event names its source; another type's may be given only as its own.
-      return type.type === 'custom' ? { ...d, enum: [...SOURCES] } : { ...d, const: type.source };
+      return !type || type.type === 'custom' ? { ...d, enum: [...SOURCES] } : { ...d, const: type.source };
     case 'ref':
       return { ...d, type: 'string', minLength: 1, maxLength: f.maxLength };
     case 'ip':
@@ -81,9 +84,10 @@ function fieldSchema(f: FieldSpec): JsonSchema {
   return s;
 }
 
-function dataSchema(type: EventType): JsonSchema {
+function dataSchema(type: EventType | undefined): JsonSchema {
+  const fields = type?.fields ?? [];
   const properties: Record<string, JsonSchema> = Object.fromEntries(
-    type.fields.map((f) => [f.name, fieldSchema(f)]),
+    fields.map((f) => [f.name, fieldSchema(f)]),
   );
   // Journey, session and step ids are storage keys for every type, listed or not: a string one is bounded.
   for (const name of DATA_KEY_FIELDS) {
@@ -91,7 +95,7 @@ function dataSchema(type: EventType): JsonSchema {
       anyOf: [{ type: 'string', minLength: 1, maxLength: KEY_VALUE_MAX }, { not: { type: 'string' } }],
     };
   }
-  const required = type.fields.filter((f) => f.required).map((f) => f.name);
+  const required = fields.filter((f) => f.required).map((f) => f.name);
   return {
     type: 'object',
     properties,
@@ -117,6 +121,23 @@ export function eventTypeSchema(type: EventType): JsonSchema {
       // A type with required data fields needs its data.
       ...(type.fields.some((f) => f.required) ? ['data'] : []),
     ],
+    additionalProperties: false,
+  };
+}
+
+/**
+ * The JSON Schema of an event of any type, as `POST /activities` accepts it: the envelope, with `data` checked
+ * further by the type's own schema (`eventTypeSchema`). The OpenAPI document's request body (no `$schema` or
+ * `$id`: it is a part of that document).
+ */
+export function anyEventSchema(): JsonSchema {
+  return {
+    description: `An event. \`data\` holds the type's fields (GET /activities/v1/event-types/{type} has the JSON Schema of each type's events). Ingest also checks what a schema cannot: ids unique within a request, the stored event at most 64 KiB, a timestamp at most 24 hours ahead, data and changes nested at most ${MAX_DEPTH} levels.`,
+    type: 'object',
+    properties: Object.fromEntries(
+      (EVENT_FIELDS as readonly EventField[]).map((f) => [f.name, envelopeSchema(f, undefined)]),
+    ),
+    required: (EVENT_FIELDS as readonly EventField[]).filter((f) => f.required).map((f) => f.name),
     additionalProperties: false,
   };
 }

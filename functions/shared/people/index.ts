@@ -3,6 +3,8 @@
  * their tokens' scopes, and `GET /me`.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
+
+export { whoAmISchema } from './contract.js';
 export {
   CONSOLE_GROUP_NAMES,
   CONSOLE_GROUPS,

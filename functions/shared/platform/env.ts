@@ -25,6 +25,7 @@ export const ENV_ORIGIN = {
   pauseAfterHours: 'config',
   reportUrlTtl: 'config',
   reportRetentionDays: 'config',
+  tokenUrl: 'config',
   s3ForcePathStyle: 'local',
   gcsEndpoint: 'local',
 } as const satisfies Record<EnvKey, 'resource' | 'config' | 'local'>;
@@ -41,6 +42,8 @@ export const ENV_DEFAULTS = {
   pauseAfterHours: 24,
   reportUrlTtl: 600,
   reportRetentionDays: 7,
+  // None: the request's own origin (the local runner serves its token endpoint beside the API).
+  tokenUrl: '',
   s3ForcePathStyle: false,
   gcsEndpoint: 'https://storage.googleapis.com',
 } as const;
@@ -134,6 +137,11 @@ const SCHEMA = {
     .default(ENV_DEFAULTS.reportUrlTtl),
   cursorKeySecret: z.string().min(1),
   reportRetentionDays: z.coerce.number().int().min(1).max(3650).default(ENV_DEFAULTS.reportRetentionDays),
+  // An http(s) URL, or none.
+  tokenUrl: z
+    .string()
+    .regex(/^(https?:\/\/[^\s/]+\S*)?$/)
+    .default(ENV_DEFAULTS.tokenUrl),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;

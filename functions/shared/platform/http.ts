@@ -5,6 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import * as z from 'zod';
 import {
   DomainError,
   type ErrorDetail,
@@ -106,18 +107,20 @@ const requestLogging = (): MiddlewareObj<HttpEvent, HttpResult> => ({
 
 /** The longest path parameter (an id): every key built from one stays within DynamoDB's key size limits. */
 export const MAX_PATH_PARAM = 256;
-/** Whether a string holds a control character (U+0000..U+001F, U+007F). */
-const hasControl = (v: string) => {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-};
+/**
+ * What every path parameter must be, whatever its route: 1..256 characters (longer ids cannot exist) without
+ * control characters (U+0000..U+001F, U+007F). The OpenAPI document's path parameters are this schema.
+ */
+export const pathParameterSchema = z
+  .string()
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(MAX_PATH_PARAM, { error: `must be at most ${MAX_PATH_PARAM} characters`, abort: true })
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 /**
  * What every request must be before a handler sees it, whatever its route:
- * - path parameters of 1..256 characters without control characters (longer ids cannot exist);
+ * - path parameters of 1..256 characters without control characters (`pathParameterSchema`);
  * - each query parameter at most once (API Gateway joins repeats with commas, which would silently turn
  *   `user_id=a&user_id=b` into one value `a,b`); the parameters are re-read from the raw query string;
  * - a body only as JSON (`Content-Type: application/json` or `application/…+json`): 415 otherwise.
@@ -127,12 +130,9 @@ const requestChecks = (): MiddlewareObj<HttpEvent, HttpResult> => ({
     const event = request.event;
     const problems: ErrorDetail[] = [];
     for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
-      if (value === undefined || value.length === 0)
-        problems.push({ path: name, message: 'must not be empty' });
-      else if (value.length > MAX_PATH_PARAM)
-        problems.push({ path: name, message: `must be at most ${MAX_PATH_PARAM} characters` });
-      else if (hasControl(value))
-        problems.push({ path: name, message: 'must not contain control characters' });
+      const checked = pathParameterSchema.safeParse(value ?? '');
+      if (!checked.success)
+        problems.push({ path: name, message: checked.error.issues[0]?.message ?? 'is not allowed' });
     }
     if (event.rawQueryString) {
       const query: Record<string, string> = {};

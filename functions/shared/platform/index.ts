@@ -13,9 +13,12 @@ export {
   type HttpResult,
   httpHandler,
   json,
+  MAX_PATH_PARAM,
+  pathParameterSchema,
   publicBaseUrl,
   rawJson,
   readBody,
+  STATUS_OF,
 } from './http.js';
 export { newId } from './ids.js';
 export { type PutOptions, type PutOutcome, putRecords } from './kinesis-put.js';

@@ -233,7 +233,8 @@ export async function requestReport(
   return report;
 }
 
-const listQuerySchema = z.strictObject({
+/** The query parameters of GET /reports. */
+export const listReportsQuerySchema = /* @__PURE__ */ z.strictObject({
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -254,7 +255,7 @@ export async function listReports(
   deps: Pick<ReportDeps, 'ddb' | 'controlTable' | 'now'>,
   query: Record<string, string | undefined>,
 ): Promise<{ data: Array<Omit<Report, 'key'>>; next_before: string | null }> {
-  const q = parseWith(listQuerySchema, query, 'query');
+  const q = parseWith(listReportsQuerySchema, query, 'query');
   const page = await deps.ddb.send(
     new QueryCommand({
       TableName: deps.controlTable,

@@ -1,7 +1,13 @@
+import * as z from 'zod';
 import { enrichEvents } from '../directory/index.js';
 import { getEvent } from '../log/index.js';
-import { type ActivityEvent, invalid, notFound } from '../model/index.js';
+import { type ActivityEvent, notFound, parseWith } from '../model/index.js';
 import type { SearchDeps } from './search.js';
+
+/** The query parameters of GET /activities/{id}. */
+export const detailsQuerySchema = /* @__PURE__ */ z.strictObject({
+  enrich: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).default('true'),
+});
 
 /**
  * One event's details (`GET /activities/{id}`, the console's "Show Details"): with `enrich` (the default),
@@ -12,13 +18,7 @@ export async function eventDetails(
   id: string,
   query: Record<string, string | undefined>,
 ): Promise<ActivityEvent> {
-  const enrich = query.enrich ?? 'true';
-  const problems = Object.keys(query)
-    .filter((k) => k !== 'enrich')
-    .map((k) => ({ path: k, message: 'is not a known parameter' }));
-  if (enrich !== 'true' && enrich !== 'false')
-    problems.push({ path: 'enrich', message: "must be 'true' or 'false'" });
-  if (problems.length > 0) throw invalid('invalid request', problems);
+  const { enrich } = parseWith(detailsQuerySchema, query, 'request');
   const found = await getEvent(deps.ddb, deps.eventsTable, id);
   if (!found) throw notFound(`no event with id '${id}' (unknown, not yet stored, or past retention)`);
   if (enrich === 'true') await enrichEvents([found], deps);

@@ -2,7 +2,8 @@
  * Search: the query plan over the search indexes, pages and cursors, and the tenants registry searches fan out over.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
-export { eventDetails } from './details.js';
+export { searchPageSchema } from './contract.js';
+export { detailsQuerySchema, eventDetails } from './details.js';
 export {
   decodeSearchCursor,
   encodeSearchCursor,

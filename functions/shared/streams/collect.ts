@@ -31,7 +31,8 @@ export interface CollectDeps extends ControlDeps, ReadDeps {
   metrics?: MetricSink;
 }
 
-const querySchema = z.strictObject({
+/** The query parameters of POST /activities/collect (seed 003's call). */
+export const collectQuerySchema = /* @__PURE__ */ z.strictObject({
   type: z.enum(SOURCES, { error: `is required: one of ${SOURCES.join(', ')}` }),
   stream_id: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'is not a stream id'),
   batch_size: z
@@ -61,7 +62,7 @@ export async function collect(
   query: Record<string, string | undefined>,
   deps: CollectDeps,
 ): Promise<CollectResult> {
-  const q = parseWith(querySchema, query, 'collect parameters');
+  const q = parseWith(collectQuerySchema, query, 'collect parameters');
   const attempts = deps.maxAttempts ?? 10;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const stored = await getStream(deps, q.stream_id);

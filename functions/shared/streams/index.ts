@@ -3,10 +3,16 @@
  * cursors, lag, and the collect API.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
-export { collect } from './collect.js';
+export { collect, collectQuerySchema } from './collect.js';
+export { collectResponseSchema, streamListSchema, streamViewSchema } from './contract.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export { streamLag } from './lag.js';
-export { createStreamSchema, type StreamConfig } from './model.js';
+export {
+  createStreamSchema,
+  listStreamsQuerySchema,
+  patchStreamSchema,
+  type StreamConfig,
+} from './model.js';
 export { renderEvents, streamFilter } from './read.js';
 export { type LogEntry, type Positions, type ReadDeps, readBatch } from './read-batch.js';
 export {

@@ -30,7 +30,7 @@ const eventTypes = z
   .min(1, 'must list at least one event type (omit it for all types)')
   .max(500, 'must list at most 500 event types');
 
-export const createStreamSchema = z.strictObject({
+export const createStreamSchema = /* @__PURE__ */ z.strictObject({
   name: z
     .string({ error: 'is required' })
     .trim()
@@ -45,7 +45,7 @@ export const createStreamSchema = z.strictObject({
   start_from: startFrom.default('now'),
 });
 
-export const patchStreamSchema = z.strictObject({
+export const patchStreamSchema = /* @__PURE__ */ z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
   destination: destinationSchema.optional(),
   batch_size: batchSize.optional(),
@@ -53,6 +53,11 @@ export const patchStreamSchema = z.strictObject({
   format: z.enum(FORMATS, { error: FORMAT_MSG }).optional(),
   event_types: eventTypes.nullable().optional(),
   status: z.enum(['active', 'paused'], { error: "must be 'active' or 'paused'" }).optional(),
+});
+
+/** The query parameters of GET /streams. */
+export const listStreamsQuerySchema = /* @__PURE__ */ z.strictObject({
+  type: z.enum(SOURCES, { error: SOURCE_MSG }).optional(),
 });
 
 /** Fields fixed at creation; a PATCH naming them is rejected. */

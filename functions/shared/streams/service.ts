@@ -11,6 +11,7 @@ import {
   createStreamSchema,
   eventTypeProblems,
   IMMUTABLE_FIELDS,
+  listStreamsQuerySchema,
   patchStreamSchema,
   type StreamConfig,
   streamView,
@@ -110,7 +111,13 @@ export async function getStreamView(deps: StreamsDeps, id: string, base: string)
   return view(deps, s, base);
 }
 
-export async function listStreamViews(deps: StreamsDeps, base: string, type?: string) {
+/** GET /streams[?type=]: every stream (of one source), oldest first. */
+export async function listStreamViews(
+  deps: StreamsDeps,
+  base: string,
+  query: Record<string, string | undefined>,
+) {
+  const { type } = parseWith(listStreamsQuerySchema, query, 'query parameters');
   const [streams, wms] = await Promise.all([listStreams(deps), listWatermarks(deps.ddb, deps.eventsTable)]);
   const selected = streams
     .filter((s) => !type || s.config.type === type)
