@@ -10,6 +10,7 @@ export { streamLag } from './lag.js';
 export {
   createStreamSchema,
   listStreamsQuerySchema,
+  MAX_BATCH,
   patchStreamSchema,
   type StreamConfig,
 } from './model.js';

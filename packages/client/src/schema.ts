@@ -424,6 +424,29 @@ export interface components {
             counted_from: "counters" | "indexes";
             items_read: number;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "01KA6Z3V9Q8R2N4M5P6T7W8X9Y",
+         *           "type": "user_login",
+         *           "source": "cis",
+         *           "tenant_id": "default",
+         *           "timestamp": "2026-11-24T10:00:00.000Z",
+         *           "received_at": "2026-11-24T10:00:00.120Z",
+         *           "app_id": "portal",
+         *           "user_id": "u-123",
+         *           "ip": "203.0.113.7",
+         *           "data": {
+         *             "auth_method": "passkey"
+         *           },
+         *           "user_email": "ada@example.com"
+         *         }
+         *       ],
+         *       "cursor": "eyJ2IjoxLCJzIjoi…",
+         *       "has_more": false
+         *     }
+         */
         CollectBatch: {
             /** @description At most batch_size events: as stored (`native`), or OCSF events (an `ocsf` stream) */
             data: (components["schemas"]["EnrichedEvent"] | components["schemas"]["OcsfEvent"])[];
@@ -729,6 +752,66 @@ export interface components {
                 message: string;
             }[];
         };
+        /**
+         * @example {
+         *       "from": "2026-11-18T00:00:00.000Z",
+         *       "to": "2026-11-25T00:00:00.000Z",
+         *       "interval": "day",
+         *       "journeys": [
+         *         {
+         *           "journey_id": "signup",
+         *           "started": 120,
+         *           "completed_successfully": 100,
+         *           "completed_unsuccessfully": 15,
+         *           "success_rate": 0.8696,
+         *           "steps": [
+         *             {
+         *               "step_id": "email",
+         *               "started": 118,
+         *               "completed": 110
+         *             }
+         *           ],
+         *           "funnel": [
+         *             {
+         *               "step_id": "email",
+         *               "started": 118,
+         *               "completed": 110,
+         *               "dropped_before_next": 12
+         *             },
+         *             {
+         *               "step_id": "phone",
+         *               "started": 98,
+         *               "completed": 95,
+         *               "dropped_before_next": null
+         *             }
+         *           ],
+         *           "failure_reasons": [
+         *             {
+         *               "reason": "document rejected",
+         *               "count": 9
+         *             }
+         *           ],
+         *           "duration_ms": {
+         *             "p50": 48000,
+         *             "p95": 212000,
+         *             "sessions": 113
+         *           },
+         *           "series": [
+         *             {
+         *               "start": "2026-11-21T00:00:00.000Z",
+         *               "started": 60,
+         *               "completed_successfully": 50,
+         *               "completed_unsuccessfully": 7
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "durations": {
+         *         "session_events_read": 348,
+         *         "complete": true
+         *       }
+         *     }
+         */
         JourneyAnalytics: {
             /** Format: date-time */
             from: string;
@@ -743,6 +826,55 @@ export interface components {
                 complete: boolean;
             };
         };
+        /**
+         * @example {
+         *       "journey_id": "signup",
+         *       "started": 120,
+         *       "completed_successfully": 100,
+         *       "completed_unsuccessfully": 15,
+         *       "success_rate": 0.8696,
+         *       "steps": [
+         *         {
+         *           "step_id": "email",
+         *           "started": 118,
+         *           "completed": 110
+         *         }
+         *       ],
+         *       "funnel": [
+         *         {
+         *           "step_id": "email",
+         *           "started": 118,
+         *           "completed": 110,
+         *           "dropped_before_next": 12
+         *         },
+         *         {
+         *           "step_id": "phone",
+         *           "started": 98,
+         *           "completed": 95,
+         *           "dropped_before_next": null
+         *         }
+         *       ],
+         *       "failure_reasons": [
+         *         {
+         *           "reason": "document rejected",
+         *           "count": 9
+         *         }
+         *       ],
+         *       "duration_ms": {
+         *         "p50": 48000,
+         *         "p95": 212000,
+         *         "sessions": 113
+         *       },
+         *       "series": [
+         *         {
+         *           "start": "2026-11-21T00:00:00.000Z",
+         *           "started": 60,
+         *           "completed_successfully": 50,
+         *           "completed_unsuccessfully": 7
+         *         }
+         *       ]
+         *     }
+         */
         JourneyStats: {
             journey_id: string;
             started: number;
@@ -849,6 +981,64 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "from": "2026-11-18T00:00:00.000Z",
+         *       "to": "2026-11-25T00:00:00.000Z",
+         *       "interval": "day",
+         *       "journey": {
+         *         "journey_id": "signup",
+         *         "started": 120,
+         *         "completed_successfully": 100,
+         *         "completed_unsuccessfully": 15,
+         *         "success_rate": 0.8696,
+         *         "steps": [
+         *           {
+         *             "step_id": "email",
+         *             "started": 118,
+         *             "completed": 110
+         *           }
+         *         ],
+         *         "funnel": [
+         *           {
+         *             "step_id": "email",
+         *             "started": 118,
+         *             "completed": 110,
+         *             "dropped_before_next": 12
+         *           },
+         *           {
+         *             "step_id": "phone",
+         *             "started": 98,
+         *             "completed": 95,
+         *             "dropped_before_next": null
+         *           }
+         *         ],
+         *         "failure_reasons": [
+         *           {
+         *             "reason": "document rejected",
+         *             "count": 9
+         *           }
+         *         ],
+         *         "duration_ms": {
+         *           "p50": 48000,
+         *           "p95": 212000,
+         *           "sessions": 113
+         *         },
+         *         "series": [
+         *           {
+         *             "start": "2026-11-21T00:00:00.000Z",
+         *             "started": 60,
+         *             "completed_successfully": 50,
+         *             "completed_unsuccessfully": 7
+         *           }
+         *         ]
+         *       },
+         *       "durations": {
+         *         "session_events_read": 348,
+         *         "complete": true
+         *       }
+         *     }
+         */
         OneJourneyAnalytics: {
             /** Format: date-time */
             from: string;
@@ -953,6 +1143,28 @@ export interface components {
             /** Format: date-time */
             download_url_expires_at?: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "01KA6Z3V9Q8R2N4M5P6T7W8X9Y",
+         *           "type": "user_login",
+         *           "source": "cis",
+         *           "tenant_id": "default",
+         *           "timestamp": "2026-11-24T10:00:00.000Z",
+         *           "received_at": "2026-11-24T10:00:00.120Z",
+         *           "app_id": "portal",
+         *           "user_id": "u-123",
+         *           "ip": "203.0.113.7",
+         *           "data": {
+         *             "auth_method": "passkey"
+         *           },
+         *           "user_email": "ada@example.com"
+         *         }
+         *       ],
+         *       "next_cursor": "eyJ2IjoyLCJiIjoi…"
+         *     }
+         */
         SearchPage: {
             /** @description Events, newest first */
             data: components["schemas"]["EnrichedEvent"][];
@@ -1016,6 +1228,10 @@ export interface components {
                 index?: string;
                 sourcetype?: string;
                 source?: string;
+                ack?: boolean;
+                ack_timeout_seconds?: number;
+                gzip?: boolean;
+                ca_secret_arn?: string;
             };
             batch_size: number;
             enrichment: boolean;
@@ -1696,6 +1912,10 @@ export interface operations {
                         index?: string;
                         sourcetype?: string;
                         source?: string;
+                        ack?: boolean;
+                        ack_timeout_seconds?: number;
+                        gzip?: boolean;
+                        ca_secret_arn?: string;
                     });
                     /**
                      * @description Events per batch
@@ -1856,6 +2076,10 @@ export interface operations {
                         index?: string;
                         sourcetype?: string;
                         source?: string;
+                        ack?: boolean;
+                        ack_timeout_seconds?: number;
+                        gzip?: boolean;
+                        ca_secret_arn?: string;
                     });
                     batch_size?: number;
                     enrichment?: boolean;
