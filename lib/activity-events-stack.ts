@@ -11,7 +11,7 @@ import type { ConfigEnvKey } from '../functions/shared/platform/index.js';
 import { Api, regionalApiOrigins } from './api.js';
 import { Auth, type AuthConfig, signInOrigin } from './auth.js';
 import { Console, type ConsoleSettings } from './console.js';
-import { Exporters, type ExportersConfig } from './exporters.js';
+import { deliveryNetwork, Exporters, type ExportersConfig } from './exporters.js';
 import { Pipeline } from './pipeline.js';
 import { Reports, type ReportsConfig } from './reports.js';
 import { Store } from './store.js';
@@ -214,6 +214,8 @@ export class ActivityEventsStack extends Stack {
         },
         config: env,
         logRetention,
+        // Redrive delivers like the exporter: the same network and MSK permissions.
+        delivery: deliveryNetwork(config.export ?? {}),
       },
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
       ...(this.console ? { corsOrigins: [this.console.url] } : {}),

@@ -42,6 +42,12 @@ describe('console stream form', () => {
         index: 'main',
         sourcetype: '_json',
         source: 'activity',
+        brokers: 'b-1.example.com:9096,b-2.example.com:9096',
+        topic: 'identity-activity',
+        tls: 'true',
+        ca_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/kafka-ca',
+        sasl: 'scram-sha-512',
+        credentials_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/kafka',
       };
       const all = destinationBody(kind, sample);
       expect(Object.keys(all).sort()).toEqual(['kind', ...fields.map(([f]) => f)].sort());
@@ -139,6 +145,9 @@ describe('console stream form', () => {
     expect(formFieldOf('destination', 'custom')).toBe('destination.kind');
     expect(formFieldOf('destination.bucket', 'custom')).toBe('destination.kind');
     expect(formFieldOf('name', 'custom')).toBe('name');
+    // A Kafka stream's brokers are one field: a problem with the second broker lands on it.
+    expect(formFieldOf('destination.brokers[1]', 'kafka')).toBe('destination.brokers');
+    expect(formFieldOf('destination.brokers[1]', 's3')).toBe('destination.kind');
   });
 
   it('every message the API gives for a bad form lands on a field', () => {
