@@ -25,6 +25,7 @@ import {
   mskRegion,
   type OutBatch,
   produceBatch,
+  produceInRequests,
   useTls,
 } from '../../functions/shared/destinations/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
@@ -303,6 +304,65 @@ describe('kafka failures as stream health', () => {
     expect(classifyKafkaError(exhausted(protocolError(5))).message).toMatch(
       /^Kafka unavailable: LEADER_NOT_AVAILABLE: /,
     );
+  });
+});
+
+describe('kafka produce requests', () => {
+  const messages = Array.from({ length: 10 }, (_, i) => ({
+    key: `e${i}`,
+    value: JSON.stringify({ id: `e${i}`, pad: 'x'.repeat(100_000) }),
+  }));
+  const bytes = (chunk: Array<{ key: string; value: string }>) =>
+    chunk.reduce((n, m) => n + m.key.length + m.value.length, 0);
+
+  it('halves a request the broker finds too large, keeping order and reporting each acknowledged prefix', async () => {
+    const requests: string[][] = [];
+    const progress: number[] = [];
+    // A broker taking at most 250 KB per request (message.max.bytes), answering MESSAGE_TOO_LARGE otherwise.
+    await produceInRequests(
+      messages,
+      0,
+      async (chunk) => {
+        if (bytes(chunk as typeof messages) > 250_000) throw bailed(protocolError(10));
+        requests.push(chunk.map((m) => String(m.key)));
+      },
+      async (n) => {
+        progress.push(n);
+      },
+    );
+    expect(requests.flat()).toEqual(messages.map((m) => m.key));
+    expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(2);
+    expect(progress).toEqual(requests.map((_, i) => requests.slice(0, i + 1).flat().length));
+  });
+
+  it('starts after what was acknowledged, and sets aside a single event too large as invalid data, saying how far it got', async () => {
+    const sentKeys: string[] = [];
+    const err = await produceInRequests(
+      messages.map((m, i) => (i === 7 ? { ...m, value: 'x'.repeat(600_000) } : m)),
+      3,
+      async (chunk) => {
+        if (bytes(chunk as typeof messages) > 500_000) throw bailed(protocolError(10));
+        sentKeys.push(...chunk.map((m) => String(m.key)));
+      },
+      async () => undefined,
+    ).catch((e: unknown) => e);
+    expect(sentKeys).toEqual(['e3', 'e4', 'e5', 'e6']);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ kind: 'invalid', sent: 7 });
+  });
+
+  it('cuts requests at the size cap before the broker has to refuse them', async () => {
+    const sizes: number[] = [];
+    await produceInRequests(
+      messages,
+      0,
+      async (chunk) => {
+        sizes.push(chunk.length);
+      },
+      async () => undefined,
+      350_000,
+    );
+    expect(sizes).toEqual([3, 3, 3, 1]);
   });
 });
 

@@ -9,13 +9,11 @@ export { gcsClient } from './gcs.js';
 export {
   classifyKafkaError,
   closeKafkaProducers,
-  KAFKA_MAX_REQUEST_BYTES,
-  KAFKA_TIMEOUTS,
   type KafkaDestination,
   mskIamToken,
   mskRegion,
-  parseBroker,
   produceBatch,
+  produceInRequests,
   useTls,
 } from './kafka.js';
 export { objectKey } from './object-store.js';

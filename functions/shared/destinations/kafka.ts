@@ -384,8 +384,8 @@ interface Client {
 /** Producers kept across invocations (a warm exporter reuses its connections), by everything that made them. */
 const producers = new Map<string, Client>();
 
-/** Connection settings; tests shorten them. */
-export const KAFKA_TIMEOUTS = {
+/** How long the client waits, and how often it retries, before a delivery is left to the next run. */
+const KAFKA_TIMEOUTS = {
   connectionMs: 5_000,
   requestMs: 15_000,
   /** How long the broker may wait for every in-sync replica (acks=all). */
@@ -475,7 +475,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 // Delivery
 
 /** Largest produce request the exporter builds (keys, values, headers): under Kafka's 1 MB message.max.bytes default. */
-export const KAFKA_MAX_REQUEST_BYTES = 900_000;
+const KAFKA_MAX_REQUEST_BYTES = 900_000;
 
 const sizeOf = (m: Message) =>
   Buffer.byteLength(String(m.key ?? '')) + Buffer.byteLength(String(m.value ?? '')) + 128;
@@ -492,6 +492,38 @@ function nextChunk(messages: readonly Message[], from: number, maxBytes: number)
     size += n;
   }
   return out;
+}
+
+/**
+ * Send `messages` from `from` on, in order, one request at a time of at most `maxBytes` (at least one
+ * message): after each request the broker acknowledged, `acknowledged(total so far)`. A request the broker
+ * finds too large is halved and sent again, down to a single message, which is then invalid data. Throws a
+ * DeliveryError carrying how many messages were acknowledged.
+ */
+export async function produceInRequests(
+  messages: readonly Message[],
+  from: number,
+  send: (chunk: Message[]) => Promise<unknown>,
+  acknowledged: (total: number) => Promise<void>,
+  maxBytes = KAFKA_MAX_REQUEST_BYTES,
+): Promise<void> {
+  let sent = from;
+  let cap = maxBytes;
+  while (sent < messages.length) {
+    const chunk = nextChunk(messages, sent, cap);
+    try {
+      await send(chunk);
+    } catch (err) {
+      const failure = classifyKafkaError(err, sent);
+      if (failure.kind === 'invalid' && chunk.length > 1 && /TOO_LARGE/.test(failure.message)) {
+        cap = Math.max(1, Math.floor(chunk.reduce((n, m) => n + sizeOf(m), 0) / 2));
+        continue;
+      }
+      throw failure;
+    }
+    sent += chunk.length;
+    await acknowledged(sent);
+  }
 }
 
 export interface KafkaDeps {
@@ -524,29 +556,22 @@ export async function produceBatch(
   const headers = { stream_id: batch.streamId, source: streamType };
   const messages: Message[] = batch.lines.map((value) => ({ key: identity(value).id, value, headers }));
   let sent = batch.sent;
-  let cap = KAFKA_MAX_REQUEST_BYTES;
   try {
     await within(client.ready, deps.timeLeft() - RESERVE_MS, 'connecting to the brokers');
-    while (sent < messages.length) {
-      const chunk = nextChunk(messages, sent, cap);
-      try {
-        await within(
+    await produceInRequests(
+      messages,
+      sent,
+      (chunk) =>
+        within(
           client.producer.send({ topic: d.topic, acks: -1, timeout: KAFKA_TIMEOUTS.ackMs, messages: chunk }),
           deps.timeLeft() - RESERVE_MS,
           `producing ${chunk.length} events`,
-        );
-      } catch (err) {
-        const failure = classifyKafkaError(err, sent);
-        // Too large for one request: halve the request (down to a single event, which is then invalid data).
-        if (failure.kind === 'invalid' && chunk.length > 1 && /TOO_LARGE/.test(failure.message)) {
-          cap = Math.max(1, Math.floor(chunk.reduce((n, m) => n + sizeOf(m), 0) / 2));
-          continue;
-        }
-        throw failure;
-      }
-      sent += chunk.length;
-      await deps.onProgress?.(sent);
-    }
+        ),
+      async (n) => {
+        sent = n;
+        await deps.onProgress?.(n);
+      },
+    );
   } catch (err) {
     const failure = client.refused
       ? new DeliveryError('config', `Kafka: ${client.refused}`, sent)
