@@ -487,7 +487,8 @@ describe('ActivityEventsStack', () => {
             expect.objectContaining({ Action: 'kafka-cluster:Connect', Resource: MSK }),
             expect.objectContaining({
               Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-              Resource: MSK.replace(':cluster/', ':topic/') + '/*',
+              Resource:
+                'arn:aws:kafka:us-east-1:123456789012:topic/identity/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab-3/*',
             }),
           ]),
         );
