@@ -30,7 +30,7 @@ export interface ActivityEventsConfig {
   /** Kinesis retention: how long the consumer can fall behind without losing data. Default 24 hours. */
   streamRetentionHours?: number;
   consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
-  /** Scheduled delivery of s3, gcs and splunk streams. */
+  /** Scheduled delivery of s3, gcs, splunk and kafka streams. */
   export?: ExportersConfig;
   /** Report exports. */
   reports?: ReportsConfig;

@@ -185,6 +185,13 @@ export function destinationFields(kind: DestinationKind): FieldView[] {
   }));
 }
 
+/** A destination field's value as the stream page shows it (a list comma-separated); undefined when unset. */
+export function destinationValue(v: unknown): string | undefined {
+  if (Array.isArray(v)) return v.length > 0 ? v.map(String).join(', ') : undefined;
+  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 /** The `destination` of a request: `{kind, …fields}` with the fields filled in (trimmed; empty ones left out). */
 export function destinationBody(
   kind: DestinationKind,

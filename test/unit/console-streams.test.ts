@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectQuery, curlSnippet, nodeSnippet, shellQuote } from '../../console/src/collect-snippet.js';
-import { DESTINATION_FORMS, DESTINATION_KINDS, destinationBody } from '../../console/src/destinations.js';
+import {
+  DESTINATION_FORMS,
+  DESTINATION_KINDS,
+  destinationBody,
+  destinationValue,
+} from '../../console/src/destinations.js';
 import {
   emptyStreamForm,
   formFieldOf,
@@ -59,6 +64,20 @@ describe('console stream form', () => {
         expect(destinationSchema.safeParse(missing).success).toBe(false);
       }
     }
+  });
+
+  it('shows a stream’s destination values as text: a broker list comma-separated, a flag as true or false', () => {
+    const kafka = destinationSchema.parse({
+      kind: 'kafka',
+      brokers: 'b-1.example.com:9096,b-2.example.com:9096',
+      topic: 'identity-activity',
+      tls: 'false',
+    }) as Record<string, unknown>;
+    expect(destinationValue(kafka.brokers)).toBe('b-1.example.com:9096, b-2.example.com:9096');
+    expect(destinationValue(kafka.tls)).toBe('false');
+    expect(destinationValue(kafka.topic)).toBe('identity-activity');
+    expect(destinationValue(kafka.sasl)).toBeUndefined();
+    expect(destinationValue('')).toBeUndefined();
   });
 
   it('sends what was typed (trimmed, empty fields left out), so the API judges every value', () => {
