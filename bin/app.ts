@@ -13,6 +13,9 @@
  *   -c exportScheduleMinutes=1 -c exportBuckets=bucket-a,bucket-b -c exportRetentionDays=365
  *   -c failedRetentionDays=90 -c secretsPrefix=activity-events/ -c pauseAfterHours=24 -c hecMaxBatchBytes=1000000
  *   -c allowPrivateCidrs=10.20.0.0/16              private ranges pushed destinations may reach (none by default)
+ *   -c exporterVpcId=vpc-0abc -c exporterSubnetIds=subnet-a,subnet-b [-c exporterSecurityGroupIds=sg-1,sg-2]
+ *                                                  run the exporter and redrive in your VPC (Kafka brokers, Amazon MSK)
+ *   -c mskClusterArns=arn:aws:kafka:…:cluster/name/uuid,…   MSK clusters kafka streams may write to with IAM
  *   -c reportRetentionDays=7 -c reportUrlTtlSeconds=600
  *   -c consoleAdminEmail=ada@example.com           the web console's first admin (Cognito)
  *   -c consoleEnabled=false  -c consoleRequireMfa=true  -c consoleWebAclArn=arn:aws:wafv2:us-east-1:…
@@ -87,6 +90,18 @@ const config: ActivityEventsConfig = {
     ...(num('pauseAfterHours') ? { pauseAfterHours: num('pauseAfterHours') } : {}),
     ...(num('hecMaxBatchBytes') ? { hecMaxBatchBytes: num('hecMaxBatchBytes') } : {}),
     ...(ctx('allowPrivateCidrs') ? { allowPrivateCidrs: list('allowPrivateCidrs') } : {}),
+    ...(ctx('exporterVpcId')
+      ? {
+          vpc: {
+            vpcId: ctx('exporterVpcId') as string,
+            subnetIds: list('exporterSubnetIds'),
+            ...(ctx('exporterSecurityGroupIds')
+              ? { securityGroupIds: list('exporterSecurityGroupIds') }
+              : {}),
+          },
+        }
+      : {}),
+    ...(ctx('mskClusterArns') ? { mskClusterArns: list('mskClusterArns') } : {}),
   },
   reports: {
     ...(num('reportRetentionDays') ? { retentionDays: num('reportRetentionDays') } : {}),

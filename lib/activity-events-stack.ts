@@ -8,7 +8,7 @@ import type { ConfigEnvKey } from '../functions/shared/platform/index.js';
 import { Api, regionalApiOrigins } from './api.js';
 import { Auth, type AuthConfig, signInOrigin } from './auth.js';
 import { Console, type ConsoleSettings } from './console.js';
-import { Exporters, type ExportersConfig } from './exporters.js';
+import { deliveryNetwork, Exporters, type ExportersConfig } from './exporters.js';
 import { Monitoring, type MonitoringConfig } from './monitoring.js';
 import { Pipeline } from './pipeline.js';
 import { Reports, type ReportsConfig } from './reports.js';
@@ -32,7 +32,7 @@ export interface ActivityEventsConfig {
   /** Kinesis retention: how long the consumer can fall behind without losing data. Default 24 hours. */
   streamRetentionHours?: number;
   consumer?: { batchSize?: number; maxRetries?: number; memorySize?: number };
-  /** Scheduled delivery of s3, gcs and splunk streams. */
+  /** Scheduled delivery of s3, gcs, splunk and kafka streams. */
   export?: ExportersConfig;
   /** Report exports. */
   reports?: ReportsConfig;
@@ -207,6 +207,8 @@ export class ActivityEventsStack extends Stack {
         // The served OpenAPI document names the token endpoint clients get their tokens from.
         config: { ...env, tokenUrl: this.auth.tokenUrl },
         logRetention,
+        // Redrive delivers like the exporter: the same network and MSK permissions.
+        delivery: deliveryNetwork(config.export ?? {}),
       },
       throttle: config.throttle ?? { rateLimit: 500, burstLimit: 1000 },
       ...(this.console ? { corsOrigins: [this.console.url] } : {}),

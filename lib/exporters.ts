@@ -9,7 +9,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { privateBucket } from './building-blocks.js';
-import { handlerFunction, type Wiring } from './service-function.js';
+import { type DeliveryVpc, handlerFunction, type Wiring } from './service-function.js';
 
 export interface ExportersConfig {
   /** Minutes between exporter runs. Default 1. */
@@ -20,7 +20,7 @@ export interface ExportersConfig {
   exportRetentionDays?: number;
   /** Days rejected batches stay in the failed-batch bucket. Default 90. */
   failedRetentionDays?: number;
-  /** Secrets streams may reference (GCS HMAC keys, HEC tokens) must have names starting with this. Default "activity-events/" (env.ts). */
+  /** Secrets streams may reference (GCS HMAC keys, HEC tokens, Kafka credentials and CA bundles) must have names starting with this. Default "activity-events/" (env.ts). */
   secretsPrefix?: string;
   /** Largest HEC request body, bytes. Default 1,000,000 (env.ts). */
   hecMaxBatchBytes?: number;
@@ -31,6 +31,18 @@ export interface ExportersConfig {
    * loopback, private, link-local and metadata addresses are refused.
    */
   allowPrivateCidrs?: string[];
+  /**
+   * Run the exporter and the redrive function in subnets of your VPC, to reach Kafka brokers on private
+   * addresses (Amazon MSK). Their ranges must also be in `allowPrivateCidrs`; the subnets need a route to
+   * DynamoDB, Kinesis, S3, Secrets Manager and CloudWatch (NAT gateway or VPC endpoints), and to the internet
+   * for other destinations (Splunk, GCS). Default: not in a VPC.
+   */
+  vpc?: DeliveryVpc;
+  /**
+   * Amazon MSK clusters (ARNs) kafka streams with `sasl: "aws-iam"` may write to: the functions that deliver
+   * may connect to each, and describe and write its topics. Default: none (no kafka-cluster permission).
+   */
+  mskClusterArns?: string[];
 }
 
 export interface ExportersProps {
@@ -45,8 +57,16 @@ export interface ExportersProps {
   env: Wiring['config'];
 }
 
+/** The network settings of the functions that deliver (the exporter, and redrive in the API), from the config. */
+export function deliveryNetwork(c: ExportersConfig): Wiring['delivery'] {
+  return {
+    ...(c.vpc ? { vpc: c.vpc } : {}),
+    ...(c.mskClusterArns?.length ? { mskClusterArns: c.mskClusterArns } : {}),
+  };
+}
+
 /**
- * Scheduled delivery of s3, gcs and splunk streams: the default export bucket, the failed-batch bucket,
+ * Scheduled delivery of s3, gcs, splunk and kafka streams: the default export bucket, the failed-batch bucket,
  * the exporter function on an EventBridge rate schedule, and the permissions delivery needs (granted to the
  * exporter and to the redrive handler alike). Secret access is limited to the secret name prefix streams
  * are validated against. Its alarms (streams in error, paused or lagging, exporter failures): lib/monitoring.ts.
@@ -90,6 +110,7 @@ export class Exporters extends Construct {
       },
       config: props.env,
       logRetention: props.logRetention,
+      delivery: deliveryNetwork(c),
     });
     new Rule(this, 'Schedule', {
       description: 'Runs the Activity Events exporter',

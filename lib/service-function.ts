@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Fn, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type ISecurityGroup, SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Architecture, type Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -50,6 +52,34 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   memorySize: number;
   timeout: Duration;
+  /** Packages left out of the bundle and copied beside it (node_modules/<package>), loaded on first use. */
+  shipped?: readonly string[];
+  /** Run in these subnets of an existing VPC (with these security groups, else one allowing outbound only). */
+  vpc?: DeliveryVpc;
+}
+
+/**
+ * Copy shipped packages from the project's node_modules next to the bundle (offline: no package manager
+ * runs). Only packages without dependencies of their own can be shipped so; one with any fails the synth.
+ */
+function shipPackages(packages: readonly string[]): ICommandHooks {
+  for (const p of packages) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    if (Object.keys(pkg.dependencies ?? {}).length > 0)
+      throw new Error(`${p} has dependencies of its own: it cannot be shipped by copying it`);
+  }
+  const copy = "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true })";
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      packages.map(
+        (p) =>
+          `node -e "${copy}" "${join(inputDir, 'node_modules', p)}" "${join(outputDir, 'node_modules', p)}"`,
+      ),
+  };
 }
 
 /**
@@ -78,8 +108,20 @@ function serviceFunction(scope: Construct, id: string, props: ServiceFunctionPro
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     },
-    bundling: { format: OutputFormat.ESM, ...HANDLER_BUNDLING },
+    ...(props.vpc ? inVpc(scope, id, props.vpc) : {}),
+    bundling: {
+      format: OutputFormat.ESM,
+      ...HANDLER_BUNDLING,
+      externalModules: [...HANDLER_BUNDLING.externalModules, ...(props.shipped ?? [])],
+      ...(props.shipped?.length ? { commandHooks: shipPackages(props.shipped) } : {}),
+    },
   });
+  if (props.vpc)
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason:
+        'AWSLambdaVPCAccessExecutionRole only lets Lambda manage the network interfaces of the function in its VPC.',
+    });
   Validations.of(fn).acknowledge(
     {
       id: 'AwsSolutions-L1',
@@ -95,6 +137,34 @@ function serviceFunction(scope: Construct, id: string, props: ServiceFunctionPro
     },
   );
   return fn;
+}
+
+/** Subnets (and security groups) of an existing VPC a function runs in. */
+export interface DeliveryVpc {
+  vpcId: string;
+  subnetIds: string[];
+  /** Default: a security group of the function's own, allowing outbound traffic only. */
+  securityGroupIds?: string[];
+}
+
+/** Where the functions that deliver to pushed destinations run, and which Amazon MSK clusters they may write to. */
+export interface DeliveryNetwork {
+  /** The customer's VPC (private Kafka brokers, Amazon MSK): the exporter and redrive run in its subnets. */
+  vpc?: DeliveryVpc;
+  /** Amazon MSK clusters (ARNs) kafka streams authenticating with aws-iam may write to. */
+  mskClusterArns?: string[];
+}
+
+/** A function's VPC settings from ids (no lookup: synth stays offline). */
+function inVpc(scope: Construct, id: string, v: DeliveryVpc) {
+  if (v.subnetIds.length === 0) throw new Error(`${id}: a VPC needs at least one subnet id`);
+  // The region's zones as a token (no lookup); unused, as the subnets are named.
+  const vpc = Vpc.fromVpcAttributes(scope, `${id}Vpc`, { vpcId: v.vpcId, availabilityZones: Fn.getAzs() });
+  const subnets = v.subnetIds.map((s, i) => Subnet.fromSubnetId(scope, `${id}Subnet${i}`, s));
+  const securityGroups: ISecurityGroup[] | undefined = v.securityGroupIds?.map((g, i) =>
+    SecurityGroup.fromSecurityGroupId(scope, `${id}SecurityGroup${i}`, g, { mutable: false }),
+  );
+  return { vpc, vpcSubnets: { subnets }, ...(securityGroups?.length ? { securityGroups } : {}) };
 }
 
 /** Every resource a function may be granted (what a construct does not own is passed in by the stack). */
@@ -114,6 +184,8 @@ export interface Wiring {
   /** Deployment settings by env key; a setting left unset gets its default from env.ts. */
   config: Partial<Record<ConfigEnvKey, string>>;
   logRetention: RetentionDays;
+  /** The network of the functions that deliver (`destinations` access): a VPC, MSK clusters. */
+  delivery?: DeliveryNetwork;
 }
 
 const RESOURCE_ENV = {
@@ -147,6 +219,8 @@ export function handlerFunction(
     logRetention: wiring.logRetention,
     memorySize: overrides.memorySize ?? spec.memorySize,
     timeout: Duration.seconds(spec.timeoutSeconds),
+    ...(spec.shipped ? { shipped: spec.shipped } : {}),
+    ...(spec.access.destinations && wiring.delivery?.vpc ? { vpc: wiring.delivery.vpc } : {}),
   });
   Tags.of(fn).add(HANDLER_TAG, name);
   const env = new Set<EnvKey>(spec.env);
@@ -230,14 +304,14 @@ function grant(fn: LambdaFunction, wiring: Wiring, access: ResourceAccess): void
     res.cursorKey.grantRead(fn);
     fn.addEnvironment(ENV.cursorKeySecret, res.cursorKey.secretArn);
   }
-  if (access.destinations) grantDelivery(fn, wiring.config);
+  if (access.destinations) grantDelivery(fn, wiring.config, wiring.delivery ?? {});
 }
 
 /**
  * Delivery to pushed destinations: read the secrets streams may name (under the secrets prefix, created after
  * deploy) and write the extra buckets s3 streams may name (the default export bucket is granted as a resource).
  */
-function grantDelivery(fn: LambdaFunction, config: Wiring['config']): void {
+function grantDelivery(fn: LambdaFunction, config: Wiring['config'], delivery: DeliveryNetwork): void {
   const prefix = config.secretsPrefix ?? ENV_DEFAULTS.secretsPrefix;
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -259,6 +333,36 @@ function grantDelivery(fn: LambdaFunction, config: Wiring['config']): void {
       reason: `Object writes to '${name}', a bucket the deployment named for s3 streams.`,
     });
   }
+  grantMsk(fn, delivery.mskClusterArns ?? []);
+}
+
+const MSK_CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[^/]+\/[^/]+$/;
+
+/**
+ * Amazon MSK IAM access control for kafka streams with `sasl: aws-iam`: connect to each named cluster, and
+ * describe and write its topics (streams name their topics after deploy). Nothing without clusters.
+ */
+function grantMsk(fn: LambdaFunction, clusters: readonly string[]): void {
+  if (clusters.length === 0) return;
+  for (const c of clusters)
+    if (!MSK_CLUSTER_ARN.test(c))
+      throw new Error(
+        `not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>): '${c}'`,
+      );
+  const topics = clusters.map((c) => `${c.replace(':cluster/', ':topic/')}/*`);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['kafka-cluster:Connect'], resources: [...clusters] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      resources: topics,
+    }),
+  );
+  for (const t of topics)
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${t}]`,
+      reason:
+        'The topics of an MSK cluster the deployment named for kafka streams; streams name their topics after deploy.',
+    });
 }
 
 /**

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { buildConsole, latestConsoleBuild } from '../console/build.js';
+import { closeKafkaProducers } from '../functions/shared/destinations/index.js';
 import type { StreamRun } from '../functions/shared/export/index.js';
 import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
 import { getWatermark, unpadSeq } from '../functions/shared/log/index.js';
@@ -309,6 +310,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     // Stopped right after the gateway (so no new work arrives), while the emulators and clients are still up
     // (closing the queues again later in the order is a no-op).
     stops.splice(stops.length - 1, 0, () => schedule.stop());
+    // Kafka producers the exporter kept between runs (as a warm Lambda does) hold connections to the brokers.
+    stops.splice(stops.length - 1, 0, () => closeKafkaProducers());
     stops.splice(stops.length - 1, 0, () => queues.close());
 
     const baseUrl = `http://${host}:${gateway.port}`;

@@ -158,6 +158,65 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
       },
     },
   },
+  kafka: {
+    kind: 'kafka',
+    label: 'Apache Kafka / Amazon MSK',
+    mode: 'push',
+    description:
+      'Pushed by the exporter to a Kafka topic (acks=all), each event keyed by its id. Amazon MSK needs the exporter in its VPC (stack setting).',
+    format: 'One Kafka message per event: the event JSON as the value, its id as the key.',
+    fields: {
+      brokers: {
+        label: 'Bootstrap brokers',
+        required: true,
+        hint: 'host:port of one or more brokers, comma-separated; never a private address unless the stack allows its range.',
+        placeholder: 'b-1.mycluster.abc123.c2.kafka.eu-west-1.amazonaws.com:9096',
+      },
+      topic: {
+        label: 'Topic',
+        required: true,
+        hint: 'An existing topic: letters, digits, dots, underscores and hyphens.',
+        placeholder: 'identity-activity',
+      },
+      tls: {
+        label: 'TLS',
+        required: false,
+        value: 'boolean',
+        choices: [
+          { value: '', label: 'Default (yes, unless every broker is on loopback)' },
+          { value: 'true', label: 'Yes' },
+          { value: 'false', label: 'No' },
+        ],
+        hint: 'TLS to the brokers; by default on, unless every broker is on loopback.',
+      },
+      ca_secret_arn: {
+        label: 'CA bundle secret ARN',
+        required: false,
+        secret: true,
+        hint: `Optional: a secret under the stack's secrets prefix holding the PEM CA bundle of a private CA. Public CAs (Amazon MSK) need none.`,
+        placeholder: ARN_PLACEHOLDER,
+      },
+      sasl: {
+        label: 'SASL mechanism',
+        required: false,
+        choices: [
+          { value: '', label: 'None' },
+          { value: 'scram-sha-512', label: 'SCRAM-SHA-512' },
+          { value: 'scram-sha-256', label: 'SCRAM-SHA-256' },
+          { value: 'plain', label: 'PLAIN (TLS only)' },
+          { value: 'aws-iam', label: 'AWS IAM (Amazon MSK)' },
+        ],
+        hint: 'Optional: scram-sha-256, scram-sha-512, plain, or aws-iam (Amazon MSK IAM, signed with the exporter’s role).',
+      },
+      credentials_secret_arn: {
+        label: 'SASL credentials secret ARN',
+        required: false,
+        secret: true,
+        hint: `For scram-* and plain: a secret under the stack's secrets prefix (${SECRETS_PREFIX}… by default) holding {"username": "…", "password": "…"}.`,
+        placeholder: ARN_PLACEHOLDER,
+      },
+    },
+  },
 };
 
 /** The kinds in the order the form offers them (the registry's order). */
@@ -175,6 +234,13 @@ export function destinationFields(kind: DestinationKind): FieldView[] {
     name,
     spec,
   }));
+}
+
+/** A destination field's value as the stream page shows it (a list comma-separated); undefined when unset. */
+export function destinationValue(v: unknown): string | undefined {
+  if (Array.isArray(v)) return v.length > 0 ? v.map(String).join(', ') : undefined;
+  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /**

@@ -76,7 +76,8 @@ export function formFieldOrder(kind: DestinationKind): string[] {
 
 /**
  * The form field an API error path names: `destination.url` → the URL field, `event_types[3]` → the event
- * types, `destination` (the kind itself) → the kind; undefined for a path the form has no field for.
+ * types, `destination.brokers[1]` → the brokers field, `destination` (the kind itself) → the kind; undefined
+ * for a path the form has no field for.
  */
 export function formFieldOf(path: string, kind: DestinationKind): string | undefined {
   const fields = formFieldOrder(kind);
@@ -84,6 +85,8 @@ export function formFieldOf(path: string, kind: DestinationKind): string | undef
   if (path === 'destination') return 'destination.kind';
   const base = path.replace(/\[\d+\]$/, '');
   if (base === 'event_types') return 'event_types';
+  // An item of a list the form takes as one field (a Kafka stream's brokers): that field.
+  if (base !== path && fields.includes(base)) return base;
   // A field the chosen kind's form does not show: the destination as a whole (its kind) is what is wrong.
   if (path.startsWith('destination.')) return 'destination.kind';
   return undefined;

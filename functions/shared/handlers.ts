@@ -47,6 +47,11 @@ export interface HandlerSpec {
   /** Default memory (MB); the consumer's is a deployment setting. */
   memorySize: number;
   timeoutSeconds: number;
+  /**
+   * Packages kept out of the bundle and shipped beside it, in the function's node_modules: loaded on first use
+   * (`import()`), so only the invocations that need them pay for loading them.
+   */
+  shipped?: readonly string[];
 }
 
 export type HandlerName = HttpHandlerName | 'consume' | 'export' | 'report-worker' | 'sign-in';
@@ -70,6 +75,11 @@ const DELIVERY_ENV = [
   'hecMaxBatchBytes',
   'pauseAfterHours',
 ] as const;
+/**
+ * The Kafka client (destinations/kafka.ts): 270 KB minified, more than a whole bundle may weigh, and needed
+ * only by kafka streams. Shipped beside the bundles of the functions that deliver.
+ */
+export const DELIVERY_PACKAGES = ['kafkajs'] as const;
 const DELIVERY_ACCESS = {
   eventsTable: 'read',
   controlTable: 'readwrite',
@@ -142,6 +152,7 @@ export const HANDLERS = {
     trigger: HTTP,
     env: DELIVERY_ENV,
     access: DELIVERY_ACCESS,
+    shipped: DELIVERY_PACKAGES,
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
   },
@@ -210,10 +221,11 @@ export const HANDLERS = {
     timeoutSeconds: 60,
   },
   export: {
-    description: 'Scheduled exporter: delivers s3, gcs and splunk streams',
+    description: 'Scheduled exporter: delivers s3, gcs, splunk and kafka streams',
     trigger: { kind: 'schedule' },
     env: DELIVERY_ENV,
     access: DELIVERY_ACCESS,
+    shipped: DELIVERY_PACKAGES,
     memorySize: 1024,
     timeoutSeconds: 300,
   },

@@ -434,6 +434,74 @@ describe('ActivityEventsStack', () => {
         },
       });
     });
+
+    const MSK =
+      'arn:aws:kafka:us-east-1:123456789012:cluster/identity/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab-3';
+    const network = {
+      vpc: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a', 'subnet-0b'], securityGroupIds: ['sg-0kafka'] },
+      mskClusterArns: [MSK],
+    };
+
+    it('runs the exporter and redrive, and nothing else, in the customer’s VPC when configured', () => {
+      const vpcConfigs = (t: Template) =>
+        Object.values(t.findResources('AWS::Lambda::Function'))
+          .filter((r) => (r.Properties as Record<string, unknown>).VpcConfig !== undefined)
+          .map((r) => String((r.Properties as Record<string, unknown>).Description));
+      expect(vpcConfigs(template)).toEqual([]);
+      const t = Template.fromStack(build({ export: network }).stack);
+      expect(vpcConfigs(t).sort()).toEqual(
+        [HANDLERS.redrive.description, HANDLERS.export.description].sort(),
+      );
+      for (const description of [HANDLERS.export.description, HANDLERS.redrive.description]) {
+        t.hasResourceProperties('AWS::Lambda::Function', {
+          Description: description,
+          VpcConfig: { SubnetIds: ['subnet-0a', 'subnet-0b'], SecurityGroupIds: ['sg-0kafka'] },
+        });
+      }
+      // Without security groups of its own, each gets one allowing outbound traffic only.
+      const own = Template.fromStack(
+        build({ export: { vpc: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a'] } } }).stack,
+      );
+      own.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+      own.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        VpcId: 'vpc-0abc',
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0' })],
+      });
+      expect(JSON.stringify(own.findResources('AWS::EC2::SecurityGroup'))).not.toContain(
+        'SecurityGroupIngress',
+      );
+      expect(() => build({ export: { vpc: { vpcId: 'vpc-0abc', subnetIds: [] } } })).toThrow(
+        /at least one subnet/,
+      );
+    });
+
+    it('grants Amazon MSK IAM access (connect, describe and write topics) only on the configured clusters', () => {
+      for (const fn of [/Scheduled exporter/, /redrive/])
+        expect(policyOfFn(template, fn)).not.toContain('kafka-cluster');
+      const t = Template.fromStack(build({ export: network }).stack);
+      for (const fn of [/Scheduled exporter/, /redrive/]) {
+        const policy = JSON.parse(policyOfFn(t, fn)) as {
+          Statement: Array<{ Action: unknown; Resource: unknown }>;
+        };
+        expect(policy.Statement).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ Action: 'kafka-cluster:Connect', Resource: MSK }),
+            expect.objectContaining({
+              Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+              Resource:
+                'arn:aws:kafka:us-east-1:123456789012:topic/identity/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab-3/*',
+            }),
+          ]),
+        );
+        expect(JSON.stringify(policy)).not.toMatch(/kafka-cluster:\*|kafka:\*/);
+      }
+      expect(() => build({ export: { mskClusterArns: ['my-cluster'] } })).toThrow(/not an MSK cluster ARN/);
+    });
+
+    it('stays clean under cdk-nag with the exporter in a VPC and MSK clusters granted', () => {
+      const { app } = build({ export: network }, true);
+      expect(() => app.synth()).not.toThrow();
+    });
   });
 
   describe('search and reports', () => {

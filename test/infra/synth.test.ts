@@ -31,5 +31,21 @@ describe('npm run synth', () => {
       expect(code.length / code.split('\n').length).toBeGreaterThan(500);
       expect(code).not.toContain('@aws-sdk/client-dynamodb/dist-es');
     }
+    // The Kafka client is shipped beside the bundles that deliver (export, redrive), not in them.
+    const delivering = bundles.filter((b) =>
+      readFileSync(join(out, b, 'index.mjs'), 'utf8').includes('import("kafkajs")'),
+    );
+    expect(delivering).toHaveLength(2);
+    for (const b of delivering) {
+      const pkg = JSON.parse(
+        readFileSync(join(out, b, 'node_modules', 'kafkajs', 'package.json'), 'utf8'),
+      ) as {
+        version: string;
+      };
+      expect(pkg.version).toBe('2.2.4');
+      expect(readFileSync(join(out, b, 'index.mjs'), 'utf8')).not.toContain('KafkaJSNumberOfRetriesExceeded');
+    }
+    for (const b of bundles.filter((d) => !delivering.includes(d)))
+      expect(readdirSync(join(out, b))).not.toContain('node_modules');
   });
 });

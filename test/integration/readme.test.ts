@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HecReceiver } from '../support/hec-receiver.js';
+import { KafkaMock } from '../support/kafka-mock.js';
 import { eventually, startTestService, type TestService } from '../support/local.js';
 import { localize, readmeShellBlocks } from '../support/readme.js';
 
@@ -86,14 +87,19 @@ describe('README commands', () => {
     });
   });
 
-  it('"Push streams" works as written: S3 objects found and read, a Splunk stream delivering to HEC', async () => {
+  it('"Push streams" works as written: S3 objects found and read, a Splunk stream delivering to HEC, a Kafka stream to a broker', async () => {
     const hec = new HecReceiver('00000000-0000-0000-0000-000000000000');
+    const kafka = new KafkaMock('identity-activity');
     await hec.start();
+    await kafka.start();
     try {
       const tryIt = readmeShellBlocks('### Try it');
-      const push = readmeShellBlocks('### Push streams: S3, Google Cloud Storage, Splunk');
-      expect(push).toHaveLength(2);
-      const out = await run([tryIt[0], ...push].join('\n'), { 'https://splunk.example.com:8088': hec.url });
+      const push = readmeShellBlocks('### Push streams: S3, Google Cloud Storage, Splunk, Kafka');
+      expect(push).toHaveLength(3);
+      const out = await run([tryIt[0], ...push].join('\n'), {
+        'https://splunk.example.com:8088': hec.url,
+        '127.0.0.1:9092': kafka.bootstrap,
+      });
       expect(out).toMatch(
         /^audit\/cis\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9A-Z]+-[0-9A-Z]+-[0-9A-Z]+\.ndjson\.gz$/m,
       );
@@ -115,8 +121,21 @@ describe('README commands', () => {
           : undefined,
       );
       expect(hec.accepted[0]).toMatchObject({ index: 'identity', sourcetype: '_json' });
+      // The Kafka stream, and the message kcat read back: the event id, then the event.
+      const toKafka = JSON.parse(lines.find((l) => l.includes('"kafka-admin"')) ?? '{}');
+      expect(toKafka).toMatchObject({
+        type: 'admin',
+        status: 'active',
+        destination: { kind: 'kafka', brokers: [kafka.bootstrap], topic: 'identity-activity' },
+      });
+      const message = out.split('\n').find((l) => /^[0-9A-Z]{26} \{/.test(l)) as string;
+      const [key, ...value] = message.split(' ');
+      const event = JSON.parse(value.join(' '));
+      expect(event).toMatchObject({ id: key, type: 'createStream', target_resource_id: toKafka.stream_id });
+      expect(kafka.of(toKafka.stream_id).map((r) => r.key)).toContain(key);
     } finally {
       await hec.stop();
+      await kafka.stop();
     }
   });
 

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectQuery, curlSnippet, nodeSnippet, shellQuote } from '../../console/src/collect-snippet.js';
-import { DESTINATION_FORMS, DESTINATION_KINDS, destinationBody } from '../../console/src/destinations.js';
+import {
+  DESTINATION_FORMS,
+  DESTINATION_KINDS,
+  destinationBody,
+  destinationValue,
+} from '../../console/src/destinations.js';
 import {
   emptyStreamForm,
   formFieldOf,
@@ -46,6 +51,11 @@ describe('console stream form', () => {
         ack_timeout_seconds: '90',
         gzip: 'false',
         ca_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-ca',
+        brokers: 'b-1.example.com:9096,b-2.example.com:9096',
+        topic: 'identity-activity',
+        tls: 'true',
+        sasl: 'scram-sha-512',
+        credentials_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/kafka',
       };
       const all = destinationBody(kind, sample);
       expect(Object.keys(all).sort()).toEqual(['kind', ...fields.map(([f]) => f)].sort());
@@ -59,6 +69,20 @@ describe('console stream form', () => {
         expect(destinationSchema.safeParse(missing).success).toBe(false);
       }
     }
+  });
+
+  it('shows a stream’s destination values as text: a broker list comma-separated, a flag as true or false', () => {
+    const kafka = destinationSchema.parse({
+      kind: 'kafka',
+      brokers: 'b-1.example.com:9096,b-2.example.com:9096',
+      topic: 'identity-activity',
+      tls: 'false',
+    }) as Record<string, unknown>;
+    expect(destinationValue(kafka.brokers)).toBe('b-1.example.com:9096, b-2.example.com:9096');
+    expect(destinationValue(kafka.tls)).toBe('false');
+    expect(destinationValue(kafka.topic)).toBe('identity-activity');
+    expect(destinationValue(kafka.sasl)).toBeUndefined();
+    expect(destinationValue('')).toBeUndefined();
   });
 
   it('sends what was typed (trimmed, empty fields left out), so the API judges every value', () => {
@@ -145,6 +169,9 @@ describe('console stream form', () => {
     expect(formFieldOf('destination', 'custom')).toBe('destination.kind');
     expect(formFieldOf('destination.bucket', 'custom')).toBe('destination.kind');
     expect(formFieldOf('name', 'custom')).toBe('name');
+    // A Kafka stream's brokers are one field: a problem with the second broker lands on it.
+    expect(formFieldOf('destination.brokers[1]', 'kafka')).toBe('destination.brokers');
+    expect(formFieldOf('destination.brokers[1]', 's3')).toBe('destination.kind');
   });
 
   it('every message the API gives for a bad form lands on a field', () => {

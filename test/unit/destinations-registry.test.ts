@@ -3,6 +3,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closeKafkaProducers,
   DESTINATION_KINDS,
   DESTINATIONS,
   DeliveryError,
@@ -25,6 +26,7 @@ import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
 import { requestText } from '../support/hec-receiver.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
+import { KafkaMock } from '../support/kafka-mock.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
 import { fakeS3 } from '../support/s3.js';
@@ -32,6 +34,7 @@ import { fakeS3 } from '../support/s3.js';
 const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
 const HMAC = arn('activity-events/gcs-hmac');
 const TOKEN = arn('activity-events/hec-token');
+const KAFKA_CREDENTIALS = arn('activity-events/kafka-scram');
 const POLICY: DestinationPolicy = {
   defaultBucket: 'exports',
   buckets: ['audit-logs'],
@@ -45,6 +48,13 @@ const EXAMPLES: { [K in DestinationKind]: DestinationOf<K> } = {
   s3: { kind: 's3', bucket: 'audit-logs', prefix: 'activity' },
   gcs: { kind: 'gcs', bucket: 'audit-logs', hmac_secret_arn: HMAC },
   splunk: { kind: 'splunk', url: 'https://hec.example.com:8088', token_secret_arn: TOKEN },
+  kafka: {
+    kind: 'kafka',
+    brokers: ['203.0.113.10:9096'],
+    topic: 'activity',
+    sasl: 'scram-sha-512',
+    credentials_secret_arn: KAFKA_CREDENTIALS,
+  },
 };
 
 describe('destination registry', () => {
@@ -152,8 +162,10 @@ describe('the exporter and the registry', () => {
   let streams: unknown;
   let consume: (e: KinesisStreamEvent, c: unknown) => Promise<KinesisStreamBatchResponse>;
   const hec: string[] = [];
+  const kafka = new KafkaMock('registry');
 
   beforeAll(async () => {
+    await kafka.start();
     Object.assign(process.env, {
       EVENTS_TABLE: EVENTS,
       CONTROL_TABLE: CONTROL,
@@ -161,6 +173,8 @@ describe('the exporter and the registry', () => {
       RETENTION_DAYS: '90',
       EXPORT_BUCKET: 'exports',
       EXPORT_BUCKETS: 'audit-logs',
+      // The kafka stream's broker is librdkafka's mock cluster, on loopback.
+      DESTINATION_ALLOW_CIDRS: '127.0.0.0/8',
     });
     ddb = await fakeDynamo({ eventsTable: EVENTS, controlTable: CONTROL });
     kin = fakeKinesis(2);
@@ -173,7 +187,9 @@ describe('the exporter and the registry', () => {
     streams = (await import('../../functions/streams/handler.js')).handler;
     consume = (await import('../../functions/consume/handler.js')).handler as typeof consume;
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await closeKafkaProducers();
+    await kafka.stop();
     ddb.restore();
     kin.restore();
     s3.restore();
@@ -189,7 +205,13 @@ describe('the exporter and the registry', () => {
           method: 'POST',
           path: '/activities/v1/streams',
           routeKey: 'POST /activities/v1/streams',
-          body: { name: kind, type: 'cis', start_from: 'earliest', destination: EXAMPLES[kind] },
+          body: {
+            name: kind,
+            type: 'cis',
+            start_from: 'earliest',
+            destination:
+              kind === 'kafka' ? { kind, brokers: [kafka.bootstrap], topic: 'registry' } : EXAMPLES[kind],
+          },
         }),
       );
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -206,6 +228,7 @@ describe('the exporter and the registry', () => {
           hec.push(requestText(init));
           return new Response('{"code":0}', { status: 200 });
         }) as unknown as typeof fetch,
+        policy: { ...POLICY, allowCidrs: ['127.0.0.0/8'] },
       },
     );
     const runs = await runExports(deps);
@@ -226,5 +249,6 @@ describe('the exporter and the registry', () => {
     expect(puts.sort()).toEqual(['activity', 'cis']);
     expect(hec).toHaveLength(1);
     expect(JSON.parse(hec[0] ?? '{}')).toMatchObject({ event: { id: event.id } });
+    expect((await kafka.waitFor(ids.get('kafka') as string, 1)).map((r) => r.key)).toEqual([event.id]);
   });
 });

@@ -2,15 +2,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { HANDLERS, type HandlerName, type HandlerSpec } from '../../functions/shared/handlers.js';
 import { lazy } from '../../functions/shared/platform/clients/lazy.js';
 import { HANDLER_BUNDLING } from '../../lib/service-function.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A handler bundled as lib/service-function.ts bundles it (the SDK external), and the SDK packages it imports. */
-async function sdkImports(
-  name: string,
-): Promise<{ atInit: string[]; onUse: string[]; minifiedBytes: number; contract: boolean }> {
+async function sdkImports(name: string): Promise<{
+  atInit: string[];
+  onUse: string[];
+  shippedOnUse: string[];
+  minifiedBytes: number;
+  contract: boolean;
+}> {
+  const shipped: readonly string[] = (HANDLERS[name as HandlerName] as HandlerSpec).shipped ?? [];
   const options: BuildOptions & { write: false } = {
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     bundle: true,
@@ -19,7 +25,7 @@ async function sdkImports(
     format: 'esm',
     target: HANDLER_BUNDLING.target,
     mainFields: HANDLER_BUNDLING.mainFields,
-    external: HANDLER_BUNDLING.externalModules,
+    external: [...HANDLER_BUNDLING.externalModules, ...shipped],
     logLevel: 'silent',
   };
   const [out, minified] = await Promise.all([build(options), build({ ...options, minify: true })]);
@@ -28,6 +34,9 @@ async function sdkImports(
   return {
     atInit: found(/(?:^|\n)import\s+(?:[^'"]*?\s+from\s+)?["'](@aws-sdk\/[a-z0-9-]+)["']/g),
     onUse: found(/import\(\s*["'](@aws-sdk\/[a-z0-9-]+)["']\s*\)/g),
+    shippedOnUse: shipped.filter(
+      (p) => code.includes(`import("${p}")`) && !new RegExp(`from\\s*"${p}"`).test(code),
+    ),
     minifiedBytes: minified.outputFiles[0]?.contents.length ?? 0,
     // The OpenAPI document's generator, or the response schemas only it uses (their component ids).
     contract: /converts differently in two places|\bid: "(Stream|EnrichedEvent|SearchPage|Error)"/.test(code),
@@ -94,6 +103,9 @@ describe('lazily loaded SDK clients', () => {
       onUse: ['@aws-sdk/client-secrets-manager'],
     });
     expect(imports.activities.onUse).toEqual(['@aws-sdk/client-secrets-manager']);
+    // The Kafka client is shipped beside the bundles that deliver, and loaded by the first kafka delivery only.
+    for (const h of handlers)
+      expect(imports[h].shippedOnUse, h).toEqual(['export', 'redrive'].includes(h) ? ['kafkajs'] : []);
     // Every bundle stays small: a value use of a whole library namespace (zod's, say) would pull in all of it.
     for (const h of handlers) expect(imports[h].minifiedBytes, h).toBeLessThan(250 * 1024);
     // No bundle carries the OpenAPI generator or the schemas only the document uses: the openapi handler

@@ -184,7 +184,7 @@ describe('GET /activities/v1/openapi.json', () => {
 
 describe('the contract check the integration tests make (test/support/contract.ts)', () => {
   const json = { 'content-type': 'application/json; charset=utf-8' };
-  const stream = (OPENAPI.components.schemas.Stream?.examples as unknown[])[0] as Json;
+  const stream = ((OPENAPI.components.schemas.Stream?.examples ?? []) as unknown[])[0] as Json;
   const check = (method: string, path: string, status: number, body: unknown, headers: Json = json) =>
     contractProblems({
       method,

@@ -109,9 +109,9 @@ describe('stream management API', () => {
     ],
     [
       'an unknown destination kind',
-      { name: 'x', type: 'cis', destination: { kind: 'kafka' } },
+      { name: 'x', type: 'cis', destination: { kind: 'pubsub' } },
       'destination.kind',
-      /custom, s3, gcs, splunk/,
+      /custom, s3, gcs, splunk, kafka/,
     ],
     [
       'an s3 bucket the exporter may not write to',
@@ -164,6 +164,26 @@ describe('stream management API', () => {
       },
       'destination.url',
       /must not carry credentials/,
+    ],
+    [
+      'a Kafka broker at a private address',
+      {
+        name: 'x',
+        type: 'cis',
+        destination: {
+          kind: 'kafka',
+          brokers: ['b-1.example.com:9096', '10.0.12.7:9092'],
+          topic: 'activity',
+        },
+      },
+      'destination.brokers[1]',
+      /10\.0\.12\.7 is a loopback, private/,
+    ],
+    [
+      'a Kafka broker without a port',
+      { name: 'x', type: 'cis', destination: { kind: 'kafka', brokers: 'kafka.example.com', topic: 't' } },
+      'destination.brokers[0]',
+      /must be host:port/,
     ],
     [
       'a HEC at the instance metadata address',

@@ -13,7 +13,7 @@ import { Modal } from '../components/Modal';
 import { ErrorMessage, StateView } from '../components/StateView';
 import { StreamForm } from '../components/StreamForm';
 import { TimeZoneSelect, tzOf } from '../components/TimeZoneSelect';
-import { DESTINATION_FORMS } from '../destinations';
+import { DESTINATION_FORMS, destinationValue } from '../destinations';
 import { useSession } from '../session';
 import { formatTime, type TimeZoneMode } from '../time-range';
 import { useUrlState } from '../url-state';
@@ -34,11 +34,11 @@ export function StatusBadge({ status }: { status: string }) {
 const when = (iso: string | null | undefined, tz: TimeZoneMode) => (iso ? formatTime(iso, tz) : '—');
 const isPull = (s: StreamView) => DESTINATION_FORMS[s.destination.kind].mode === 'pull';
 
-/** Where a stream's events go, in a few words: the kind and its bucket or URL. */
+/** Where a stream's events go, in a few words: the kind and its bucket, URL or topic. */
 function destinationText(s: StreamView): string {
   const d = s.destination as Record<string, string | undefined> & { kind: keyof typeof DESTINATION_FORMS };
   const label = DESTINATION_FORMS[d.kind]?.label ?? d.kind;
-  const where = d.url ?? (d.bucket ? `${d.bucket}${d.prefix ? `/${d.prefix}` : ''}` : d.prefix);
+  const where = d.url ?? (d.bucket ? `${d.bucket}${d.prefix ? `/${d.prefix}` : ''}` : d.prefix) ?? d.topic;
   return where ? `${label}: ${where}` : label;
 }
 
@@ -170,8 +170,8 @@ function StreamsManager({
       </div>
       <p className="lede">
         Feed events to your SIEM or log collection: one stream per event source and destination. Custom
-        streams are collected with the collect API (Copy URL); S3, GCS and Splunk streams are pushed by the
-        exporter.
+        streams are collected with the collect API (Copy URL); S3, GCS, Splunk and Kafka streams are pushed by
+        the exporter.
       </p>
       <p className={notice ? 'notice-line' : 'visually-hidden'} role="status">
         {notice}
@@ -185,7 +185,7 @@ function StreamsManager({
         emptyText={
           <>
             No streams yet. Use <strong>+ Add stream</strong> to feed events to your SIEM: a custom stream for
-            API polling, or S3, GCS or Splunk.
+            API polling, or S3, GCS, Splunk or Kafka.
           </>
         }
       >
@@ -439,19 +439,20 @@ function StreamDetails(props: {
 }
 
 function DestinationDetails({ stream }: { stream: StreamView }) {
-  const d = stream.destination as Record<string, string | undefined> & {
-    kind: keyof typeof DESTINATION_FORMS;
-  };
+  const d = stream.destination as Record<string, unknown> & { kind: keyof typeof DESTINATION_FORMS };
   const form = DESTINATION_FORMS[d.kind];
-  const fields = Object.entries(form.fields as Record<string, { label: string }>).filter(([f]) => d[f]);
+  const fields = Object.entries(form.fields as Record<string, { label: string }>).flatMap(([f, spec]) => {
+    const value = destinationValue(d[f]);
+    return value === undefined ? [] : [[f, spec, value] as const];
+  });
   return (
     <>
       {form.label}
       {fields.length > 0 && (
         <ul className="plain">
-          {fields.map(([f, spec]) => (
+          {fields.map(([f, spec, value]) => (
             <li key={f}>
-              {spec.label}: <code>{d[f]}</code>
+              {spec.label}: <code>{value}</code>
             </li>
           ))}
         </ul>

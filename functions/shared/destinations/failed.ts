@@ -54,7 +54,7 @@ export async function listFailedBatches(s3: S3Client, bucket: string, streamId: 
 }
 
 /** A line's event id and receipt time (ms): a native event's `id`, or an OCSF event's `metadata`. */
-function identity(line: string | undefined): { id: string; receivedAt: number } {
+export function identity(line: string | undefined): { id: string; receivedAt: number } {
   const e = JSON.parse(line ?? '{}') as {
     id?: string;
     received_at?: string;

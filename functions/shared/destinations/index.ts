@@ -1,11 +1,21 @@
 /**
  * Destinations: where a stream's events go. The one entry module of this folder; other folders import
- * from here. Each kind is a module (`custom.ts`, `s3.ts`, `gcs.ts`, `splunk.ts`) listed in `registry.ts`,
+ * from here. Each kind is a module (`custom.ts`, `s3.ts`, `gcs.ts`, `splunk.ts`, `kafka.ts`) listed in `registry.ts`,
  * from which the stream schema, the pushed kinds, the policy checks and delivery are derived.
  */
 export type { DestinationDefinition, PullDefinition, PushDefinition } from './define.js';
 export { deleteFailedBatch, listFailedBatches, putFailedBatch, readFailedBatch } from './failed.js';
 export { gcsClient } from './gcs.js';
+export {
+  classifyKafkaError,
+  closeKafkaProducers,
+  type KafkaDestination,
+  mskIamToken,
+  mskRegion,
+  produceBatch,
+  produceInRequests,
+  useTls,
+} from './kafka.js';
 export { objectKey } from './object-store.js';
 export {
   DESTINATION_KINDS,

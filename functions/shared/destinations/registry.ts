@@ -3,6 +3,7 @@ import type { ErrorDetail } from '../model/index.js';
 import { custom } from './custom.js';
 import type { DestinationDefinition } from './define.js';
 import { deliverGcs, gcs } from './gcs.js';
+import { deliverKafka, kafka } from './kafka.js';
 import { deliverS3, s3 } from './s3.js';
 import { deliverSplunk, splunk } from './splunk.js';
 import {
@@ -20,7 +21,7 @@ import {
  * exporter pushes, the policy checks and delivery are all derived from this list (and `DELIVERIES` below);
  * a new kind is a module of its own plus its line here (and, if pushed, its line in `DELIVERIES`).
  */
-export const DESTINATIONS = [custom, s3, gcs, splunk] as const;
+export const DESTINATIONS = [custom, s3, gcs, splunk, kafka] as const;
 
 type Registered = (typeof DESTINATIONS)[number];
 export type DestinationKind = Registered['kind'];
@@ -108,6 +109,7 @@ const DELIVERIES: { [K in PushDestinationKind]: Deliver<DestinationOf<K>> } = {
   s3: deliverS3,
   gcs: deliverGcs,
   splunk: deliverSplunk,
+  kafka: deliverKafka,
 };
 
 /** The delivery of a kind; undefined for a pull kind (or an unknown one). */

@@ -1232,6 +1232,16 @@ export interface components {
                 ack_timeout_seconds?: number;
                 gzip?: boolean;
                 ca_secret_arn?: string;
+            } | {
+                /** @constant */
+                kind: "kafka";
+                brokers: string[];
+                topic: string;
+                tls?: boolean;
+                ca_secret_arn?: string;
+                /** @enum {string} */
+                sasl?: "scram-sha-256" | "scram-sha-512" | "plain" | "aws-iam";
+                credentials_secret_arn?: string;
             };
             batch_size: number;
             enrichment: boolean;
@@ -1916,6 +1926,16 @@ export interface operations {
                         ack_timeout_seconds?: number;
                         gzip?: boolean;
                         ca_secret_arn?: string;
+                    } | {
+                        /** @constant */
+                        kind: "kafka";
+                        brokers: string[];
+                        topic: string;
+                        tls?: boolean;
+                        ca_secret_arn?: string;
+                        /** @enum {string} */
+                        sasl?: "scram-sha-256" | "scram-sha-512" | "plain" | "aws-iam";
+                        credentials_secret_arn?: string;
                     });
                     /**
                      * @description Events per batch
@@ -2080,6 +2100,16 @@ export interface operations {
                         ack_timeout_seconds?: number;
                         gzip?: boolean;
                         ca_secret_arn?: string;
+                    } | {
+                        /** @constant */
+                        kind: "kafka";
+                        brokers: string[];
+                        topic: string;
+                        tls?: boolean;
+                        ca_secret_arn?: string;
+                        /** @enum {string} */
+                        sasl?: "scram-sha-256" | "scram-sha-512" | "plain" | "aws-iam";
+                        credentials_secret_arn?: string;
                     });
                     batch_size?: number;
                     enrichment?: boolean;
