@@ -40,8 +40,9 @@ export const HANDLER_BUNDLING = {
   sourceMap: true,
   sourcesContent: false,
   mainFields: ['module', 'main'],
-  // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only grow cold starts.
-  externalModules: ['@aws-sdk/*'],
+  // The nodejs22.x runtime ships AWS SDK v3; bundling it again would only grow cold starts. smithy's HTTP/1.1
+  // handler is loaded only against the local runner's Kinesis (platform/clients/kinesis.ts), never on Lambda.
+  externalModules: ['@aws-sdk/*', '@smithy/node-http-handler'],
   banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
 };
 

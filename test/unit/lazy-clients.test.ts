@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS, type HandlerName, type HandlerSpec } from '../../functions/shared/handlers.js';
+import { kinesisClient } from '../../functions/shared/platform/clients/kinesis.js';
 import { lazy } from '../../functions/shared/platform/clients/lazy.js';
 import { HANDLER_BUNDLING } from '../../lib/service-function.js';
 
@@ -62,6 +63,20 @@ describe('lazily loaded SDK clients', () => {
     await expect(client()).rejects.toThrow('package failed to load');
     expect(await client()).toEqual({ ok: true });
     expect(calls).toBe(2);
+  });
+
+  it('talks HTTP/2 to Kinesis on AWS (the SDK’s own handler) and HTTP/1.1 to the local runner’s', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
+    const handlerOf = async () => (await (await kinesisClient()()).config.requestHandler).constructor.name;
+    try {
+      delete process.env.AWS_ENDPOINT_URL_KINESIS;
+      expect(await handlerOf()).toBe('NodeHttp2Handler');
+      process.env.AWS_ENDPOINT_URL_KINESIS = 'http://127.0.0.1:4002';
+      expect(await handlerOf()).toBe('NodeHttpHandler');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KINESIS;
+      else process.env.AWS_ENDPOINT_URL_KINESIS = saved;
+    }
   });
 
   it('no handler bundle statically imports an SDK package other than DynamoDB', async () => {
