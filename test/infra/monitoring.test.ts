@@ -64,6 +64,19 @@ describe('monitoring: alarms', () => {
   it('notifies one KMS-encrypted topic, with the email subscribed, from every alarm, and names each <stack>-<key>', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // CloudWatch may use the topic's key, or no notification would ever be published.
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = keys.flatMap(
+      (k) =>
+        (k.Properties as { KeyPolicy: { Statement: Array<Record<string, unknown>> } }).KeyPolicy.Statement,
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Effect: 'Allow',
+      }),
+    );
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',

@@ -57,6 +57,15 @@ describe('the TypeScript client against npm start', () => {
     expect(sender.failed).toEqual([]);
     expect(new Set(sent).size).toBe(1_000);
 
+    // Every event stored (the stream's lag counts them), so each batch is a full one.
+    for (let t = 0; t < 600; t++) {
+      const s = await api.GET('/activities/v1/streams/{stream_id}', {
+        params: { path: { stream_id: streamId } },
+      });
+      if ((s.data?.health.lag ?? 0) >= 1_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
     // A SIEM-side loop that stores its checkpoint after each batch it processed.
     let checkpoint: string | undefined;
     const processed: string[] = [];

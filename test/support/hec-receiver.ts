@@ -48,7 +48,9 @@ export type Step =
   /** Take the events and never answer (the client's timeout ends the request). */
   | { hang: true }
   /** Take the events and answer, but never acknowledge them (lost before indexing). */
-  | { lose: true };
+  | { lose: true }
+  /** HEC restarts before this request: what it had not acknowledged is lost, and ackIds count from 0 again. */
+  | { restart: true };
 
 /**
  * A Splunk HTTP Event Collector on loopback for tests, behaving like a real, imperfect one:
@@ -85,6 +87,8 @@ export class HecReceiver {
   script: Array<Step | [status: number, code: number]> = [];
   /** Scripted HEC codes for the next ack polls (consumed first). */
   ackScript: number[] = [];
+  /** Times HEC restarted (scripted). */
+  restarts = 0;
   /** Ignore the channel header, as a proxy that strips custom headers would (only `?channel=` counts). */
   channelFromQueryOnly = false;
   private server?: http.Server;
@@ -194,6 +198,12 @@ export class HecReceiver {
       }
       const step = this.script.shift();
       const scripted = Array.isArray(step) ? { code: step[1] } : step;
+      if (scripted && 'restart' in scripted) {
+        for (const mine of this.pending.values()) for (const p of mine.values()) if (!p.done) p.lost = true;
+        this.pending.clear();
+        this.nextAck.clear();
+        this.restarts++;
+      }
       if (scripted && 'code' in scripted && scripted.code !== 0) return answer(scripted.code);
       const lost = scripted !== undefined && 'lose' in scripted;
       // Taken: from here on the events are in Splunk, whatever becomes of the answer (unless lost before indexing).

@@ -46,7 +46,7 @@ const noSleep = { sleep: async () => undefined };
 describe('the client’s event sender', () => {
   it('sends batches within the API’s count limit, every event with an id given before its first try', async () => {
     const { api, calls } = fakeApi([accepted]);
-    const sender = new EventSender(api, { maxDelayMs: 60_000 });
+    const sender = new EventSender(api, { lingerMs: 60_000 });
     const ids: string[] = [];
     for (let i = 0; i < 1_200; i++) ids.push(await sender.send({ type: 'user_login', user_id: `u-${i}` }));
     await sender.close();
@@ -60,7 +60,7 @@ describe('the client’s event sender', () => {
 
   it('keeps an event’s own id, and cuts a batch before it would pass the byte limit', async () => {
     const { api, calls } = fakeApi([accepted]);
-    const sender = new EventSender(api, { maxBytes: 3_000, maxDelayMs: 60_000 });
+    const sender = new EventSender(api, { maxBytes: 3_000, lingerMs: 60_000 });
     expect(await sender.send({ type: 'user_login', id: 'mine-1' })).toBe('mine-1');
     for (let i = 0; i < 20; i++) await sender.send({ type: 'custom', data: { note: 'x'.repeat(400) } });
     await sender.close();
@@ -69,9 +69,9 @@ describe('the client’s event sender', () => {
     await expect(sender.send({ type: 'user_login' })).rejects.toThrow(/closed/);
   });
 
-  it('sends a partial batch after maxDelayMs without being flushed', async () => {
+  it('sends a partial batch lingerMs after its first event without being flushed', async () => {
     const { api, calls } = fakeApi([accepted]);
-    const sender = new EventSender(api, { maxDelayMs: 20 });
+    const sender = new EventSender(api, { lingerMs: 20 });
     await sender.send({ type: 'user_login' });
     for (let t = 0; t < 200 && calls.length === 0; t++) await new Promise((r) => setTimeout(r, 10));
     expect(calls).toHaveLength(1);
@@ -189,6 +189,69 @@ describe('the client’s event sender', () => {
   });
 });
 
+describe('the client’s event sender, under pressure', () => {
+  it('keeps at most `concurrency` requests in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const api = createApiClient({
+      baseUrl: 'http://api.test',
+      token: 'tok',
+      fetch: (async (request: Request) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return new Response(JSON.stringify(accepted(JSON.parse(await request.text())).body), { status: 202 });
+      }) as unknown as typeof fetch,
+    });
+    const sender = new EventSender(api, { maxEvents: 10, concurrency: 3 });
+    for (let i = 0; i < 200; i++) await sender.send({ type: 'user_login' });
+    await sender.close();
+    expect(most).toBe(3);
+    expect(sender.pending).toBe(0);
+  });
+
+  it('sets aside only the events a 400 names, and sends the others at once', async () => {
+    const { api, calls } = fakeApi([
+      () => ({
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: '1 of 3 events are invalid; nothing was written',
+            details: [{ path: 'events[1].timestamp', message: 'must be an ISO 8601 date-time' }],
+          },
+        },
+      }),
+      accepted,
+    ]);
+    const sleeps: number[] = [];
+    const sender = new EventSender(api, { sleep: async (ms) => void sleeps.push(ms) });
+    const ids = [
+      await sender.send({ type: 'user_login' }),
+      await sender.send({ type: 'user_login', timestamp: 'yesterday' }),
+      await sender.send({ type: 'user_login' }),
+    ];
+    await sender.close();
+    expect(idsSent(calls[1])).toEqual([ids[0], ids[2]]);
+    expect(sender.failed.map((f) => f.event.id)).toEqual([ids[1]]);
+    expect(sender.failed[0]?.reason).toMatch(/events\[1\]\.timestamp/);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('sends, on close, what was buffered by a send that waited for room', async () => {
+    const { api, calls } = fakeApi([accepted]);
+    const sender = new EventSender(api, { maxBuffered: 1, maxEvents: 1, lingerMs: 60_000 });
+    await sender.send({ type: 'user_login' });
+    const second = sender.send({ type: 'user_logout' }); // waits for the first to be answered
+    await sender.close();
+    await expect(second).rejects.toThrow(/closed/);
+    // Nothing is left behind: every event was sent or refused before close() resolved.
+    expect(sender.pending).toBe(0);
+    expect(calls.length).toBe(1);
+  });
+});
+
 describe('the client’s token source', () => {
   it('fetches a client-credentials token once, shares it, and renews it shortly before it expires', async () => {
     let now = 0;
@@ -280,6 +343,26 @@ describe('the client’s collector', () => {
     expect(calls[0]?.url.searchParams.get('batch_size')).toBe('50');
     expect(waits).toEqual([100, 200, 100]); // idle, idle doubled, the 503's backoff
     expect(collector.cursor).toBe('c2');
+  });
+
+  it('tries again when collectors race on the stream (409 with Retry-After)', async () => {
+    const waits: number[] = [];
+    const { api, calls } = fakeApi([
+      () => ({
+        status: 409,
+        body: { error: { code: 'conflict', message: 'too many collectors; retry' } },
+        headers: { 'retry-after': '1' },
+      }),
+      batch(['a'], 'c1'),
+    ]);
+    const collector = new EventCollector(api, {
+      type: 'cis',
+      streamId: 's-1',
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect((await collector.next()).events).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+    expect(waits).toEqual([1_000]);
   });
 
   it('ends with a CollectError when the stream cannot be collected (409 paused)', async () => {

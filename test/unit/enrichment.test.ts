@@ -233,6 +233,10 @@ describe('enrichment of stored JSON', () => {
     expect(ddbMock.commandCalls(BatchGetItemCommand)).toHaveLength(1);
     expect(ddbMock.commandCalls(GetItemCommand)).toHaveLength(2);
     expect(ddbMock.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({ ConsistentRead: true });
+    // The lookups behind a kept cache read what the writes before the version left: consistently.
+    expect(ddbMock.commandCalls(BatchGetItemCommand)[0]?.args[0].input.RequestItems?.control).toMatchObject({
+      ConsistentRead: true,
+    });
     expect(JSON.parse(again as string)).toMatchObject({ user_email: 'ada@example.com' });
     // The directory changed: its writer moved the version after writing.
     items['D#users#u-1'] = { email: { S: 'ada@new.example.com' } };

@@ -71,6 +71,8 @@ describe('lazily loaded SDK clients', () => {
     try {
       delete process.env.AWS_ENDPOINT_URL_KINESIS;
       expect(await handlerOf()).toBe('NodeHttp2Handler');
+      process.env.AWS_ENDPOINT_URL_KINESIS = 'https://vpce-0abc.kinesis.us-east-1.vpce.amazonaws.com';
+      expect(await handlerOf()).toBe('NodeHttp2Handler');
       process.env.AWS_ENDPOINT_URL_KINESIS = 'http://127.0.0.1:4002';
       expect(await handlerOf()).toBe('NodeHttpHandler');
     } finally {

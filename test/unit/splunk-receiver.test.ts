@@ -138,6 +138,45 @@ describe('Splunk delivery to a HEC-like receiver', () => {
     expect(hec.accepted.map((e) => e.event.id)).toEqual(idsOf(batch));
   });
 
+  it('sends again what HEC had not acknowledged when it restarted, never confirming it by a reused ackId', async () => {
+    hec.ackEnabled = true;
+    hec.ackAfterPolls = 1;
+    // Two requests: HEC restarts between them, so the second gets ackId 0 again and the first is lost.
+    hec.script = [{ code: 0 }, { restart: true }];
+    const batch = batchOf(6);
+    const progress: number[] = [];
+    await deliverToSplunk(
+      dest({ ack: true }),
+      'cis',
+      batch,
+      deps({ maxBatchBytes: 1_200, onProgress: async (n) => void progress.push(n) }),
+    );
+    expect(hec.restarts).toBe(1);
+    const posts = hec.requests.filter((r) => r.path === '/services/collector/event');
+    expect(posts.map((r) => r.ackId).slice(0, 2)).toEqual([0, 0]);
+    // The first request was sent again, and every event is acknowledged exactly once.
+    expect(posts.length).toBeGreaterThan(batch.lines.length / 3);
+    expect(hec.accepted.map((e) => e.event.id).sort()).toEqual(idsOf(batch).sort());
+    expect(new Set(hec.accepted.map((e) => e.event.id)).size).toBe(6);
+    expect(progress.at(-1)).toBe(6);
+  });
+
+  it('sends the load balancer’s stickiness cookie back with every later request', async () => {
+    hec.ackEnabled = true;
+    const seen: Array<string | undefined> = [];
+    const doFetch = (async (url: string, init: RequestInit) => {
+      seen.push(new Headers(init.headers).get('cookie') ?? undefined);
+      const res = await fetch(url, init);
+      const headers = new Headers(res.headers);
+      headers.append('set-cookie', 'AWSALB=indexer-2; Path=/; Expires=Tue, 08 Dec 2026 00:00:00 GMT');
+      return new Response(await res.text(), { status: res.status, headers });
+    }) as unknown as typeof fetch;
+    await deliverToSplunk(dest({ ack: true }), 'cis', batchOf(3), deps({ fetch: doFetch }));
+    expect(seen[0]).toBeUndefined();
+    expect(seen.slice(1).every((c) => c === 'AWSALB=indexer-2')).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+
   it('turns acknowledgement on when HEC hands out ackIds, though the destination did not ask', async () => {
     hec.ackEnabled = true;
     hec.ackAfterPolls = 2;

@@ -136,7 +136,12 @@ export function egressFetch(allow: BlockList, tls: { ca?: string } = {}): typeof
           res.on('end', () => {
             const status = res.statusCode ?? 502;
             const empty = status === 204 || status === 205 || status === 304;
-            resolve(new Response(empty ? null : Buffer.concat(chunks), { status }));
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (value === undefined) continue;
+              for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+            }
+            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers }));
           });
           res.on('error', reject);
         },

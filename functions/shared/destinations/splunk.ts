@@ -274,6 +274,9 @@ export async function deliverToSplunk(
   let cap = deps.maxBatchBytes;
   const awaiting: Awaiting[] = [];
 
+  // Behind a load balancer, acknowledgements are only found on the indexer that took the request: its
+  // stickiness cookies (AWSALB, AWSELB, …) go back with every later request of the batch (Splunk's advice).
+  const cookies = new Map<string, string>();
   const call = async (path: string, text: string, timeoutMs: number, compress: boolean): Promise<Answer> => {
     const query = path === ACK_PATH || channelInQuery ? `?channel=${channel}` : '';
     try {
@@ -284,10 +287,17 @@ export async function deliverToSplunk(
           'content-type': 'application/json',
           'x-splunk-request-channel': channel,
           ...(compress ? { 'content-encoding': 'gzip' } : {}),
+          ...(cookies.size > 0
+            ? { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') }
+            : {}),
         },
         body: compress ? gzipSync(text) : text,
         signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       });
+      for (const c of res.headers.getSetCookie?.() ?? []) {
+        const pair = /^([^=;\s]+)=([^;]*)/.exec(c);
+        if (pair?.[1]) cookies.set(pair[1], pair[2] ?? '');
+      }
       const answer: Answer = { status: res.status, text: await res.text() };
       try {
         answer.body = JSON.parse(answer.text) as Answer['body'] & { code?: number };
@@ -312,6 +322,10 @@ export async function deliverToSplunk(
   const post = async (chunk: readonly string[]): Promise<{ ackId?: number } | 'too_large'> => {
     for (let attempt = 0; ; attempt++) {
       const timeout = answerTimeout();
+      // Never start a request the run cannot wait out: what is not confirmed stays for the next run (a retry
+      // checks the time before its backoff, below).
+      if (attempt === 0 && deps.timeLeft() < timeout + 1_000)
+        throw new DeliveryError('retry', "the run's time ran out before the next HEC request", sent);
       const answer = await call(HEC_PATH, chunk.join('\n'), timeout, gzip);
       const verdict = answer.status === 0 ? 'retry' : classifyHec(answer.status, answer.code);
       if (verdict === 'ok') {
@@ -339,7 +353,9 @@ export async function deliverToSplunk(
 
   /** Ask HEC which awaited requests are indexed; true when any newly was. */
   const pollAcks = async (): Promise<boolean> => {
-    const open = awaiting.filter((a) => !a.acked);
+    // Requests counted as lost (ackId -1) are not asked about: they are sent again.
+    const open = awaiting.filter((a) => !a.acked && a.ackId >= 0);
+    if (open.length === 0) return false;
     const answer = await call(
       ACK_PATH,
       JSON.stringify({ acks: open.map((a) => a.ackId) }),
@@ -365,6 +381,19 @@ export async function deliverToSplunk(
     return any;
   };
 
+  /**
+   * HEC numbers a channel's requests 0, 1, 2…; an ackId not above one still awaited means the numbering started
+   * over (HEC restarted, or another indexer answered): the awaited ones can no longer be told apart, so they
+   * count as lost and are sent again rather than confirmed by another request's acknowledgement.
+   */
+  const restarted = (ackId: number) => {
+    for (const a of awaiting) {
+      if (a.acked || a.ackId < ackId) continue;
+      a.ackId = -1; // matches no acknowledgement
+      a.postedAt = Number.NEGATIVE_INFINITY; // sent again at the next round
+    }
+  };
+
   let pollDelay = 100;
   while (sent < lines.length) {
     if (next < lines.length && awaiting.length < MAX_IN_FLIGHT) {
@@ -373,11 +402,13 @@ export async function deliverToSplunk(
       if (taken === 'too_large') {
         if (chunk.length === 1)
           throw new DeliveryError('invalid', 'a single event exceeds the HEC request size limit', sent);
-        cap = Math.max(1024, Math.floor(Buffer.byteLength(chunk.join('\n')) / 2));
+        // Halve the request, down to one event per request (a cap below any event's size).
+        cap = Math.max(1, Math.floor(Buffer.byteLength(chunk.join('\n')) / 2));
         continue; // re-chunk with the smaller cap
       }
       if (taken.ackId !== undefined) {
         ackOn = true;
+        restarted(taken.ackId);
         awaiting.push({
           start: next,
           count: chunk.length,
@@ -418,6 +449,8 @@ export async function deliverToSplunk(
       const again = await post(lines.slice(a.start, a.start + a.count));
       if (again === 'too_large' || again.ackId === undefined)
         throw new DeliveryError('retry', 'HEC did not acknowledge a request it was sent again', sent);
+      a.ackId = -1; // not taken for a restart by its own new number
+      restarted(again.ackId);
       a.ackId = again.ackId;
       a.postedAt = now();
     }

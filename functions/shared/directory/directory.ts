@@ -343,7 +343,9 @@ async function lookupMissing(
       deps.ddb,
       deps.controlTable,
       pending.map((w) => key(w.kind, w.id)),
-      { projection: 'pk, email, #n, #r', names: { '#n': 'name', '#r': 'roles' } },
+      // Consistent: a cache made after the version moved must hold what the writes before it left, not an
+      // older copy (the cache is kept while the version stays).
+      { projection: 'pk, email, #n, #r', names: { '#n': 'name', '#r': 'roles' }, consistent: true },
     );
     for (const item of items) {
       const w = asked.get(item.pk?.S ?? '');

@@ -96,7 +96,10 @@ export class EventCollector implements AsyncIterable<Batch> {
       } catch (err) {
         reason = `${(err as Error).name}: ${(err as Error).message}`;
       }
-      if (status !== 0 && status !== 401 && !retryable(status)) throw new CollectError(reason, status);
+      // 409 with Retry-After: collectors racing on the stream (try again); other 409s (paused) are final.
+      const raced = status === 409 && wait !== undefined;
+      if (status !== 0 && status !== 401 && !raced && !retryable(status))
+        throw new CollectError(reason, status);
     }
     throw new CollectError(`no batch after ${attempts} attempts: ${reason}`, 0);
   }
