@@ -83,6 +83,19 @@ try {
         await page.getByRole('button', { name: 'Copy URL' }).waitFor();
       },
     ],
+    [
+      'console-add-stream.png',
+      '/streams',
+      async () => {
+        await page.getByRole('button', { name: '+ Add stream' }).click();
+        await page.getByRole('dialog', { name: 'Add stream' }).waitFor();
+        await page.getByLabel('Stream identifier').fill('splunk-identity');
+        await page.getByLabel('Destination', { exact: true }).selectOption({ label: 'Splunk HEC' });
+        await page.getByLabel('HEC URL').fill('https://splunk.example.com:8088');
+        await page.getByLabel('Indexer acknowledgement (optional)').selectOption({ label: 'Yes' });
+        await page.getByLabel('Compress requests (gzip) (optional)').scrollIntoViewIfNeeded();
+      },
+    ],
     ['console-reports.png', '/reports?range=7d&source=cis'],
   ];
   for (const [file, path, act] of shots) {

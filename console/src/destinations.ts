@@ -133,7 +133,7 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
         required: false,
         value: 'boolean',
         choices: YES_NO('no'),
-        hint: 'Yes when the HEC token has indexer acknowledgement on: events count as delivered only once Splunk says they are indexed (exactly once). Switched on by itself when HEC hands out acknowledgement ids.',
+        hint: 'Yes when the HEC token has indexer acknowledgement on: events count as delivered only once Splunk says they are indexed, so a slow HEC does not get them twice. Switched on by itself when HEC hands out acknowledgement ids.',
       },
       ack_timeout_seconds: {
         label: 'Acknowledgement timeout (seconds)',
