@@ -78,6 +78,30 @@ export async function hostProblems(url: URL, allow: BlockList): Promise<string[]
 }
 
 /**
+ * A DNS lookup for connections to destinations: resolves as node's does, but fails (with the error `refuse`
+ * makes of the reason) when any address the name resolves to is one destinations may not reach, so the address
+ * connected to is always a checked one.
+ */
+export function guardedLookup(allow: BlockList, refuse: (why: string) => Error): never {
+  return ((
+    hostname: string,
+    options: { all?: boolean },
+    cb: (err: Error | null, address?: unknown, family?: number) => void,
+  ) => {
+    lookup(hostname, { all: true }, (err, addresses) => {
+      if (err) return cb(err);
+      for (const a of addresses) {
+        const p = addressProblem(a.address, allow);
+        if (p) return cb(refuse(`${hostname} resolves to ${p}`));
+      }
+      const first = addresses[0];
+      if (options.all) cb(null, addresses);
+      else cb(null, first?.address, first?.family);
+    });
+  }) as never;
+}
+
+/**
  * `fetch` for pushed destinations: node's http(s) client whose every connection goes to an address checked
  * against the rules above, after DNS resolution (the checked address is the one connected to). A refused
  * address is a configuration error of the stream (DeliveryError 'config'), not a transient failure.
@@ -97,25 +121,10 @@ export function egressFetch(allow: BlockList, tls: { ca?: string } = {}): typeof
       if (p) throw new DeliveryError('config', `${url.host}: ${p}`);
     }
     let refused: DeliveryError | undefined;
-    const guardedLookup = ((
-      hostname: string,
-      options: { all?: boolean },
-      cb: (err: Error | null, address?: unknown, family?: number) => void,
-    ) => {
-      lookup(hostname, { all: true }, (err, addresses) => {
-        if (err) return cb(err);
-        for (const a of addresses) {
-          const p = addressProblem(a.address, allow);
-          if (p) {
-            refused = new DeliveryError('config', `${hostname} resolves to ${p}`);
-            return cb(refused);
-          }
-        }
-        const first = addresses[0];
-        if (options.all) cb(null, addresses);
-        else cb(null, first?.address, first?.family);
-      });
-    }) as never;
+    const lookupAllowed = guardedLookup(allow, (why) => {
+      refused = new DeliveryError('config', why);
+      return refused;
+    });
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     const headers = Object.fromEntries(new Headers(init.headers).entries());
@@ -126,7 +135,7 @@ export function egressFetch(allow: BlockList, tls: { ca?: string } = {}): typeof
         {
           method: init.method ?? 'GET',
           headers,
-          lookup: guardedLookup,
+          lookup: lookupAllowed,
           agent: https ? agents.https : agents.http,
           ...(init.signal ? { signal: init.signal } : {}),
         },

@@ -1,5 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import { lookup } from 'node:dns';
 import { isIP, Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -8,7 +7,7 @@ import * as z from 'zod';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { logger } from '../platform/index.js';
 import { definePush } from './define.js';
-import { addressProblem, cidrList, resolveAll } from './egress.js';
+import { addressProblem, cidrList, guardedLookup, resolveAll } from './egress.js';
 import { identity } from './failed.js';
 import { secretArn } from './fields.js';
 import { forgetSecret, readSecret } from './secrets.js';
@@ -308,32 +307,16 @@ function guardedSockets(allowCidrs: readonly string[], refused: (why: string) =>
       const p = addressProblem(host, allow);
       if (p) return fail(`${host}:${port}: ${p}`);
     }
-    const guardedLookup = ((
-      hostname: string,
-      options: { all?: boolean },
-      cb: (err: Error | null, address?: unknown, family?: number) => void,
-    ) => {
-      lookup(hostname, { all: true }, (err, addresses) => {
-        if (err) return cb(err);
-        for (const a of addresses) {
-          const p = addressProblem(a.address, allow);
-          if (p) {
-            const why = `${hostname} resolves to ${p}`;
-            refused(why);
-            return cb(Object.assign(new Error(why), { code: 'EGRESS_REFUSED' }));
-          }
-        }
-        const first = addresses[0];
-        if (options.all) cb(null, addresses);
-        else cb(null, first?.address, first?.family);
-      });
-    }) as never;
+    const lookupAllowed = guardedLookup(allow, (why) => {
+      refused(why);
+      return Object.assign(new Error(why), { code: 'EGRESS_REFUSED' });
+    });
     const socket = ssl
       ? tlsConnect(
-          { host, port, lookup: guardedLookup, ...(isIP(host) ? {} : { servername: host }), ...ssl },
+          { host, port, lookup: lookupAllowed, ...(isIP(host) ? {} : { servername: host }), ...ssl },
           onConnect,
         )
-      : tcpConnect({ host, port, lookup: guardedLookup }, onConnect);
+      : tcpConnect({ host, port, lookup: lookupAllowed }, onConnect);
     socket.setKeepAlive(true, 60_000);
     return socket;
   };
