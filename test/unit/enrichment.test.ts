@@ -262,6 +262,19 @@ describe('enrichment of stored JSON', () => {
     expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
+  it('keeps the version, and so the kept lookups, when the events taught the directory nothing new', async () => {
+    // The entry already holds this email: the write lands (a newer time) but changes no value.
+    ddbMock
+      .on(UpdateItemCommand, { Key: { pk: { S: 'D#users#u-9' }, sk: { S: 'D' } } })
+      .resolves({ Attributes: { email: { S: 'u9@example.com' }, ts: { N: '1' } } });
+    const learned = event({ type: 'update_user', user_id: 'u-9', data: { email: 'u9@example.com' } });
+    expect(
+      await directoryProjection(deps()).apply([{ event: learned, shardId: 'shardId-0', seq: '1', n: 1 }]),
+    ).toEqual(new Set());
+    const updates = ddbMock.commandCalls(UpdateItemCommand).map((c) => c.args[0].input.Key?.pk?.S);
+    expect(updates).toEqual(['D#users#u-9']);
+  });
+
   it('retries the events whose entries were written when the version could not be moved', async () => {
     ddbMock
       .on(UpdateItemCommand, { Key: { pk: { S: 'DV' }, sk: { S: 'D' } } })

@@ -364,7 +364,10 @@ interface Client {
   refused?: string;
 }
 
-/** Producers kept across invocations (a warm exporter reuses its connections), by everything that made them. */
+/**
+ * Producers kept across invocations (a warm exporter reuses its connections), by stream and everything that made
+ * them: one stream's failure (an unknown topic drops its producer) never disconnects another stream's send.
+ */
 const producers = new Map<string, Client>();
 
 /** How long the client waits, and how often it retries, before a delivery is left to the next run. */
@@ -378,6 +381,7 @@ const KAFKA_TIMEOUTS = {
 
 async function clientFor(
   d: KafkaDestination,
+  streamId: string,
   sm: Lazy<SecretsManagerClient>,
   allowCidrs: readonly string[],
 ): Promise<{ key: string; client: Client }> {
@@ -387,7 +391,7 @@ async function clientFor(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([ca ?? '', sasl && 'password' in sasl ? `${sasl.username}:${sasl.password}` : '']))
     .digest('hex');
-  const key = JSON.stringify([d.brokers, tls, d.sasl ?? '', allowCidrs, fingerprint]);
+  const key = JSON.stringify([streamId, d.brokers, tls, d.sasl ?? '', allowCidrs, fingerprint]);
   const cached = producers.get(key);
   if (cached) return { key, client: cached };
   const { Kafka, logLevel, Partitioners } = await import('kafkajs');
@@ -535,7 +539,7 @@ export async function produceBatch(
   batch: OutBatch,
   deps: KafkaDeps,
 ): Promise<Delivered> {
-  const { key, client } = await clientFor(d, deps.sm, deps.allowCidrs);
+  const { key, client } = await clientFor(d, batch.streamId, deps.sm, deps.allowCidrs);
   const headers = { stream_id: batch.streamId, source: streamType };
   const messages: Message[] = batch.lines.map((value) => ({ key: identity(value).id, value, headers }));
   let sent = batch.sent;

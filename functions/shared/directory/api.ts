@@ -11,6 +11,7 @@ import {
   type DirectoryEntry,
   type DirectoryKind,
   readStamped,
+  type WriteOutcome,
   writeEntry,
 } from './directory.js';
 
@@ -66,14 +67,18 @@ export async function putDirectoryEntry(
   const now = (deps.now ?? Date.now)();
   // An explicit write is the newest fact when it is made, even over events stamped ahead of this clock.
   let prev: DirectoryEntry = {};
+  let outcome: WriteOutcome = 'stale';
   for (let attempt = 0; ; attempt++) {
     const stored = await readStamped(deps, k, id);
     prev = stored?.entry ?? {};
-    if (await writeEntry(deps, k, id, entry, Math.max(now, (stored?.ts ?? 0) + 1))) break;
+    outcome = await writeEntry(deps, k, id, entry, Math.max(now, (stored?.ts ?? 0) + 1));
+    if (outcome !== 'stale') break;
     if (attempt === 4) throw conflict('the entry kept changing; retry', { retryAfter: 1 });
   }
-  // Before answering: the next collect's enrichment cache must see this entry.
-  await bumpDirectoryVersion(deps);
+  // Before answering: the next collect's enrichment cache must see a changed value. (If this fails, the 5xx says
+  // to retry; the retried write finds the value in place, and kept caches may hold the old one until they age
+  // out, 15 minutes.)
+  if (outcome === 'changed') await bumpDirectoryVersion(deps);
   const current = { ...prev, ...entry };
   const changes = diff(prev as Record<string, unknown>, current as Record<string, unknown>);
   if (Object.keys(changes).length > 0) {

@@ -42,14 +42,20 @@ function entryFromItem(item: Record<string, AttributeValue> | undefined): Direct
   return e;
 }
 
-/** Write an entry if `ts` is not older than the stored one. Returns false when a newer fact was kept. */
+/**
+ * What a directory write did: `changed` a value (email, name or roles), left the values as they were
+ * (`unchanged`: only its time moved), or did nothing because a newer fact was kept (`stale`).
+ */
+export type WriteOutcome = 'changed' | 'unchanged' | 'stale';
+
+/** Write an entry if `ts` is not older than the stored one, saying whether a value changed. */
 export async function writeEntry(
   deps: DirectoryDeps,
   kind: DirectoryKind,
   id: string,
   entry: DirectoryEntry,
   ts: number,
-): Promise<boolean> {
+): Promise<WriteOutcome> {
   const names: Record<string, string> = { '#ts': 'ts', '#u': 'updated_at' };
   const values: Record<string, AttributeValue> = {
     ':ts': { N: String(ts) },
@@ -64,18 +70,30 @@ export async function writeEntry(
   if (entry.email !== undefined) add('email', { S: entry.email });
   if (entry.name !== undefined) add('name', { S: entry.name });
   if (entry.roles !== undefined) add('roles', { L: entry.roles.map((r) => ({ S: r })) });
-  return ifCondition(
-    deps.ddb.send(
-      new UpdateItemCommand({
-        TableName: deps.controlTable,
-        Key: key(kind, id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_not_exists(#ts) OR #ts <= :ts',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+  let old: Record<string, AttributeValue> | undefined;
+  const landed = await ifCondition(
+    deps.ddb
+      .send(
+        new UpdateItemCommand({
+          TableName: deps.controlTable,
+          Key: key(kind, id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#ts) OR #ts <= :ts',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      )
+      .then((res) => {
+        old = res?.Attributes;
       }),
-    ),
   );
+  if (!landed) return 'stale';
+  const before = entryFromItem(old) ?? {};
+  const same = (Object.keys(entry) as Array<keyof DirectoryEntry>).every(
+    (k) => JSON.stringify(before[k]) === JSON.stringify(entry[k]),
+  );
+  return same && old !== undefined ? 'unchanged' : 'changed';
 }
 
 export async function readEntry(
@@ -170,7 +188,8 @@ export function directoryProjection(deps: DirectoryDeps): Projection {
       await mapLimit([...latest.values()], 8, async (f) => {
         for (let attempt = 0; attempt < 4; attempt++) {
           try {
-            if (await writeEntry(deps, f.kind, f.id, f.entry, f.ts)) landed.push(...f.indexes);
+            if ((await writeEntry(deps, f.kind, f.id, f.entry, f.ts)) === 'changed')
+              landed.push(...f.indexes);
             return;
           } catch {
             await sleep(backoff(attempt, 25));
@@ -179,13 +198,20 @@ export function directoryProjection(deps: DirectoryDeps): Projection {
         for (const i of f.indexes) failed.add(i);
       });
       if (landed.length > 0) {
-        // Caches that outlive an invocation must see these entries: move the version after the writes. If
-        // that fails, the events are retried (their writes land again, equal ts), and the version moves then.
-        try {
-          await bumpDirectoryVersion(deps);
-        } catch {
-          for (const i of landed) failed.add(i);
+        // Caches that outlive an invocation must see these values: move the version after the writes, only when
+        // a value changed (a repeated fact, another sign-in of the same person, keeps the caches). A version that
+        // cannot be moved after retries fails the events; their retried writes find the values in place, so the
+        // kept caches may then hold the old values until they age out (15 minutes, sharedDirectoryCache).
+        let bumped = false;
+        for (let attempt = 0; attempt < 4 && !bumped; attempt++) {
+          try {
+            await bumpDirectoryVersion(deps);
+            bumped = true;
+          } catch {
+            await sleep(backoff(attempt, 25));
+          }
         }
+        if (!bumped) for (const i of landed) failed.add(i);
       }
       return failed;
     },
