@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on this machine, on loopback, with no AWS account and no Docker.
- * PORT (default 4000) sets the API port; the emulators listen on PORT+1..PORT+4. Data lives in .local/.
+ * PORT (default 4000) sets the API port; the emulators and stand-ins listen on PORT+1..PORT+6 (+3 unused). Data lives
+ * in .local/. `npm start` execs node, so a SIGTERM sent to it reaches this process.
  */
 // The handlers' structured logs: warnings and errors unless LOG_LEVEL says otherwise. Set before the
 // logger loads (its level is fixed per invocation from the environment).
