@@ -14,6 +14,7 @@ export {
   type Enrichment,
   enrichEvents,
   enrichJson,
+  enrichJsonIfCached,
   forgetSharedDirectoryCache,
   lookupRefs,
   newDirectoryCache,

@@ -2,6 +2,7 @@ import {
   type DirectoryCache,
   type DirectoryDeps,
   enrichJson,
+  enrichJsonIfCached,
   lookupRefs,
   sharedDirectoryCache,
 } from '../directory/index.js';
@@ -44,6 +45,14 @@ async function enrichedLines(
   // Without a cache of the caller's, the one kept across invocations while the directory has not changed.
   const cache = deps.directoryCache ?? (await sharedDirectoryCache(deps));
   const refs = entries.map((e) => refsFromAttribute(e.r) ?? (JSON.parse(e.json) as ActivityEvent));
+  // Steady operation: a kept cache already knows every id; one pass, no lookup.
+  const lines: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const line = enrichJsonIfCached((entries[i] as LogEntry).json, refs[i] as EventRefs, cache);
+    if (line === undefined) break;
+    lines.push(line);
+  }
+  if (lines.length === entries.length) return lines;
   await lookupRefs(refs, deps, cache);
   return entries.map((e, i) => enrichJson(e.json, refs[i] as EventRefs, cache));
 }
