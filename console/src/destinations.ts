@@ -27,7 +27,7 @@ export interface DestinationFieldSpec<R extends boolean = boolean> {
   value?: 'boolean' | 'integer';
 }
 
-const YES_NO = (dflt: 'yes' | 'no') => [
+const YES_NO = (dflt: string) => [
   { value: '', label: `Default (${dflt})` },
   { value: 'true', label: 'Yes' },
   { value: 'false', label: 'No' },
@@ -182,11 +182,7 @@ export const DESTINATION_FORMS: { [K in DestinationKind]: DestinationForm<K> } =
         label: 'TLS',
         required: false,
         value: 'boolean',
-        choices: [
-          { value: '', label: 'Default (yes, unless every broker is on loopback)' },
-          { value: 'true', label: 'Yes' },
-          { value: 'false', label: 'No' },
-        ],
+        choices: YES_NO('yes, unless every broker is on loopback'),
         hint: 'TLS to the brokers; by default on, unless every broker is on loopback.',
       },
       ca_secret_arn: {

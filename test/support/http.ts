@@ -63,3 +63,18 @@ export async function invoke<T = Record<string, unknown>>(handler: unknown, even
   const body = res.body ? (JSON.parse(res.body) as T) : (undefined as T);
   return { status: res.statusCode ?? 200, body, headers: res.headers ?? {} };
 }
+
+/** Create a stream through the streams handler (POST /streams, start_from earliest unless given); its id. */
+export async function createStream(handler: unknown, body: Record<string, unknown>): Promise<string> {
+  const res = await invoke<{ stream_id: string }>(
+    handler,
+    apiEvent({
+      method: 'POST',
+      path: '/activities/v1/streams',
+      routeKey: 'POST /activities/v1/streams',
+      body: { name: 'test', start_from: 'earliest', ...body },
+    }),
+  );
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body.stream_id;
+}

@@ -46,3 +46,17 @@ export function kinesisBatch(
     }),
   };
 }
+
+/** A batch of n fresh events as the exporter hands it to a destination (events already confirmed: `sent`). */
+export function eventBatch(n: number, streamId: string, sent = 0) {
+  const events = Array.from({ length: n }, () => makeEvent());
+  return {
+    streamId,
+    source: 'cis',
+    lines: events.map((e) => JSON.stringify(e)),
+    firstId: events[0]?.id ?? '',
+    lastId: events[n - 1]?.id ?? '',
+    firstAt: Date.parse(events[0]?.received_at ?? ''),
+    sent,
+  };
+}

@@ -7,7 +7,7 @@ import { collect, decodeCursor, encodeCursor } from '../../functions/shared/stre
 
 import { mockCursorSecret, TEST_CURSOR_KEY, testCursorKey } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
-import { apiEvent, ctx, invoke } from '../support/http.js';
+import { apiEvent, createStream, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
 
@@ -48,19 +48,7 @@ afterAll(() => {
 type Err = { error: { code: string; message: string; details?: Array<{ path: string; message: string }> } };
 type Batch = { data: ActivityEvent[]; cursor: string; has_more: boolean };
 
-async function newStream(body: Record<string, unknown>) {
-  const res = await invoke<{ stream_id: string }>(
-    streamsHandler,
-    apiEvent({
-      method: 'POST',
-      path: '/activities/v1/streams',
-      routeKey: 'POST /activities/v1/streams',
-      body: { name: 's', start_from: 'earliest', ...body },
-    }),
-  );
-  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-  return res.body.stream_id;
-}
+const newStream = (body: Record<string, unknown>) => createStream(streamsHandler, { name: 's', ...body });
 
 const pull = (query: Record<string, string>) =>
   invoke<Batch & Err>(

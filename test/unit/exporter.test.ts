@@ -23,7 +23,7 @@ import { useCursorSecretEnv } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
 import { requestText } from '../support/hec-receiver.js';
-import { apiEvent, ctx, invoke } from '../support/http.js';
+import { apiEvent, createStream, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
 import { fakeS3 } from '../support/s3.js';
@@ -85,19 +85,7 @@ function deps(over: Partial<ExportDeps> = {}): ExportDeps {
   );
 }
 
-async function newStream(body: Record<string, unknown>) {
-  const res = await invoke<{ stream_id: string }>(
-    streams,
-    apiEvent({
-      method: 'POST',
-      path: '/activities/v1/streams',
-      routeKey: 'POST /activities/v1/streams',
-      body: { name: 'x', start_from: 'earliest', ...body },
-    }),
-  );
-  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-  return res.body.stream_id;
-}
+const newStream = (body: Record<string, unknown>) => createStream(streams, { name: 'x', ...body });
 
 let seq = 50_000n;
 async function store(events: ActivityEvent[], shard = 'shardId-000000000000') {

@@ -9,7 +9,7 @@ import type { MetricName } from '../../functions/shared/platform/index.js';
 import { mockCursorSecret } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { exportDeps } from '../support/export-deps.js';
-import { apiEvent, ctx, invoke } from '../support/http.js';
+import { apiEvent, createStream, ctx, invoke } from '../support/http.js';
 import { fakeKinesis } from '../support/kinesis.js';
 import { kinesisBatch, makeEvent } from '../support/kinesis-records.js';
 import { fakeS3 } from '../support/s3.js';
@@ -81,19 +81,7 @@ const batch = (events: ActivityEvent[], shard = 'shardId-000000000000') => {
   return b;
 };
 
-async function newStream(body: Record<string, unknown>) {
-  const res = await invoke<{ stream_id: string }>(
-    streams,
-    apiEvent({
-      method: 'POST',
-      path: '/activities/v1/streams',
-      routeKey: 'POST /activities/v1/streams',
-      body: { name: 'm', start_from: 'earliest', ...body },
-    }),
-  );
-  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-  return res.body.stream_id;
-}
+const newStream = (body: Record<string, unknown>) => createStream(streams, { name: 'm', ...body });
 
 const patch = (id: string, body: unknown) =>
   invoke(

@@ -14,7 +14,7 @@ import {
 } from '../../functions/shared/destinations/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { HEC_CODES, HecReceiver } from '../support/hec-receiver.js';
-import { makeEvent } from '../support/kinesis-records.js';
+import { eventBatch } from '../support/kinesis-records.js';
 
 /**
  * Splunk delivery against a HEC-like receiver on loopback (test/support/hec-receiver.ts): real HTTP, gzip bodies,
@@ -38,18 +38,7 @@ beforeEach(async () => {
 afterEach(() => hec.stop());
 afterAll(() => sm.restore());
 
-function batchOf(n: number, sent = 0): OutBatch {
-  const events = Array.from({ length: n }, () => makeEvent());
-  return {
-    streamId: 'stream-1',
-    source: 'cis',
-    lines: events.map((e) => JSON.stringify(e)),
-    firstId: events[0]?.id ?? '',
-    lastId: events[n - 1]?.id ?? '',
-    firstAt: Date.parse(events[0]?.received_at ?? ''),
-    sent,
-  };
-}
+const batchOf = (n: number, sent = 0): OutBatch => eventBatch(n, 'stream-1', sent);
 const idsOf = (b: OutBatch) => b.lines.map((l) => (JSON.parse(l) as { id: string }).id);
 
 const dest = (extra: Partial<SplunkDestination> = {}): SplunkDestination => ({

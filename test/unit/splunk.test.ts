@@ -14,7 +14,7 @@ import {
 } from '../../functions/shared/destinations/index.js';
 import { ready } from '../../functions/shared/platform/clients/lazy.js';
 import { requestText } from '../support/hec-receiver.js';
-import { makeEvent } from '../support/kinesis-records.js';
+import { eventBatch, makeEvent } from '../support/kinesis-records.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:activity-events/hec-AbCdEf';
 const sm = mockClient(SecretsManagerClient);
@@ -31,18 +31,7 @@ const dest: SplunkDestination = {
   token_secret_arn: ARN,
 };
 
-function batchOf(n: number, sent = 0): OutBatch {
-  const events = Array.from({ length: n }, () => makeEvent());
-  return {
-    streamId: 's-1',
-    source: 'cis',
-    lines: events.map((e) => JSON.stringify(e)),
-    firstId: events[0]?.id ?? '',
-    lastId: events[n - 1]?.id ?? '',
-    firstAt: Date.parse(events[0]?.received_at ?? ''),
-    sent,
-  };
-}
+const batchOf = (n: number, sent = 0): OutBatch => eventBatch(n, 's-1', sent);
 
 /** A fake HEC: answers from a script of [status, body] per request, recording each request. */
 function fakeHec(script: Array<[number, unknown] | Error>) {
