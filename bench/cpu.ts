@@ -4,7 +4,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { forgetSharedDirectoryCache, writeEntry } from '../functions/shared/directory/index.js';
-import { eventItem, logItem, padSeq } from '../functions/shared/log/index.js';
+import { chunkItems, eventItem, padSeq } from '../functions/shared/log/index.js';
 
 import type { ActivityEvent } from '../functions/shared/model/index.js';
 import { fakeDynamo } from '../test/support/dynamo.js';
@@ -243,13 +243,17 @@ async function sdkCost(timing: TimingOptions, sample: ActivityEvent): Promise<Sd
     requestHandler: responder(() => '{}') as never,
   });
   const putCall = () => put.send(new PutItemCommand({ TableName: 't', Item: item }));
-  const items = Array.from({ length: 100 }, (_, i) =>
-    logItem(
-      { event: sample, shardId: 'shardId-000000000000', seq: padSeq(String(1000 + i)), n: i + 1 },
-      retention,
-    ),
-  );
-  const queryBody = JSON.stringify({ Items: items, Count: 100, ScannedCount: 100 });
+  // A collect's read of the log: one chunk of 100 events.
+  const items = chunkItems(
+    Array.from({ length: 100 }, (_, i) => ({
+      event: sample,
+      shardId: 'shardId-000000000000',
+      seq: padSeq(String(1000 + i)),
+      n: i + 1,
+    })),
+    retention,
+  ).map((c) => c.item);
+  const queryBody = JSON.stringify({ Items: items, Count: items.length, ScannedCount: items.length });
   const query = new DynamoDBClient({
     region: 'us-east-1',
     credentials,

@@ -17,7 +17,13 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { eventItem, listWatermarks, logItem, padSeq } from '../functions/shared/log/index.js';
+import {
+  type ChunkWrite,
+  chunkItems,
+  eventItem,
+  listWatermarks,
+  padSeq,
+} from '../functions/shared/log/index.js';
 
 import { TABLES } from '../functions/shared/model/index.js';
 import { createTableInput } from '../local/provision.js';
@@ -296,8 +302,16 @@ async function ceilings(
     const seq = () => padSeq(String(Math.floor(Math.random() * 1e15)));
     let batchItems = 0;
     const bSeconds = await closedLoop(opts.concurrency, seconds, async () => {
-      const items = Array.from({ length: 25 }, (_, n) =>
-        logItem({ event: stored, shardId: 'shardId-000000000000', seq: seq(), n }, retention),
+      // 25 log items of one event each: the write rate of items, whatever they pack.
+      const items = Array.from(
+        { length: 25 },
+        (_, n) =>
+          (
+            chunkItems(
+              [{ event: stored, shardId: 'shardId-000000000000', seq: seq(), n }],
+              retention,
+            )[0] as ChunkWrite
+          ).item,
       );
       await ddb.send(
         new BatchWriteItemCommand({

@@ -1,8 +1,15 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
+  chunkEntries,
   decodeRecord,
   EVENT_SK,
   eventPk,
@@ -11,6 +18,7 @@ import {
   padSeq,
 } from '../functions/shared/log/index.js';
 
+import { SOURCES } from '../functions/shared/model/index.js';
 import { logger, putRecords } from '../functions/shared/platform/index.js';
 
 /** Where earlier versions of the local runner kept the event stream (kinesis-local, one JSON file). */
@@ -28,7 +36,7 @@ interface OldRecord {
  * order, with its partition key. New sequence numbers embed the new shard's creation time, so they sort above
  * everything of the old stream: watermarks, cursors and the log stay valid. An id item claimed by a record
  * that never got committed (the runner stopped in between) is released first, so the re-put copy can claim
- * it, and a log item it left above the watermark is deleted; the consumer treats every other copy as the
+ * it, and what it left in the log above the watermark is removed (log/chunks.ts); the consumer treats every other copy as the
  * duplicate it is. (Journey counters an interrupted batch had already added to may count such an event
  * twice.) The old directory is then renamed, so this runs once. Returns the number of events carried over.
  */
@@ -71,16 +79,12 @@ export async function migrateKinesisLocal(
       if (decoded.kind === 'event') {
         const seq = padSeq(r.SequenceNumber);
         await releaseClaim(deps, decoded.event.id, shardId, seq);
-        // A log item the stopped consumer wrote for it, above the watermark, would surface beside the copy.
-        await deps.ddb.send(
-          new DeleteItemCommand({
-            TableName: deps.eventsTable,
-            Key: { pk: { S: logPk(decoded.event.source, shardId) }, sk: { S: seq } },
-          }),
-        );
       }
       out.push({ id: `${shardId}:${r.SequenceNumber}`, partitionKey: r.PartitionKey, data });
     }
+    // What the stopped consumer wrote to the log above the watermark would surface beside the copies.
+    if (pending.length > 0)
+      for (const source of SOURCES) await dropAbove(deps, logPk(source, shardId), wm.seq);
     if (out.length === 0) continue;
     const outcome = await putRecords(deps.kinesis, deps.streamName, out);
     if (outcome.failed.length > 0)
@@ -92,6 +96,55 @@ export async function migrateKinesisLocal(
   renameSync(join(dataDir, 'kinesis'), done);
   logger.warn('carried over the earlier stream', { events: carried, kept: done });
   return carried;
+}
+
+/**
+ * Remove a log partition's events above a watermark: the chunks that start above it, and the tail of the one
+ * that starts at or below it.
+ */
+async function dropAbove(deps: { ddb: DynamoDBClient; eventsTable: string }, pk: string, wm: string) {
+  const above = await deps.ddb.send(
+    new QueryCommand({
+      TableName: deps.eventsTable,
+      KeyConditionExpression: '#pk = :pk AND #sk > :wm',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':wm': { S: wm } },
+      ConsistentRead: true,
+      ProjectionExpression: '#pk, #sk',
+    }),
+  );
+  for (const item of above.Items ?? [])
+    await deps.ddb.send(
+      new DeleteItemCommand({
+        TableName: deps.eventsTable,
+        Key: { pk: item.pk as never, sk: item.sk as never },
+      }),
+    );
+  if (!wm) return;
+  const at = (
+    await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.eventsTable,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :wm',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':wm': { S: wm } },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    )
+  ).Items?.[0];
+  const x = at?.x?.S;
+  if (!at || x === undefined) return;
+  const keep = chunkEntries(at).filter((e) => e.seq <= wm).length;
+  const packed = JSON.parse(x) as unknown[];
+  if (keep === packed.length) return;
+  await deps.ddb.send(
+    new PutItemCommand({
+      TableName: deps.eventsTable,
+      Item: { ...at, x: { S: JSON.stringify(packed.slice(0, keep)) } },
+    }),
+  );
 }
 
 /** Delete an id item held by exactly this uncommitted record (not by another copy that was committed). */

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetItemCommand,
   DynamoDBClient,
@@ -15,7 +16,7 @@ import {
   lookupRefs,
   newDirectoryCache,
 } from '../../functions/shared/directory/index.js';
-import { logItem, refsFromItem } from '../../functions/shared/log/index.js';
+import { eventItem, refsAttribute, refsFromAttribute } from '../../functions/shared/log/index.js';
 import {
   type ActivityEvent,
   SOURCES,
@@ -82,9 +83,9 @@ function event(over: Partial<ActivityEvent> = {}): ActivityEvent {
   };
 }
 
-/** A log entry as read-batch reads it back from the log item consume writes. */
+/** A log entry as read-batch hands it out: the id item's JSON, and the ids from its filter attributes. */
 function entryOf(e: ActivityEvent, withRefs: boolean): LogEntry {
-  const item = logItem({ event: e, shardId: 'shardId-0', seq: '1', n: 1 }, RETENTION);
+  const item: Record<string, AttributeValue> = eventItem(e, 'shardId-0', '1', RETENTION);
   return {
     shardId: 'shardId-0',
     seq: '1',
@@ -93,7 +94,9 @@ function entryOf(e: ActivityEvent, withRefs: boolean): LogEntry {
     t: 0,
     o: 0,
     json: item.e?.S ?? '',
-    ...(withRefs && item.r ? { r: item.r } : {}),
+    ...(withRefs
+      ? { r: refsAttribute({ user_id: item.user_id?.S, app_id: item.app_id?.S, actor_id: item.actor_id?.S }) }
+      : {}),
   };
 }
 
@@ -127,15 +130,13 @@ describe('enrichment of stored JSON', () => {
     );
   });
 
-  it('keeps each event id in the log item, so a read enriches without parsing the event', () => {
+  it('keeps each event id as an attribute of its id item, so a read enriches without parsing the event', () => {
     const e = event({ actor_id: 'adm-1' });
-    expect(refsFromItem(logItem({ event: e, shardId: 's', seq: '1', n: 1 }, RETENTION))).toEqual({
-      user_id: 'u-1',
-      app_id: 'web',
-      actor_id: 'adm-1',
-    });
+    const item: Record<string, AttributeValue> = eventItem(e, 's', '1', RETENTION);
+    expect([item.user_id?.S, item.app_id?.S, item.actor_id?.S]).toEqual(['u-1', 'web', 'adm-1']);
+    expect(refsFromAttribute(refsAttribute(e))).toEqual({ user_id: 'u-1', app_id: 'web', actor_id: 'adm-1' });
     const bare = toActivityEvent({ type: 'custom' }, 'cis', 'id-2', '2026-11-24T10:00:00.000Z');
-    expect(refsFromItem(logItem({ event: bare, shardId: 's', seq: '1', n: 1 }, RETENTION))).toEqual({});
+    expect(refsFromAttribute(refsAttribute(bare))).toEqual({});
   });
 
   it('enriches from the ids stored with the log item', async () => {

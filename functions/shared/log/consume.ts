@@ -3,7 +3,8 @@ import { type ActivityEvent, isSource, MARKER_KEY, ORDER_KEY, type Source } from
 import { batchPut, isConditionFailed, type PutRequestItem } from '../platform/dynamo/index.js';
 import { logger, type MetricSink, mapLimit } from '../platform/index.js';
 
-import { eventItem, type LogPosition, logItem } from './items.js';
+import { chunkItems } from './chunks.js';
+import { eventItem, type LogPosition } from './items.js';
 import { padSeq } from './keys.js';
 import { advanceWatermark, getWatermark } from './watermarks.js';
 
@@ -183,9 +184,10 @@ async function consumeShard(
     }
     countsAfter.push({ ...counts });
   }
-  const logItems: PutRequestItem[] = stored.map((s) => ({
-    tag: s.index,
-    item: logItem(s, deps.retentionDays),
+  // The event log: one chunk per source of this batch (a failed chunk cuts the batch at its first event).
+  const logItems: PutRequestItem[] = chunkItems(stored, deps.retentionDays).map((c) => ({
+    tag: (stored[c.indexes[0] as number] as { index: number }).index,
+    item: c.item,
   }));
   const failedLog = await batchPut(deps.ddb, deps.eventsTable, logItems);
 

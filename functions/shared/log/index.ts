@@ -3,6 +3,8 @@
  * of the events table.
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
+
+export { CHUNK_MAX_BYTES, type ChunkEntry, type ChunkWrite, chunkEntries, chunkItems } from './chunks.js';
 export {
   consumeRecords,
   decodeRecord,
@@ -21,9 +23,9 @@ export {
   type EventRefs,
   eventItem,
   getEvent,
-  logItem,
+  type LogPosition,
+  refsAttribute,
   refsFromAttribute,
-  refsFromItem,
   searchAttributes,
 } from './items.js';
 export { EVENT_SK, eventPk, expiresAt, logPk, padSeq, shardOfEventId, unpadSeq } from './keys.js';

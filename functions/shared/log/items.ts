@@ -8,7 +8,7 @@ import {
   type Source,
 } from '../model/index.js';
 
-import { EVENT_SK, eventPk, expiresAt, logPk } from './keys.js';
+import { EVENT_SK, eventPk, expiresAt } from './keys.js';
 
 /** Where a committed event sits in the event log. */
 export interface LogPosition {
@@ -77,14 +77,14 @@ export interface EventRefs {
   actor_id?: string;
 }
 
-/** Attribute names of the ids inside a log item's `r` map (short: every byte of an item is billed). */
+/** Attribute names of the ids inside an `r` map (short: every byte of an item is billed). */
 const REF_KEYS = [
   ['user_id', 'u'],
   ['app_id', 'a'],
   ['actor_id', 'c'],
 ] as const;
 
-/** The `r` attribute of a log item: the event's ids, so a read can enrich the JSON without parsing it. */
+/** An `r` attribute: the event's ids, so a read can enrich the JSON without parsing it. */
 export function refsAttribute(e: EventRefs): AttributeValue {
   const m: Record<string, AttributeValue> = {};
   for (const [field, attr] of REF_KEYS) {
@@ -94,12 +94,7 @@ export function refsAttribute(e: EventRefs): AttributeValue {
   return { M: m };
 }
 
-/** The ids stored with a log item; undefined for items written before log items carried them. */
-export function refsFromItem(item: Record<string, AttributeValue>): EventRefs | undefined {
-  return refsFromAttribute(item.r);
-}
-
-/** The ids in a log item's `r` attribute (undefined when there is none). */
+/** The ids in an `r` attribute (undefined when there is none). */
 export function refsFromAttribute(r: AttributeValue | undefined): EventRefs | undefined {
   const m = r?.M;
   if (!m) return undefined;
@@ -109,27 +104,6 @@ export function refsFromAttribute(r: AttributeValue | undefined): EventRefs | un
     if (v) refs[field] = v;
   }
   return refs;
-}
-
-/** The event-log item: keyed by (source, shard) and sequence number. */
-export function logItem(
-  s: LogPosition,
-  retentionDays: Record<Source, number>,
-): Record<string, AttributeValue> {
-  const received = Date.parse(s.event.received_at);
-  return {
-    pk: { S: logPk(s.event.source, s.shardId) },
-    sk: { S: s.seq },
-    n: { N: String(s.n) },
-    id: { S: s.event.id },
-    type: { S: s.event.type },
-    t: { N: String(received) },
-    e: { S: s.json ?? JSON.stringify(s.event) },
-    r: refsAttribute(s.event),
-    // Absent for the first event of a request (every byte of an item is billed).
-    ...(s.order ? { o: { N: String(s.order) } } : {}),
-    expires_at: { N: String(expiresAt(received, retentionDays[s.event.source])) },
-  };
 }
 
 /** Read one event by id (GET /activities/{id}); expired events are not returned. */

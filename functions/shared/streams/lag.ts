@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { listWatermarks, logPk, type Watermark } from '../log/index.js';
+import { chunkEntries, listWatermarks, logPk, type Watermark } from '../log/index.js';
 
 import type { Source } from '../model/index.js';
 import type { Positions, ReadDeps } from './read-batch.js';
@@ -7,7 +7,7 @@ import type { Positions, ReadDeps } from './read-batch.js';
 /**
  * Events of `source` committed to the log but not yet passed by `positions`: per shard, the watermark's
  * count of the source's events minus the ordinal of the last event at or before the position (one
- * one-item query per shard with events waiting). With an event_types filter this is an upper bound.
+ * one-item query per shard with events waiting: the log item, a chunk of events, that starts at or before it). With an event_types filter this is an upper bound.
  */
 export async function streamLag(
   deps: ReadDeps,
@@ -26,14 +26,18 @@ export async function streamLag(
         new QueryCommand({
           TableName: deps.eventsTable,
           KeyConditionExpression: '#pk = :pk AND #sk <= :pos',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#n': 'n' },
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#n': 'n', '#x': 'x' },
           ExpressionAttributeValues: { ':pk': { S: logPk(source, w.shardId) }, ':pos': { S: pos } },
           ScanIndexForward: false,
           Limit: 1,
-          ProjectionExpression: '#n',
+          ConsistentRead: true,
+          ProjectionExpression: '#sk, #n, #x',
         }),
       );
-      const passed = Number(res.Items?.[0]?.n?.N ?? 0);
+      // The log item starting at or before the position: the ordinal of its last event at or before it.
+      const item = res.Items?.[0];
+      const at = item ? chunkEntries(item).filter((e) => e.seq <= pos) : [];
+      const passed = at.at(-1)?.n ?? 0;
       return Math.max(0, total - passed);
     }),
   );

@@ -1,7 +1,15 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { listWatermarks, logPk, type Watermark } from '../log/index.js';
-
+import {
+  chunkEntries,
+  EVENT_SK,
+  eventPk,
+  listWatermarks,
+  logPk,
+  refsAttribute,
+  type Watermark,
+} from '../log/index.js';
 import type { Source } from '../model/index.js';
+import { batchGetAll } from '../platform/dynamo/index.js';
 
 /** Per-shard read positions: the padded sequence number of the last record passed, per shard id. */
 export type Positions = Record<string, string>;
@@ -49,14 +57,21 @@ export interface ReadResult {
 interface ShardState {
   shardId: string;
   wm: string;
-  /** Position up to which the shard has been scanned. */
+  /** Position up to which the shard's events have been scanned (an event's padded sequence number). */
   scanned: string;
+  /** Key of the last log item read ('' before the first). */
+  lastSk: string;
+  /** Whether the item that may hold events right after the starting position has been read. */
+  started: boolean;
   exhausted: boolean;
   buffer: LogEntry[];
 }
 
-/** Upper bound on items scanned per call (filters may skip many), as a multiple of the batch size. */
+/** Upper bound on events scanned per call (filters may skip many), as a multiple of the batch size. */
 const SCAN_BUDGET_FACTOR = 10;
+
+/** Events per log item assumed before any is read (a chunk of a consumer batch's events of one source). */
+const ASSUMED_PER_ITEM = 25;
 
 /**
  * Read the next batch of a stream: at most `limit` events of the stream's source and filter, after
@@ -65,7 +80,10 @@ const SCAN_BUDGET_FACTOR = 10;
  * Shards are read a share of what is still missing at a time, and merged exactly across shards by (received
  * time, place in the ingest request, id) among the events committed when they are read, while each shard's
  * events stay in sequence order, so whatever is taken from a shard is a prefix of it and its new position
- * never jumps a record.
+ * never jumps a record. The log holds chunks of events (log/chunks.ts): a shard is read from the chunk that
+ * starts at or before its position on, in key order, and each event is taken by its own sequence number, so
+ * an event a retried batch wrote into two chunks is passed once. The events' JSON is then read from their id
+ * items, in one batched read.
  */
 export async function readBatch(
   deps: ReadDeps,
@@ -92,41 +110,91 @@ export async function readBatch(
     .map((w) => {
       const pos = positions[w.shardId] ?? '';
       const wm = upTo(w);
-      return { shardId: w.shardId, wm, scanned: pos, exhausted: wm <= pos, buffer: [] as LogEntry[] };
+      return {
+        shardId: w.shardId,
+        wm,
+        scanned: pos,
+        lastSk: '',
+        started: pos === '',
+        exhausted: wm <= pos,
+        buffer: [] as LogEntry[],
+      };
     })
     .sort((a, b) => (a.shardId < b.shardId ? -1 : 1));
 
   let scannedTotal = 0;
+  const seen = { items: 0, entries: 0 };
   const budget = Math.max(limit, 100) * SCAN_BUDGET_FACTOR;
-  /** Read up to `want` more items of a shard's log into its buffer (those that match the filter). */
+  const pkOf = (s: ShardState) => ({ S: logPk(filter.source, s.shardId) });
+  /** Take a log item's events after the shard's scan position and at or below its watermark. */
+  const take = (s: ShardState, item: Record<string, AttributeValue>) => {
+    seen.items++;
+    s.lastSk = item.sk?.S ?? s.lastSk;
+    const expired = Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec;
+    for (const c of chunkEntries(item)) {
+      seen.entries++;
+      if (c.seq <= s.scanned) continue;
+      if (c.seq > s.wm) break;
+      scannedTotal++;
+      s.scanned = c.seq;
+      if (expired) continue;
+      if (types && !types.has(c.type)) continue;
+      if (filter.startAt !== undefined && c.t < filter.startAt) continue;
+      s.buffer.push({
+        shardId: s.shardId,
+        seq: c.seq,
+        id: c.id,
+        type: c.type,
+        t: c.t,
+        o: c.o,
+        json: c.json ?? '',
+        ...(c.r ? { r: c.r } : {}),
+      });
+    }
+  };
+  /** Read more of a shard's log into its buffer (the events that match the filter). */
   const fetchMore = async (s: ShardState, want: number) => {
+    if (!s.started) {
+      // The item at or before the position may hold the events right after it.
+      s.started = true;
+      const res = await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.eventsTable,
+          KeyConditionExpression: '#pk = :pk AND #sk <= :pos',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': pkOf(s), ':pos': { S: s.scanned } },
+          ConsistentRead: true,
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      );
+      const item = res.Items?.[0];
+      if (item) take(s, item);
+      else s.lastSk = s.scanned;
+      return;
+    }
+    const perItem = seen.items > 0 ? Math.max(1, seen.entries / seen.items) : ASSUMED_PER_ITEM;
+    const items = Math.max(1, Math.ceil(want / perItem));
     const res = await deps.ddb.send(
       new QueryCommand({
         TableName: deps.eventsTable,
-        KeyConditionExpression: s.scanned
+        KeyConditionExpression: s.lastSk
           ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
           : '#pk = :pk AND #sk <= :wm',
         ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
         ExpressionAttributeValues: {
-          ':pk': { S: logPk(filter.source, s.shardId) },
+          ':pk': pkOf(s),
           ':wm': { S: s.wm },
-          ...(s.scanned ? { ':from': { S: s.scanned } } : {}),
+          ...(s.lastSk ? { ':from': { S: s.lastSk } } : {}),
         },
         ConsistentRead: true,
-        // BETWEEN is inclusive: one more item covers the one at the position itself.
-        Limit: want + (s.scanned ? 1 : 0),
+        // BETWEEN is inclusive: one more item covers the one read last.
+        Limit: items + (s.lastSk ? 1 : 0),
       }),
     );
     for (const item of res.Items ?? []) {
-      const sk = item.sk?.S ?? '';
-      if (sk <= s.scanned) continue;
-      scannedTotal++;
-      s.scanned = sk;
-      const entry = toEntry(s.shardId, item);
-      if (Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec) continue;
-      if (types && !types.has(entry.type)) continue;
-      if (filter.startAt !== undefined && entry.t < filter.startAt) continue;
-      s.buffer.push(entry);
+      if ((item.sk?.S ?? '') <= s.lastSk) continue;
+      take(s, item);
     }
     if (!res.LastEvaluatedKey) {
       s.exhausted = true;
@@ -137,15 +205,14 @@ export async function readBatch(
   // An exact k-way merge by (t, o, id, shard) over everything committed: an event is taken only once every
   // shard that is not exhausted has a buffered head to compare it with, so no shard can still hold an earlier
   // one. A shard's buffer is consumed from its head only, so what is taken from it is a prefix of it.
-  const entries: LogEntry[] = [];
+  const merged: Array<{ shard: number; entry: LogEntry }> = [];
   const heads = shards.map(() => 0);
-  let bytes = 0;
-  while (entries.length < limit) {
+  while (merged.length < limit) {
     const starved = shards.filter((s, i) => !s.exhausted && (heads[i] as number) >= s.buffer.length);
     if (starved.length > 0) {
       if (scannedTotal >= budget) break;
       const open = shards.filter((s) => !s.exhausted).length;
-      const want = Math.max(1, Math.ceil((limit - entries.length) / open));
+      const want = Math.max(1, Math.ceil((limit - merged.length) / open));
       await Promise.all(starved.map((s) => fetchMore(s, want)));
       continue;
     }
@@ -157,23 +224,40 @@ export async function readBatch(
       if (!b || before(e, b)) best = i;
     }
     if (best === -1) break;
-    const next = (shards[best] as ShardState).buffer[heads[best] as number] as LogEntry;
-    if (opts.maxBytes !== undefined) {
-      bytes += Buffer.byteLength(next.json, 'utf8');
+    merged.push({
+      shard: best,
+      entry: (shards[best] as ShardState).buffer[heads[best] as number] as LogEntry,
+    });
+    heads[best] = (heads[best] as number) + 1;
+  }
+
+  // The events' JSON from their id items; an event whose id item is gone has expired.
+  const found = await eventTexts(
+    deps,
+    merged.map((m) => m.entry),
+    nowSec,
+  );
+  const entries: LogEntry[] = [];
+  const taken = shards.map(() => 0);
+  let bytes = 0;
+  for (const m of merged) {
+    const text = found.get(m.entry);
+    if (text !== undefined && opts.maxBytes !== undefined) {
+      bytes += Buffer.byteLength(text.json, 'utf8');
       if (bytes > opts.maxBytes && entries.length > 0) break;
     }
-    entries.push(next);
-    heads[best] = (heads[best] as number) + 1;
+    taken[m.shard] = (taken[m.shard] as number) + 1;
+    if (text !== undefined) entries.push({ ...m.entry, json: text.json, ...(text.r ? { r: text.r } : {}) });
   }
 
   const next: Positions = { ...positions };
   let hasMore = false;
   shards.forEach((s, i) => {
-    const taken = heads[i] as number;
-    if (taken < s.buffer.length) {
+    const n = taken[i] as number;
+    if (n < s.buffer.length) {
       // Buffered events left behind: resume right after the last one taken (if any was).
       hasMore = true;
-      if (taken > 0) next[s.shardId] = (s.buffer[taken - 1] as LogEntry).seq;
+      if (n > 0) next[s.shardId] = (s.buffer[n - 1] as LogEntry).seq;
     } else {
       // Everything matched was taken: skip past the filtered-out records scanned too.
       if (s.scanned > (positions[s.shardId] ?? '')) next[s.shardId] = s.scanned;
@@ -181,6 +265,61 @@ export async function readBatch(
     }
   });
   return { entries, positions: next, hasMore };
+}
+
+/** Attributes of an id item a read needs: the JSON, whose record it is, its expiry, and enrichment's ids. */
+const ID_ITEM_PROJECTION = '#pk, #e, #shard, #seq, #exp, #u, #a, #c';
+const ID_ITEM_NAMES = {
+  '#pk': 'pk',
+  '#e': 'e',
+  '#shard': 'shard',
+  '#seq': 'seq',
+  '#exp': 'expires_at',
+  '#u': 'user_id',
+  '#a': 'app_id',
+  '#c': 'actor_id',
+};
+
+/**
+ * The JSON (and enrichment ids) of log entries, from their id items: one eventually consistent batched read,
+ * then a consistent one for any item that read missed or found held by another record. An entry whose id
+ * item is gone, expired, or held by a later record of the id (after this one expired) is left out.
+ */
+async function eventTexts(
+  deps: ReadDeps,
+  entries: readonly LogEntry[],
+  nowSec: number,
+): Promise<Map<LogEntry, { json: string; r?: AttributeValue }>> {
+  const out = new Map<LogEntry, { json: string; r?: AttributeValue }>();
+  let pending = entries.filter((e) => {
+    if (e.json === '') return true;
+    out.set(e, { json: e.json, ...(e.r ? { r: e.r } : {}) });
+    return false;
+  });
+  for (const consistent of [false, true]) {
+    if (pending.length === 0) break;
+    const keys = [...new Set(pending.map((e) => e.id))].map((id) => ({
+      pk: { S: eventPk(id) },
+      sk: { S: EVENT_SK },
+    }));
+    const items = await batchGetAll(deps.ddb, deps.eventsTable, keys, {
+      consistent,
+      projection: ID_ITEM_PROJECTION,
+      names: ID_ITEM_NAMES,
+    });
+    const byPk = new Map(items.map((it) => [it.pk?.S ?? '', it]));
+    pending = pending.filter((e) => {
+      const it = byPk.get(eventPk(e.id));
+      if (!it || it.shard?.S !== e.shardId || it.seq?.S !== e.seq || !it.e?.S) return true;
+      if (Number(it.expires_at?.N ?? Number.POSITIVE_INFINITY) > nowSec)
+        out.set(e, {
+          json: it.e.S,
+          r: refsAttribute({ user_id: it.user_id?.S, app_id: it.app_id?.S, actor_id: it.actor_id?.S }),
+        });
+      return false;
+    });
+  }
+  return out;
 }
 
 /**
@@ -192,17 +331,4 @@ function before(a: LogEntry, b: LogEntry): boolean {
   if (a.o !== b.o) return a.o < b.o;
   if (a.id !== b.id) return a.id < b.id;
   return a.shardId < b.shardId;
-}
-
-function toEntry(shardId: string, item: Record<string, AttributeValue>): LogEntry {
-  return {
-    shardId,
-    seq: item.sk?.S ?? '',
-    id: item.id?.S ?? '',
-    type: item.type?.S ?? '',
-    t: Number(item.t?.N ?? 0),
-    o: Number(item.o?.N ?? 0),
-    json: item.e?.S ?? '{}',
-    ...(item.r ? { r: item.r } : {}),
-  };
 }
