@@ -136,7 +136,7 @@ async function dropAbove(deps: { ddb: DynamoDBClient; eventsTable: string }, pk:
   ).Items?.[0];
   const x = at?.x?.S;
   if (!at || x === undefined) return;
-  const keep = chunkEntries(at).filter((e) => e.seq <= wm).length;
+  const keep = chunkEntries(at, { upTo: wm }).length;
   const packed = JSON.parse(x) as unknown[];
   if (keep === packed.length) return;
   await deps.ddb.send(

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Source } from '../model/index.js';
 import type { LogPosition } from './items.js';
-import { expiresAt, logPk, padSeq, unpadSeq } from './keys.js';
+import { expiresAt, logPk, SEQ_WIDTH, unpadSeq } from './keys.js';
 
 /**
  * The event log, packed: one item per consumer batch chunk of a (source, shard), not one per event. DynamoDB
@@ -140,33 +140,55 @@ function closeChunk(open: OpenChunk): ChunkWrite {
   };
 }
 
-/** The events of a log item: a chunk's entries, or the one event of a log item from before chunks. */
-export function chunkEntries(item: Record<string, AttributeValue>): ChunkEntry[] {
+/**
+ * The events of a log item: a chunk's entries, or the one event of a log item from before chunks. With a
+ * range, only the events after `after` and at or below `upTo` (padded sequence numbers): the others are
+ * passed over without building their sequence numbers.
+ */
+export function chunkEntries(
+  item: Record<string, AttributeValue>,
+  range: { after?: string; upTo?: string } = {},
+): ChunkEntry[] {
+  return [...chunkIterator(item, range)];
+}
+
+/** chunkEntries, one event at a time: a reader decodes only as much of a chunk as it takes. */
+export function* chunkIterator(
+  item: Record<string, AttributeValue>,
+  range: { after?: string; upTo?: string } = {},
+): Generator<ChunkEntry, void, undefined> {
   const sk = item.sk?.S ?? '';
   const n = Number(item.n?.N ?? 0);
   const t = Number(item.t?.N ?? 0);
   const x = item.x?.S;
+  const { after = '', upTo } = range;
   if (x === undefined) {
-    return [
-      {
-        seq: sk,
-        id: item.id?.S ?? '',
-        type: item.type?.S ?? '',
-        t,
-        o: Number(item.o?.N ?? 0),
-        n,
-        json: item.e?.S ?? '{}',
-        ...(item.r ? { r: item.r } : {}),
-      },
-    ];
+    if (sk <= after || (upTo !== undefined && sk > upTo)) return;
+    yield {
+      seq: sk,
+      id: item.id?.S ?? '',
+      type: item.type?.S ?? '',
+      t,
+      o: Number(item.o?.N ?? 0),
+      n,
+      json: item.e?.S ?? '{}',
+      ...(item.r ? { r: item.r } : {}),
+    };
+    return;
   }
   const base = BigInt(unpadSeq(sk));
-  return (JSON.parse(x) as Packed[]).map(([d, id, type, dt, o], i) => ({
-    seq: d === '0' ? sk : padSeq((base + BigInt(`0x${d}`)).toString()),
-    id,
-    type,
-    t: t + dt,
-    o,
-    n: n + i,
-  }));
+  // The range as offsets from the first event's sequence number (null: unbounded).
+  const lo = after > sk ? BigInt(unpadSeq(after)) - base : after === sk ? 0n : null;
+  const hi = upTo === undefined ? null : upTo < sk ? -1n : BigInt(unpadSeq(upTo)) - base;
+  const packed = JSON.parse(x) as Packed[];
+  for (let i = 0; i < packed.length; i++) {
+    const [d, id, type, dt, o] = packed[i] as Packed;
+    const offset = d === '0' ? 0n : BigInt(`0x${d}`);
+    if (lo !== null && offset <= lo) continue;
+    if (hi !== null && offset > hi) return;
+    const digits = (base + offset).toString();
+    yield { seq: SEQ_PAD.slice(digits.length) + digits, id, type, t: t + dt, o, n: n + i };
+  }
 }
+
+const SEQ_PAD = '0'.repeat(SEQ_WIDTH);

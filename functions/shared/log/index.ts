@@ -4,7 +4,14 @@
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
 
-export { CHUNK_MAX_BYTES, type ChunkEntry, type ChunkWrite, chunkEntries, chunkItems } from './chunks.js';
+export {
+  CHUNK_MAX_BYTES,
+  type ChunkEntry,
+  type ChunkWrite,
+  chunkEntries,
+  chunkItems,
+  chunkIterator,
+} from './chunks.js';
 export {
   consumeRecords,
   decodeRecord,

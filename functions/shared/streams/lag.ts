@@ -36,7 +36,7 @@ export async function streamLag(
       );
       // The log item starting at or before the position: the ordinal of its last event at or before it.
       const item = res.Items?.[0];
-      const at = item ? chunkEntries(item).filter((e) => e.seq <= pos) : [];
+      const at = item ? chunkEntries(item, { upTo: pos }) : [];
       const passed = at.at(-1)?.n ?? 0;
       return Math.max(0, total - passed);
     }),

@@ -1,6 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
-  chunkEntries,
+  type ChunkEntry,
+  chunkIterator,
   EVENT_SK,
   eventPk,
   listWatermarks,
@@ -63,6 +64,11 @@ interface ShardState {
   lastSk: string;
   /** Whether the item that may hold events right after the starting position has been read. */
   started: boolean;
+  /** No log item is left to read beyond lastSk. */
+  noMoreItems: boolean;
+  /** Items read but not yet decoded, and the one being decoded. */
+  queue: Array<Record<string, AttributeValue>>;
+  current?: Generator<ChunkEntry, void, undefined>;
   exhausted: boolean;
   buffer: LogEntry[];
 }
@@ -72,6 +78,8 @@ const SCAN_BUDGET_FACTOR = 10;
 
 /** Events per log item assumed before any is read (a chunk of a consumer batch's events of one source). */
 const ASSUMED_PER_ITEM = 25;
+/** About what one event's entry in a chunk weighs (log/chunks.ts), to estimate a chunk's events from its size. */
+const ENTRY_BYTES = 80;
 
 /**
  * Read the next batch of a stream: at most `limit` events of the stream's source and filter, after
@@ -116,6 +124,8 @@ export async function readBatch(
         scanned: pos,
         lastSk: '',
         started: pos === '',
+        noMoreItems: false,
+        queue: [],
         exhausted: wm <= pos,
         buffer: [] as LogEntry[],
       };
@@ -126,18 +136,30 @@ export async function readBatch(
   const seen = { items: 0, entries: 0 };
   const budget = Math.max(limit, 100) * SCAN_BUDGET_FACTOR;
   const pkOf = (s: ShardState) => ({ S: logPk(filter.source, s.shardId) });
-  /** Take a log item's events after the shard's scan position and at or below its watermark. */
-  const take = (s: ShardState, item: Record<string, AttributeValue>) => {
-    seen.items++;
-    s.lastSk = item.sk?.S ?? s.lastSk;
-    const expired = Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec;
-    for (const c of chunkEntries(item)) {
-      seen.entries++;
-      if (c.seq <= s.scanned) continue;
-      if (c.seq > s.wm) break;
+  /** Decode read items until `want` more events matching the filter are buffered; returns how many were. */
+  const drain = (s: ShardState, want: number): number => {
+    let gained = 0;
+    while (gained < want) {
+      if (!s.current) {
+        const item = s.queue.shift();
+        if (!item) break;
+        const expired = Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec;
+        s.current = chunkIterator(item, { after: s.scanned, upTo: s.wm });
+        if (expired) {
+          // An expired item's events are passed over (TTL will remove it).
+          for (const c of s.current) s.scanned = c.seq;
+          s.current = undefined;
+        }
+        continue;
+      }
+      const next = s.current.next();
+      if (next.done) {
+        s.current = undefined;
+        continue;
+      }
+      const c = next.value;
       scannedTotal++;
       s.scanned = c.seq;
-      if (expired) continue;
       if (types && !types.has(c.type)) continue;
       if (filter.startAt !== undefined && c.t < filter.startAt) continue;
       s.buffer.push({
@@ -150,10 +172,21 @@ export async function readBatch(
         json: c.json ?? '',
         ...(c.r ? { r: c.r } : {}),
       });
+      gained++;
     }
+    return gained;
   };
-  /** Read more of a shard's log into its buffer (the events that match the filter). */
+  const queue = (s: ShardState, item: Record<string, AttributeValue>) => {
+    seen.items++;
+    const x = item.x?.S;
+    // A chunk's events, estimated from its size, for the next query's size.
+    seen.entries += x === undefined ? 1 : Math.max(1, x.length / ENTRY_BYTES);
+    s.lastSk = item.sk?.S ?? s.lastSk;
+    s.queue.push(item);
+  };
+  /** Buffer more of a shard's events (those that match the filter), reading more of its log when needed. */
   const fetchMore = async (s: ShardState, want: number) => {
+    if (drain(s, want) > 0) return;
     if (!s.started) {
       // The item at or before the position may hold the events right after it.
       s.started = true;
@@ -169,34 +202,37 @@ export async function readBatch(
         }),
       );
       const item = res.Items?.[0];
-      if (item) take(s, item);
+      if (item) queue(s, item);
       else s.lastSk = s.scanned;
+      drain(s, want);
       return;
     }
-    const perItem = seen.items > 0 ? Math.max(1, seen.entries / seen.items) : ASSUMED_PER_ITEM;
-    const items = Math.max(1, Math.ceil(want / perItem));
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.eventsTable,
-        KeyConditionExpression: s.lastSk
-          ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
-          : '#pk = :pk AND #sk <= :wm',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-        ExpressionAttributeValues: {
-          ':pk': pkOf(s),
-          ':wm': { S: s.wm },
-          ...(s.lastSk ? { ':from': { S: s.lastSk } } : {}),
-        },
-        ConsistentRead: true,
-        // BETWEEN is inclusive: one more item covers the one read last.
-        Limit: items + (s.lastSk ? 1 : 0),
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      if ((item.sk?.S ?? '') <= s.lastSk) continue;
-      take(s, item);
+    if (!s.noMoreItems) {
+      const perItem = seen.items > 0 ? Math.max(1, seen.entries / seen.items) : ASSUMED_PER_ITEM;
+      const items = Math.max(1, Math.ceil(want / perItem));
+      const res = await deps.ddb.send(
+        new QueryCommand({
+          TableName: deps.eventsTable,
+          KeyConditionExpression: s.lastSk
+            ? '#pk = :pk AND #sk BETWEEN :from AND :wm'
+            : '#pk = :pk AND #sk <= :wm',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: {
+            ':pk': pkOf(s),
+            ':wm': { S: s.wm },
+            ...(s.lastSk ? { ':from': { S: s.lastSk } } : {}),
+          },
+          ConsistentRead: true,
+          // BETWEEN is inclusive: one more item covers the one read last.
+          Limit: items + (s.lastSk ? 1 : 0),
+        }),
+      );
+      const from = s.lastSk;
+      for (const item of res.Items ?? []) if ((item.sk?.S ?? '') > from) queue(s, item);
+      if (!res.LastEvaluatedKey) s.noMoreItems = true;
+      drain(s, want);
     }
-    if (!res.LastEvaluatedKey) {
+    if (s.noMoreItems && !s.current && s.queue.length === 0) {
       s.exhausted = true;
       s.scanned = s.wm;
     }
