@@ -8,7 +8,7 @@ import {
   type Projection,
   type StoredEvent,
 } from '../log/index.js';
-import { invalid, JOURNEY_TYPES, parseWith, type Source } from '../model/index.js';
+import { invalid, JOURNEY_TYPES, parseWith, type SearchIndexSet, type Source } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { queryAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
@@ -302,6 +302,8 @@ export interface JourneyReadDeps {
   eventsTable: string;
   controlTable: string;
   cursorKey: Lazy<Uint8Array>;
+  /** The deployed search indexes (default: the default set): session durations are a search of the session types. */
+  searchIndexes?: SearchIndexSet;
   now?: () => number;
   /** The most session events read for durations (MAX_SESSION_EVENTS). */
   maxSessionEvents?: number;
