@@ -156,11 +156,11 @@ function sourcesOfTypes(types: readonly string[] | undefined): string[] | undefi
  * by_source, which serves every search), and how to deploy it, on AWS and locally.
  */
 function notServed(f: SearchFilters, deployed: readonly SearchIndexName[]): DomainError {
-  const best = planOver(f, [], SEARCH_INDEXES)?.index ?? 'by_source';
+  const best = planOver(asResolved(f), [], SEARCH_INDEXES)?.index ?? 'by_source';
   const wanted = [...new Set<SearchIndexName>([best, 'by_source'])];
   const row = FILTER_ROWS.find((r) => r.index?.name === best);
   const keyed = (SEARCH_INDEXES.find((i) => i.name === best)?.key ?? []).map((field) => rowOf(field));
-  const given = keyed.find((r) => filterValues(f, filterName(r)) !== undefined);
+  const given = keyed.find((r) => filterValues(asResolved(f), filterName(r)) !== undefined);
   // The filter the index would be keyed by (the `user` filter resolves to user ids).
   const path =
     (f as { user?: string }).user !== undefined && best === 'by_user' ? 'user' : (given ?? row)?.param;
@@ -181,17 +181,13 @@ const byTableOrder = (a: SearchIndexName, b: SearchIndexName) =>
  * checks its filters with it, aggregates that count events too. A `user` filter counts as a user id filter.
  */
 export function assertSearchable(f: SearchFilters, deployed: readonly SearchIndexName[]): void {
-  const planned =
-    (f as { user?: string }).user !== undefined ? ({ ...f, user_id: [''] } as unknown as SearchFilters) : f;
-  if (
-    !planOver(
-      planned,
-      [],
-      SEARCH_INDEXES.filter((i) => deployed.includes(i.name)),
-    )
-  )
-    throw notServed(f, deployed);
+  const indexes = SEARCH_INDEXES.filter((i) => deployed.includes(i.name));
+  if (!planOver(asResolved(f), [], indexes)) throw notServed(f, deployed);
 }
+
+/** Filters as planned once the `user` filter is resolved: a user id filter (its values are not needed to plan). */
+const asResolved = (f: SearchFilters): SearchFilters =>
+  (f as { user?: string }).user !== undefined ? ({ ...f, user_id: [''] } as unknown as SearchFilters) : f;
 
 /** Whether the plan's index reads every registered tenant (a key field over tenants with no filter on it). */
 function readsEveryTenant(f: SearchFilters, name: SearchIndexName): boolean {
