@@ -56,8 +56,14 @@ export interface FakeDynamo {
   log: Array<{ op: DynamoOp; input: Record<string, unknown> }>;
   setFault(f: Fault | undefined): void;
   call(op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Create the tables of the shared spec under these names and wait until they are ACTIVE. */
-  createTables(tables: Record<string, string>, searchIndexes?: readonly SearchIndexName[]): Promise<void>;
+  /**
+   * Create the tables of the shared spec under these names and wait until they are ACTIVE: with the fake's
+   * search indexes, or these (and the indexes of a migration step).
+   */
+  createTables(
+    tables: Record<string, string>,
+    layout?: { searchIndexes?: readonly SearchIndexName[]; migrationStep?: number },
+  ): Promise<void>;
   restore(): void;
 }
 
@@ -164,11 +170,9 @@ export async function fakeDynamo(
     // biome-ignore lint/suspicious/noExplicitAny: the mock's input type differs per command
     mock.on(Cmd as any).callsFake((input: Record<string, unknown>) => call(op as DynamoOp, input));
   }
-  const createTables = async (
-    names: Record<string, string>,
-    searchIndexes: readonly SearchIndexName[] | undefined = opts.searchIndexes,
-  ) => {
-    for (const spec of tablesFor(searchIndexes) as TableSpec[]) {
+  const createTables: FakeDynamo['createTables'] = async (names, layout = {}) => {
+    const specs = tablesFor(layout.searchIndexes ?? opts.searchIndexes, layout.migrationStep) as TableSpec[];
+    for (const spec of specs) {
       const name = names[spec.resource];
       if (!name) continue;
       await run('CreateTable', createTableInput(name, spec) as unknown as Record<string, unknown>);
