@@ -360,6 +360,9 @@ interface PartitionRead {
   lowest?: string;
 }
 
+/** Index entries a call reads when filters narrow them (entries are small: 200 are about 30 KB). */
+const FILTERED_READ = 200;
+
 /** The key attributes of the id items (the table's), as the index entries carry them. */
 const ITEM_KEY = ['pk', 'sk'] as const;
 
@@ -426,6 +429,11 @@ export async function search(
     }
   }
   const budget = Math.max(limit * 5, 500);
+  // Without filters every entry read matches: a page's worth is enough. A filter (a residual of an index that
+  // serves it, or a test on the events) may pass few of them, so each call reads more, up to the budget, rather
+  // than dozens of round trips of `limit + 1` entries (a facet's `limit=1` lookup of an app on by_source).
+  const filtered = conditions.length > 1 || codeTest !== undefined;
+  const perCall = filtered ? Math.min(budget, Math.max(limit + 1, FILTERED_READ)) : limit + 1;
   const reads = await mapLimit(partitions, 16, async (pk): Promise<PartitionRead> => {
     const out: PartitionRead = { matches: [], exhausted: false };
     let start: Record<string, AttributeValue> | undefined;
@@ -442,7 +450,7 @@ export async function search(
           // Keys only: the events are read from the id items.
           ProjectionExpression: '#sk, #ipk, #isk',
           ScanIndexForward: false,
-          Limit: limit + 1,
+          Limit: perCall,
           ExclusiveStartKey: start,
         }),
       );
