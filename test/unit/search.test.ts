@@ -1,6 +1,14 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_ACTIVITY,
+  aggregateParams,
+  type FilterKey,
+  searchParams,
+  USER_ACTIVITY,
+} from '../../console/src/activity-view.js';
+import { userActivityHref } from '../../console/src/journey-model.js';
+import {
   type ActivityEvent,
   DomainError,
   SEARCH_INDEX_NAMES,
@@ -560,5 +568,76 @@ describe('search: people by name, drill-downs and admin filters', () => {
     const res = await find({ category: 'admin', source: 'cis' });
     expect(res.status).toBe(400);
     expect(res.body.error?.details?.[0]).toMatchObject({ path: 'category' });
+  });
+});
+
+describe("the console's pages with the default indexes", () => {
+  const window = {
+    from: '2026-11-23T00:00:00.000Z',
+    to: '2026-11-24T00:00:00.000Z',
+    interval: '1h' as const,
+  };
+  const SAMPLES: Record<FilterKey, string> = {
+    type: 'user_login,user_logout',
+    user: 'ada@example.com',
+    app_id: 'web',
+    ip: '203.0.113.7',
+    tenant_id: 'acme',
+    session_id: 's-1',
+    journey_id: 'signup',
+    step_id: 'email',
+    reason: 'otp_expired',
+    actor_id: 'adm-1',
+    actor_type: 'admin',
+    target_resource_id: 'app-9',
+    target_resource_type: 'app',
+  };
+  /** Whether the default indexes serve a search (a `user` filter plans as the user ids it resolves to). */
+  const served = (query: Record<string, string>) => {
+    const { filters } = parseSearch(query);
+    const resolved = filters.user ? { ...filters, user_id: ['u-1'], user: undefined } : filters;
+    return planSearch(resolved as SearchFilters, ['acme']);
+  };
+
+  it.each([USER_ACTIVITY, ADMIN_ACTIVITY].map((v) => [v.title, v] as const))(
+    'serves %s with no filter, each filter, every filter at once, and its histogram and facets',
+    (_t, view) => {
+      const admin = view.id === 'admin';
+      const type = admin ? 'updateApp' : SAMPLES.type;
+      const states = [
+        {},
+        ...view.filters.map((f) => ({ [f.key]: f.key === 'type' ? type : SAMPLES[f.key] })),
+        Object.fromEntries(view.filters.map((f) => [f.key, f.key === 'type' ? type : SAMPLES[f.key]])),
+      ];
+      for (const state of states) {
+        expect(() => served(searchParams(view, state, window)), JSON.stringify(state)).not.toThrow();
+        for (const g of [...view.groups.map((x) => x.dimension), ...view.facets.map((f) => f.dimension)]) {
+          const { group_by, top, interval, ...filters } = aggregateParams(view, state, window, {
+            groupBy: g,
+            top: 5,
+            interval: '1h',
+          });
+          expect(() => served(filters), `${JSON.stringify(state)} by ${group_by}`).not.toThrow();
+        }
+      }
+    },
+  );
+
+  it('serves the journey drill-downs (a session alone included) and the facets’ name lookups', () => {
+    const drills = [
+      { journey_id: 'signup' },
+      { journey_id: 'signup', step_id: 'email', type: ['action_start', 'action_complete'] },
+      { journey_id: 'signup', session_id: 's-1' },
+      { journey_id: 'signup', reason: 'otp_expired', type: 'session_error' },
+    ];
+    for (const drill of drills) {
+      const href = userActivityHref(drill, { range: '24h' });
+      const state = Object.fromEntries(new URL(href, 'http://console').searchParams);
+      const plan = served(searchParams(USER_ACTIVITY, state, window));
+      expect(plan.index, href).toBe('by_source');
+    }
+    expect(served({ session_id: 's-1' }).index).toBe('by_source');
+    for (const param of ['user_id', 'app_id', 'actor_id'])
+      expect(() => served({ [param]: 'x', limit: '1', enrich: 'true' }), param).not.toThrow();
   });
 });
