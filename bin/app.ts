@@ -5,6 +5,8 @@
  *
  *   -c stackName=ActivityEvents            stack name (default ActivityEvents)
  *   -c retentionDays=90                    or JSON per source: '{"cis":90,"admin":365}'
+ *   -c searchIndexes=by_source,by_user     the search indexes deployed (the default), or none
+ *   -c searchIndexMigration=1              only while moving a 1.x stack's indexes (docs/migration.md)
  *   -c alarmEmail=ops@example.com  -c alarmTopicArn=arn:aws:sns:…   (an existing topic instead of the stack's)
  *   -c streamLagAlarmEvents=50000 -c apiErrorRatePercent=1 -c iteratorAgeAlarmMinutes=5   alarm thresholds
  *   -c cognitoDomainPrefix=my-activity     Cognito hosted domain prefix
@@ -30,6 +32,7 @@ import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildConsole } from '../console/build.js';
+import { parseSearchIndexes } from '../functions/shared/model/index.js';
 import { type ActivityEventsConfig, ActivityEventsStack } from '../lib/activity-events-stack.js';
 
 const app = new App();
@@ -57,7 +60,22 @@ const list = (key: string): string[] =>
     .map((b) => b.trim())
     .filter(Boolean);
 
+/** The search indexes of `-c searchIndexes=…`: an unknown name stops the synth, naming the setting. */
+function contextIndexes(value: string) {
+  try {
+    return parseSearchIndexes(value);
+  } catch (err) {
+    throw new Error(`context searchIndexes: ${(err as Error).message}`);
+  }
+}
+
 const retention = ctx('retentionDays');
+const searchIndexes = ctx('searchIndexes');
+const searchIndexMigration = ctx('searchIndexMigration');
+if (searchIndexMigration !== undefined && !/^\d+$/.test(searchIndexMigration))
+  throw new Error(
+    `context searchIndexMigration must be a step number (docs/migration.md), got '${searchIndexMigration}'`,
+  );
 const issuer = ctx('oidcIssuer');
 const domainPrefix = ctx('cognitoDomainPrefix');
 const oidcTokenUrl = ctx('oidcTokenUrl');
@@ -67,6 +85,8 @@ const config: ActivityEventsConfig = {
   ...(retention
     ? { retentionDays: retention.trim().startsWith('{') ? JSON.parse(retention) : Number(retention) }
     : {}),
+  ...(searchIndexes !== undefined ? { searchIndexes: contextIndexes(searchIndexes) } : {}),
+  ...(searchIndexMigration !== undefined ? { searchIndexMigration: Number(searchIndexMigration) } : {}),
   ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail') } : {}),
   ...(ctx('alarmTopicArn') ? { alarmTopicArn: ctx('alarmTopicArn') } : {}),
   monitoring: {

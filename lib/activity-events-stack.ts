@@ -2,7 +2,16 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { Source } from '../functions/shared/model/index.js';
+import {
+  DEFAULT_SEARCH_INDEXES,
+  migrationSteps,
+  parseSearchIndexes,
+  type SearchIndexName,
+  type Source,
+  searchIndexesValue,
+  type TableSpec,
+  tablesFor,
+} from '../functions/shared/model/index.js';
 import { CONSOLE_SCOPES } from '../functions/shared/people/index.js';
 import type { ConfigEnvKey } from '../functions/shared/platform/index.js';
 import { Api, regionalApiOrigins } from './api.js';
@@ -20,6 +29,18 @@ export interface ActivityEventsConfig {
   namePrefix?: string;
   /** Event retention in days: one number, or per source (others default to 90). Default 90. */
   retentionDays?: number | Partial<Record<Source, number>>;
+  /**
+   * The search indexes deployed on the events table (docs/search.md): each costs about one write unit per
+   * event it holds. Default `['by_source', 'by_user']`: every search is served (by_source applies to all, a
+   * filter without its own index becomes a residual filter), user pages from their own index. `[]` deploys
+   * none: collect and GET by id only, and every search answers 400.
+   */
+  searchIndexes?: SearchIndexName[];
+  /**
+   * Only while moving a stack deployed with the 1.x indexes (docs/migration.md): the migration step to deploy,
+   * 1, 2, … (each creates or deletes one index, CloudFormation's limit per update). Omit it once done.
+   */
+  searchIndexMigration?: number;
   auth?: AuthConfig;
   /** Days CloudWatch keeps function and access logs. Default 30. */
   logRetention?: RetentionDays;
@@ -64,8 +85,24 @@ export function settingsEnv(config: ActivityEventsConfig): Partial<Record<Config
     pauseAfterHours: config.export?.pauseAfterHours?.toString(),
     reportUrlTtl: config.reports?.urlTtlSeconds?.toString(),
     reportRetentionDays: config.reports?.retentionDays?.toString(),
+    searchIndexes: config.searchIndexes && searchIndexesValue(searchIndexNames(config)),
+    searchIndexMigration: config.searchIndexMigration?.toString(),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** The configured search indexes in table order; an unknown name is an error at synth that names the setting. */
+function searchIndexNames(config: ActivityEventsConfig): SearchIndexName[] {
+  try {
+    return parseSearchIndexes(config.searchIndexes ?? DEFAULT_SEARCH_INDEXES);
+  } catch (err) {
+    throw new Error(`searchIndexes (-c searchIndexes=…): ${(err as Error).message}`);
+  }
+}
+
+/** Both tables' specs with the configured search indexes (and migration step, checked against them). */
+export function tableSpecs(config: ActivityEventsConfig): readonly TableSpec[] {
+  return tablesFor(searchIndexNames(config), config.searchIndexMigration);
 }
 
 /** Composes the capabilities; holds no logic of its own. */
@@ -85,14 +122,28 @@ export class ActivityEventsStack extends Stack {
     const namePrefix = config.namePrefix ?? this.stackName;
     const removalPolicy = config.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = config.logRetention ?? RetentionDays.ONE_MONTH;
+    const specs = tableSpecs(config);
     const env = settingsEnv(config);
+    if (config.searchIndexMigration !== undefined) {
+      const steps = migrationSteps(searchIndexNames(config));
+      const step = steps[config.searchIndexMigration - 1];
+      const next = steps[config.searchIndexMigration];
+      Annotations.of(this).addWarningV2(
+        'activity-events:search-index-migration',
+        `Search index migration step ${config.searchIndexMigration} of ${steps.length}${step ? ` (${step.action}s ${step.index})` : ''}: ${
+          next
+            ? `once every index of the events table is ACTIVE, deploy with -c searchIndexMigration=${config.searchIndexMigration + 1} (${next.action}s ${next.index})`
+            : 'the last step; deploy without searchIndexMigration from now on'
+        } (docs/migration.md).`,
+      );
+    }
 
     const key = new Key(this, 'ServiceKey', {
       description: 'Activity Events: encrypts the event stream, tables, queues and topics',
       enableKeyRotation: true,
       removalPolicy,
     });
-    this.store = new Store(this, 'Store', { namePrefix, key, removalPolicy });
+    this.store = new Store(this, 'Store', { namePrefix, key, removalPolicy, specs });
     this.pipeline = new Pipeline(this, 'Pipeline', {
       namePrefix,
       key,
@@ -248,6 +299,7 @@ export class ActivityEventsStack extends Stack {
       consumer: this.pipeline.consumer,
       api: this.api.httpApi,
       tables: { eventsTable: this.store.eventsTable, controlTable: this.store.controlTable },
+      tableSpecs: this.store.specs,
       stream: this.pipeline.stream,
       deadLetters: {
         consumeFailures: this.pipeline.failureQueue,

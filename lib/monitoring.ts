@@ -22,7 +22,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from '../functions/shared/handlers.js';
-import { TABLES } from '../functions/shared/model/index.js';
+import type { TableSpec } from '../functions/shared/model/index.js';
 import {
   METRIC_NAMESPACE,
   METRICS,
@@ -60,6 +60,8 @@ export interface MonitoringProps {
   consumer: IFunction;
   api: IHttpApi;
   tables: Record<'eventsTable' | 'controlTable', ITable>;
+  /** The tables' specs, whose indexes' throttles are alarmed with their table's (Store's `specs`). */
+  tableSpecs: readonly TableSpec[];
   stream: IStream;
   /** Every dead-letter (on-failure) queue. */
   deadLetters: Record<'consumeFailures' | 'reportDeadLetters', IQueue>;
@@ -218,7 +220,7 @@ export class Monitoring extends Construct {
 
     // DynamoDB: a table's throttle events and its indexes' together (an index's write throttling slows the table's writes).
     const throttleSums: Record<string, MathExpression> = {};
-    for (const spec of TABLES) {
+    for (const spec of props.tableSpecs) {
       const table = props.tables[spec.resource];
       for (const kind of ['Read', 'Write'] as const) {
         const metric = (index?: string) =>

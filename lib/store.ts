@@ -3,27 +3,33 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { physicalName, TABLES, type TableSpec } from '../functions/shared/model/index.js';
+import { physicalName, type TableSpec } from '../functions/shared/model/index.js';
 
 export interface StoreProps {
   namePrefix: string;
   key: IKey;
   removalPolicy: RemovalPolicy;
+  /** Both tables' specs, with the deployed search indexes: `tablesFor(searchIndexes, migrationStep)`. */
+  specs: readonly TableSpec[];
 }
 
 /**
  * DynamoDB: the events table (event log per source and shard, id items, watermarks) and the control table
  * (streams, directory). On-demand, point-in-time recovery, TTL, encrypted with the service key; key schema
- * and indexes come from the shared TABLES spec (the local runner provisions the same).
+ * and indexes come from the shared table specs (`tablesFor` in model/tables.ts; the local runner provisions the
+ * same).
  */
 export class Store extends Construct {
   readonly eventsTable: Table;
   readonly controlTable: Table;
   /** The key collect and search cursors are sealed with (random, created by the stack). */
   readonly cursorKey: Secret;
+  /** The specs the tables were made from (the monitoring alarms cover their indexes). */
+  readonly specs: readonly TableSpec[];
 
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
+    this.specs = props.specs;
     const make = (spec: TableSpec, cid: string) => {
       const table = new Table(this, cid, {
         tableName: physicalName(props.namePrefix, spec.resource),
@@ -51,7 +57,7 @@ export class Store extends Construct {
       }
       return table;
     };
-    const spec = (r: TableSpec['resource']) => TABLES.find((t) => t.resource === r) as TableSpec;
+    const spec = (r: TableSpec['resource']) => props.specs.find((t) => t.resource === r) as TableSpec;
     this.eventsTable = make(spec('eventsTable'), 'EventsTable');
     this.controlTable = make(spec('controlTable'), 'ControlTable');
     this.cursorKey = new Secret(this, 'CursorKey', {

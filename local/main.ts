@@ -34,7 +34,12 @@ const runner = await startLocal({
 });
 
 const c = runner.credentials;
-console.log(`Activity Events is running (started in ${Date.now() - started} ms).
+const indexes = runner.searchIndexes.length > 0 ? runner.searchIndexes.join(', ') : 'none';
+const upgraded = runner.upgrades.map(
+  (u) =>
+    `\n  Upgraded     ${u.table}: indexes ${u.removed.join(', ') || 'none'} removed, ${u.added.join(', ') || 'none'} added (${u.items} items copied)`,
+);
+console.log(`Activity Events is running (started in ${Date.now() - started} ms).${upgraded.join('')}
 
   Console      ${c.console_url}
   Sign in as   ${c.console_user}
@@ -49,6 +54,7 @@ console.log(`Activity Events is running (started in ${Date.now() - started} ms).
   Kinesis      ${c.aws_endpoints.kinesis}
   S3           ${c.aws_endpoints.s3}
   Secrets      ${c.aws_endpoints.secretsmanager} (Secrets Manager API, for s3/gcs/splunk stream secrets)
+  Search       indexes ${indexes} (SEARCH_INDEXES)
   Credentials  ${runner.dataDir}/credentials.json
 
 ${JSON.stringify(c, null, 2)}

@@ -6,6 +6,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
   ResourceNotFoundException,
   ScanCommand,
   type TableDescription,
@@ -18,7 +19,15 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { searchAttributes } from '../functions/shared/log/index.js';
-import { type ActivityEvent, TABLES, type TableSpec } from '../functions/shared/model/index.js';
+import {
+  type ActivityEvent,
+  DEFAULT_SEARCH_INDEXES,
+  type IndexSpec,
+  SEARCH_INDEXES,
+  type SearchIndexName,
+  type TableSpec,
+  tablesFor,
+} from '../functions/shared/model/index.js';
 
 import { batchPut } from '../functions/shared/platform/dynamo/index.js';
 
@@ -53,43 +62,91 @@ export function createTableInput(name: string, spec: TableSpec) {
   };
 }
 
+/** What provisioning changed in a table that existed: the indexes it removed and added, the items it copied. */
+export interface TableUpgrade {
+  table: string;
+  removed: string[];
+  added: string[];
+  items: number;
+}
+
 /**
- * Create the tables of TABLES (same key schema and indexes as the CDK Store) unless they exist. A table from
- * an earlier version that lacks indexes the spec now has is rebuilt with them, its items copied over (id
- * items get their search attributes), since dynalite cannot add an index to an existing table.
+ * Create the tables (same key schema and indexes as the CDK Store, for the configured search indexes) unless
+ * they exist. A table whose indexes differ from the spec (an index the set leaves out, one it lacks, one with
+ * another projection, such as the 1.x indexes that carried the event) is upgraded: dynalite can neither create
+ * nor delete an index of an existing table (its UpdateTable changes throughput only), so the table is rebuilt
+ * with the spec's indexes and its items copied over, id items with the index keys of the set (and no others).
+ * Returns what was upgraded.
  */
 export async function provisionTables(
   ddb: DynamoDBClient,
   names: Record<TableSpec['resource'], string>,
-  onMigrate?: (table: string, items: number) => void,
-): Promise<void> {
-  for (const spec of TABLES) {
+  opts: { searchIndexes?: readonly SearchIndexName[] } = {},
+): Promise<TableUpgrade[]> {
+  const indexes = opts.searchIndexes ?? DEFAULT_SEARCH_INDEXES;
+  const upgrades: TableUpgrade[] = [];
+  for (const spec of tablesFor(indexes)) {
     const name = names[spec.resource];
-    let existing: TableDescription | undefined;
-    try {
-      existing = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
-    } catch (err) {
-      if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException')
-        throw err;
+    const existing = await describe(ddb, name);
+    if (!existing) {
+      await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
+      await waitFor(ddb, name, (status) => status === 'ACTIVE');
+      continue;
     }
-    const have = new Set((existing?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    if (existing && spec.indexes.every((i) => have.has(i.name))) continue;
-    const items = existing ? await scanAll(ddb, name) : [];
-    if (existing) {
-      await ddb.send(new DeleteTableCommand({ TableName: name }));
-      await waitFor(ddb, name, (status) => status === undefined);
-    }
-    await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
-    await waitFor(ddb, name, (status) => status === 'ACTIVE');
-    if (existing) {
-      await batchPut(
-        ddb,
-        name,
-        items.map((item, tag) => ({ tag, item: withSearchAttributes(item) })),
-      );
-      onMigrate?.(name, items.length);
-    }
+    const have = existing.GlobalSecondaryIndexes ?? [];
+    const removed = have
+      .filter((h) => !spec.indexes.some((i) => sameIndex(h, i)))
+      .map((h) => h.IndexName ?? '');
+    const added = spec.indexes.filter((i) => !have.some((h) => sameIndex(h, i))).map((i) => i.name);
+    if (removed.length === 0 && added.length === 0) continue;
+    const items = await rebuildTable(ddb, name, spec, (item) => withSearchAttributes(item, indexes));
+    upgrades.push({ table: name, removed, added, items });
   }
+  return upgrades;
+}
+
+/**
+ * Rebuild a table with a spec's indexes: read every item, delete the table, create it again, write the items
+ * back (each through `rewrite`). Returns the number of items copied.
+ */
+export async function rebuildTable(
+  ddb: DynamoDBClient,
+  name: string,
+  spec: TableSpec,
+  rewrite: (item: Record<string, AttributeValue>) => Record<string, AttributeValue> = (item) => item,
+): Promise<number> {
+  const items = await scanAll(ddb, name);
+  await ddb.send(new DeleteTableCommand({ TableName: name }));
+  await waitFor(ddb, name, (status) => status === undefined);
+  await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
+  await waitFor(ddb, name, (status) => status === 'ACTIVE');
+  await batchPut(
+    ddb,
+    name,
+    items.map((item, tag) => ({ tag, item: rewrite(item) })),
+  );
+  return items.length;
+}
+
+async function describe(ddb: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+  try {
+    return (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException')
+      throw err;
+    return undefined;
+  }
+}
+
+/** Whether an existing index is the spec's: name, keys and projection (non-key attributes as a set). */
+function sameIndex(have: GlobalSecondaryIndexDescription, want: IndexSpec): boolean {
+  if (have.IndexName !== want.name) return false;
+  const keys = (have.KeySchema ?? []).map((k) => `${k.KeyType}:${k.AttributeName}`);
+  if (keys.join() !== [`HASH:${want.pk}`, `RANGE:${want.sk}`].join()) return false;
+  const type = have.Projection?.ProjectionType;
+  if (want.projection === 'ALL' || want.projection === 'KEYS_ONLY') return type === want.projection;
+  const attrs = [...(have.Projection?.NonKeyAttributes ?? [])].sort();
+  return type === 'INCLUDE' && attrs.join() === [...want.projection].sort().join();
 }
 
 async function waitFor(ddb: DynamoDBClient, name: string, done: (status: string | undefined) => boolean) {
@@ -117,10 +174,19 @@ async function scanAll(ddb: DynamoDBClient, name: string) {
   return items;
 }
 
-/** An id item written before the search indexes existed, given its search attributes. */
-function withSearchAttributes(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+/**
+ * An id item with the index keys of the deployed search indexes, and no others (written before the indexes
+ * existed, or by a version that wrote every index's key).
+ */
+function withSearchAttributes(
+  item: Record<string, AttributeValue>,
+  indexes: readonly SearchIndexName[],
+): Record<string, AttributeValue> {
   if (!item.pk?.S?.startsWith('E#') || !item.e?.S || !item.shard?.S) return item;
-  return { ...item, ...searchAttributes(JSON.parse(item.e.S) as ActivityEvent, item.shard.S) };
+  const rest = Object.fromEntries(
+    Object.entries(item).filter(([k]) => !SEARCH_INDEXES.some((i) => i.pk === k)),
+  );
+  return { ...rest, ...searchAttributes(JSON.parse(item.e.S) as ActivityEvent, item.shard.S, indexes) };
 }
 
 /** Create the event stream (shardCount shards, like an on-demand stream's initial 4) unless it exists. */

@@ -11,7 +11,16 @@ import { closeKafkaProducers } from '../functions/shared/destinations/index.js';
 import type { StreamRun } from '../functions/shared/export/index.js';
 import { HANDLER_NAMES, HANDLERS } from '../functions/shared/handlers.js';
 import { getWatermark, unpadSeq } from '../functions/shared/log/index.js';
-import { ENV, type EnvKey, physicalName, type ResourceKey } from '../functions/shared/model/index.js';
+import {
+  DEFAULT_SEARCH_INDEXES,
+  ENV,
+  type EnvKey,
+  parseSearchIndexes,
+  physicalName,
+  type ResourceKey,
+  type SearchIndexName,
+  searchIndexesValue,
+} from '../functions/shared/model/index.js';
 import { destroyClients } from '../functions/shared/platform/clients/registry.js';
 import {
   type ConfigEnvKey,
@@ -30,7 +39,7 @@ import { migrateKinesisLocal } from './migrate.js';
 import { LocalPeople, type TokenTrigger } from './people.js';
 import { type ConsumeHandler, ShardPoller } from './poller.js';
 import { assertPortFree, freePort } from './processes.js';
-import { provisionBuckets, provisionStream, provisionTables } from './provision.js';
+import { provisionBuckets, provisionStream, provisionTables, type TableUpgrade } from './provision.js';
 import { Schedule } from './schedule.js';
 import { LocalSecretsManager } from './secrets-manager.js';
 import { LocalQueues } from './sqs.js';
@@ -51,6 +60,11 @@ export interface LocalOptions {
   shards?: number;
   pollIdleMs?: number;
   retentionDays?: string;
+  /**
+   * The search indexes (default: SEARCH_INDEXES of the environment, else by_source and by_user). The events
+   * table's indexes are brought to this set on start (docs/search.md).
+   */
+  searchIndexes?: readonly SearchIndexName[];
   /** How often the exporter runs (default 5 s; 0 disables the schedule, runExport() still works). */
   exportIntervalMs?: number;
   /** Exporter settings, as the stack props set them on AWS. */
@@ -85,6 +99,10 @@ export interface LocalRunner {
   dataDir: string;
   /** The local Secrets Manager (destination secrets for s3/gcs/splunk streams). */
   secrets: LocalSecretsManager;
+  /** The search indexes the handlers use and the events table has. */
+  searchIndexes: readonly SearchIndexName[];
+  /** The tables this start rebuilt to bring their indexes to the configuration (none when they matched). */
+  upgrades: TableUpgrade[];
   /** Run the exporter once now (after any run in progress), as the schedule would. */
   runExport(): Promise<{ streams: StreamRun[] } | undefined>;
   stop(): Promise<void>;
@@ -115,6 +133,16 @@ function handlerEnvironment(
     }
   }
   return out;
+}
+
+/** SEARCH_INDEXES of the environment (unset or empty: the default set); a wrong value is an error naming it. */
+function searchIndexesSetting(value: string | undefined): readonly SearchIndexName[] {
+  if (!value?.trim()) return DEFAULT_SEARCH_INDEXES;
+  try {
+    return parseSearchIndexes(value);
+  } catch (err) {
+    throw new Error(`${ENV.searchIndexes}=${value}: ${(err as Error).message}`);
+  }
 }
 
 const names = (): Record<ResourceKey, string> => ({
@@ -149,6 +177,8 @@ async function emulatorPorts(
  * in-process after the environment they validate at cold start has been set.
  */
 export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> {
+  // The settings first: a wrong one stops the start before anything runs, naming it.
+  const searchIndexes = opts.searchIndexes ?? searchIndexesSetting(process.env[ENV.searchIndexes]);
   const dataDir = resolve(opts.dataDir ?? '.local');
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port ?? 4000;
@@ -201,6 +231,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
         { ...res, reportsQueueUrl, cursorKeySecret },
         {
           retentionDays: opts.retentionDays ?? process.env[ENV.retentionDays],
+          searchIndexes: searchIndexesValue(searchIndexes),
           exportBuckets: opts.export?.buckets?.join(','),
           // Destinations on this machine (a HEC on loopback) are what local mode is for.
           destinationAllowCidrs: ['127.0.0.0/8', '::1/128', ...(opts.export?.allowPrivateCidrs ?? [])].join(
@@ -215,6 +246,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     };
     Object.assign(process.env, env);
     delete process.env.AWS_PROFILE;
+    // Local tables are rebuilt to the configured indexes at once: there is no migration to step through.
+    delete process.env[ENV.searchIndexMigration];
 
     const clientConfig = { region: REGION, credentials: LOCAL_AWS_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...clientConfig, endpoint: emulators.endpoints.dynamodb });
@@ -229,7 +262,18 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       for (const c of [ddb, kinesis, s3]) c.destroy();
       destroyClients();
     });
-    await provisionTables(ddb, { eventsTable: res.eventsTable, controlTable: res.controlTable });
+    const upgrades = await provisionTables(
+      ddb,
+      { eventsTable: res.eventsTable, controlTable: res.controlTable },
+      { searchIndexes },
+    );
+    for (const u of upgrades)
+      logger.info('table upgraded to the configured search indexes', {
+        table: u.table,
+        removed: u.removed,
+        added: u.added,
+        items: u.items,
+      });
     await provisionStream(kinesis, res.eventStream, opts.shards ?? 4);
     await migrateKinesisLocal(dataDir, {
       kinesis,
@@ -334,7 +378,15 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
       console_password: people.admin.password,
     };
     writeFileAtomic(join(dataDir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`);
-    return { credentials, dataDir, secrets, runExport: () => schedule.runNow(), stop: stopAll };
+    return {
+      credentials,
+      dataDir,
+      secrets,
+      searchIndexes,
+      upgrades,
+      runExport: () => schedule.runNow(),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,10 +1,15 @@
 import { journeyAnalytics } from '../shared/journeys/index.js';
+import { searchIndexSet } from '../shared/model/index.js';
 import { storeReaderDeps } from '../shared/platform/clients/reader.js';
 import { dispatch, httpHandler, json, readHandlerEnv } from '../shared/platform/index.js';
 import { API_PREFIX } from '../shared/routes.js';
 
 // Session durations page through the search indexes with cursors sealed with the cursor key.
-const deps = storeReaderDeps(readHandlerEnv('analytics'));
+const env = readHandlerEnv('analytics');
+const deps = {
+  ...storeReaderDeps(env),
+  searchIndexes: searchIndexSet(env.searchIndexes, env.searchIndexMigration),
+};
 
 /** GET /analytics/journeys[?from&to&journey_id&interval] and GET /analytics/journeys/{journey_id} */
 export const handler = httpHandler(

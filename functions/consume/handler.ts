@@ -37,6 +37,7 @@ export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
       retentionDays: env.retentionDays,
       projections,
       metrics: recordMetric,
+      searchIndexes: env.searchIndexes,
     });
     logger.info('batch consumed', {
       records: records.length,

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { HANDLERS } from '../shared/handlers.js';
+import { searchIndexSet } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
@@ -25,6 +26,7 @@ const deps = {
   bucket: env.reportsBucket,
   // The worker pages its search with cursors like any client.
   cursorKey: secretKey(secretsClient(), env.cursorKeySecret),
+  searchIndexes: searchIndexSet(env.searchIndexes, env.searchIndexMigration),
 };
 /** Deliveries of a message before its report is marked failed (the queue's maxReceiveCount, from the same row). */
 const MAX_RECEIVES = HANDLERS['report-worker'].trigger.maxReceives;

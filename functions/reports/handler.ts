@@ -1,4 +1,4 @@
-import { parseJson } from '../shared/model/index.js';
+import { parseJson, searchIndexSet } from '../shared/model/index.js';
 import { dynamoClient } from '../shared/platform/clients/dynamodb.js';
 import { kinesisClient } from '../shared/platform/clients/kinesis.js';
 import { s3Client } from '../shared/platform/clients/s3.js';
@@ -22,6 +22,7 @@ const deps = {
   queueUrl: env.reportsQueueUrl,
   urlTtlSeconds: env.reportUrlTtl,
   retentionDays: env.reportRetentionDays,
+  searchIndexes: searchIndexSet(env.searchIndexes, env.searchIndexMigration),
 };
 
 /** POST /activities/v1/reports, GET /activities/v1/reports (recent) and GET /activities/v1/reports/{report_id} */

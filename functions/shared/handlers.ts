@@ -89,6 +89,9 @@ const DELIVERY_ACCESS = {
   destinations: 'deliver',
 } as const;
 
+/** What a search needs to plan: the deployed search indexes, and the migration step while one is under way. */
+const SEARCH_ENV = ['searchIndexes', 'searchIndexMigration'] as const;
+
 export const HANDLERS = {
   ingest: {
     description: 'POST /activities: validate and put events on the stream',
@@ -101,7 +104,7 @@ export const HANDLERS = {
   activities: {
     description: 'GET /activities (search) and GET /activities/{id} (details, enriched)',
     trigger: HTTP,
-    env: ['eventsTable', 'controlTable', 'cursorKeySecret'],
+    env: ['eventsTable', 'controlTable', 'cursorKeySecret', ...SEARCH_ENV],
     access: { eventsTable: 'read', controlTable: 'read', cursorKey: 'read' },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
@@ -159,7 +162,7 @@ export const HANDLERS = {
   analytics: {
     description: 'GET /analytics/journeys: journey analytics from counters and session durations',
     trigger: HTTP,
-    env: ['eventsTable', 'controlTable', 'cursorKeySecret'],
+    env: ['eventsTable', 'controlTable', 'cursorKeySecret', ...SEARCH_ENV],
     access: { eventsTable: 'read', controlTable: 'read', cursorKey: 'read' },
     memorySize: 512,
     timeoutSeconds: API_TIMEOUT,
@@ -176,6 +179,7 @@ export const HANDLERS = {
       'reportUrlTtl',
       'reportRetentionDays',
       's3ForcePathStyle',
+      ...SEARCH_ENV,
     ],
     access: {
       eventsTable: 'read',
@@ -215,7 +219,8 @@ export const HANDLERS = {
   consume: {
     description: 'Kinesis consumer: stores events keyed by stream position and advances shard watermarks',
     trigger: { kind: 'kinesis' },
-    env: ['eventsTable', 'controlTable', 'retentionDays'],
+    // The index keys it writes on id items: those of the deployed search indexes.
+    env: ['eventsTable', 'controlTable', 'retentionDays', 'searchIndexes'],
     access: { eventsTable: 'readwrite', controlTable: 'readwrite' },
     memorySize: 1024,
     timeoutSeconds: 60,
@@ -239,6 +244,7 @@ export const HANDLERS = {
       'reportsBucket',
       's3ForcePathStyle',
       'cursorKeySecret',
+      ...SEARCH_ENV,
     ],
     access: {
       eventsTable: 'read',

@@ -2,11 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, HANDLERS, type HandlerName } from '../../functions/shared/handlers.js';
-import { ENV as ENV_NAMES, SEARCH_INDEXES } from '../../functions/shared/model/index.js';
+import {
+  ENV as ENV_NAMES,
+  SEARCH_INDEXES,
+  type SearchIndexName,
+  searchIndexSet,
+} from '../../functions/shared/model/index.js';
 
 import { ENV_ORIGIN } from '../../functions/shared/platform/index.js';
 import { HTTP_HANDLERS, ROUTES } from '../../functions/shared/routes.js';
@@ -32,6 +37,31 @@ function build(config: ActivityEventsConfig = {}, nag = false) {
 }
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+interface GsiProps {
+  IndexName: string;
+  KeySchema: unknown;
+  Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+}
+
+/** The events table's global secondary indexes in a template. */
+function indexesOf(t: Template): GsiProps[] {
+  const table = Object.values(
+    t.findResources('AWS::DynamoDB::Table', { Properties: { TableName: 'test-events' } }),
+  )[0] as { Properties: { GlobalSecondaryIndexes?: GsiProps[] } } | undefined;
+  return table?.Properties.GlobalSecondaryIndexes ?? [];
+}
+
+/** The environment of the function of a wiring-table row. */
+function envOf(t: Template, name: HandlerName): Record<string, string> {
+  const fns = t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+  const fn = Object.values(fns).find((f) =>
+    (f.Properties.Tags as Array<{ Key: string; Value: string }>).some(
+      (tag) => tag.Key === HANDLER_TAG && tag.Value === name,
+    ),
+  );
+  return fn?.Properties.Environment.Variables as Record<string, string>;
+}
 
 describe('ActivityEventsStack', () => {
   let template: Template;
@@ -505,36 +535,121 @@ describe('ActivityEventsStack', () => {
   });
 
   describe('search and reports', () => {
-    it('gives the events table one index per search access pattern, keyed <value>#<shard> with the event time as sort key', () => {
-      const table = Object.values(
-        template.findResources('AWS::DynamoDB::Table', { Properties: { TableName: 'test-events' } }),
-      )[0] as {
-        Properties: {
-          GlobalSecondaryIndexes: Array<{
-            IndexName: string;
-            KeySchema: unknown;
-            Projection: { ProjectionType: string; NonKeyAttributes: string[] };
-          }>;
-        };
-      };
-      const indexes = table.Properties.GlobalSecondaryIndexes;
-      expect(indexes.map((i) => i.IndexName).sort()).toEqual(SEARCH_INDEXES.map((i) => i.name).sort());
-      for (const spec of SEARCH_INDEXES) {
-        const index = indexes.find((i) => i.IndexName === spec.name);
-        expect(index?.KeySchema).toEqual([
-          { AttributeName: spec.pk, KeyType: 'HASH' },
+    it('gives the events table the default search indexes, by_source and by_user, projecting the filter attributes and not the event', () => {
+      expect(indexesOf(template).map((i) => i.IndexName)).toEqual(['by_source_v2', 'by_user_v2']);
+      for (const index of indexesOf(template)) {
+        const spec = SEARCH_INDEXES.find((i) => `${i.name}_v2` === index.IndexName);
+        expect(index.KeySchema).toEqual([
+          { AttributeName: spec?.pk, KeyType: 'HASH' },
           { AttributeName: 'ts', KeyType: 'RANGE' },
         ]);
-        expect(index?.Projection.ProjectionType).toBe('INCLUDE');
-        expect(index?.Projection.NonKeyAttributes).toEqual(
-          expect.arrayContaining(['e', 'expires_at', 'type', 'tenant_id']),
-        );
+        expect(index.Projection).toEqual({
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: [
+            'expires_at',
+            'source',
+            'type',
+            'tenant_id',
+            'user_id',
+            'app_id',
+            'actor_id',
+            'ip',
+          ],
+        });
       }
       // The control table needs no index.
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         TableName: 'test-control',
         GlobalSecondaryIndexes: Match.absent(),
       });
+      // The functions that search or write index keys are told the set.
+      for (const name of ['activities', 'analytics', 'reports', 'report-worker', 'consume'] as const)
+        expect(envOf(template, name), name).toMatchObject({ SEARCH_INDEXES: 'by_source,by_user' });
+      expect(envOf(template, 'activities')).toMatchObject({ SEARCH_INDEX_MIGRATION: '' });
+      // The throttle alarms cover the deployed indexes.
+      const throttles = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(throttles).toContain('by_source_v2');
+      expect(throttles).not.toMatch(/"by_type/);
+    });
+
+    it('deploys exactly the configured search indexes, and tells the functions', () => {
+      const t = Template.fromStack(build({ searchIndexes: ['by_type', 'by_source', 'by_session'] }).stack);
+      expect(indexesOf(t).map((i) => i.IndexName)).toEqual(['by_source_v2', 'by_type_v2', 'by_session_v2']);
+      expect(envOf(t, 'consume')).toMatchObject({ SEARCH_INDEXES: 'by_source,by_type,by_session' });
+      expect(envOf(t, 'activities')).toMatchObject({ SEARCH_INDEXES: 'by_source,by_type,by_session' });
+    });
+
+    it('deploys no search index with an empty set: collect and GET by id only', () => {
+      const t = Template.fromStack(build({ searchIndexes: [] }).stack);
+      expect(indexesOf(t)).toEqual([]);
+      expect(envOf(t, 'activities')).toMatchObject({ SEARCH_INDEXES: 'none' });
+    });
+
+    it('refuses an unknown search index at synth, naming the setting', () => {
+      expect(() => build({ searchIndexes: ['by_source', 'by_colour' as SearchIndexName] })).toThrow(
+        /searchIndexes .*'by_colour' is not a search index; the indexes are by_source, by_type/,
+      );
+    });
+
+    it('moves a 1.x table to the new indexes one index per step, reading the 1.x indexes until theirs are replaced', () => {
+      const legacy = ['by_source', 'by_type', 'by_user', 'by_app', 'by_actor', 'by_ip', 'by_session'];
+      const steps = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((step) => {
+        const t = Template.fromStack(build({ searchIndexMigration: step }).stack);
+        return { step, t, indexes: indexesOf(t) };
+      });
+      // Step 0 is the 1.x layout: seven indexes that carry the event.
+      expect(steps[0]?.indexes.map((i) => i.IndexName)).toEqual(legacy);
+      for (const i of steps[0]?.indexes ?? [])
+        expect(i.Projection).toEqual({
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: [
+            'e',
+            'expires_at',
+            'source',
+            'type',
+            'tenant_id',
+            'user_id',
+            'app_id',
+            'actor_id',
+            'ip',
+          ],
+        });
+      // Each step creates or deletes exactly one index and leaves every other exactly as it was.
+      for (let k = 1; k < steps.length; k++) {
+        const before = steps[k - 1]?.indexes ?? [];
+        const after = steps[k]?.indexes ?? [];
+        const added = after.filter((a) => !before.some((b) => JSON.stringify(a) === JSON.stringify(b)));
+        const removed = before.filter((b) => !after.some((a) => JSON.stringify(a) === JSON.stringify(b)));
+        expect(added.length + removed.length, `step ${k}`).toBe(1);
+      }
+      // The last step is the plain layout.
+      expect(steps[9]?.indexes).toEqual(indexesOf(template));
+      // The search reads the 1.x index of each index of the set until that one is deleted.
+      const read = (step: number) => envOf(steps[step]?.t as Template, 'activities').SEARCH_INDEX_MIGRATION;
+      expect(read(3)).toBe('3');
+      expect(searchIndexSet(['by_source', 'by_user'], 7).gsi).toEqual({
+        by_source: 'by_source',
+        by_user: 'by_user',
+      });
+      expect(searchIndexSet(['by_source', 'by_user'], 8).gsi).toEqual({
+        by_source: 'by_source_v2',
+        by_user: 'by_user',
+      });
+      expect(searchIndexSet(['by_source', 'by_user'], 9).gsi).toEqual({
+        by_source: 'by_source_v2',
+        by_user: 'by_user_v2',
+      });
+      // Synth says what to do next.
+      const warnings = Annotations.fromStack(build({ searchIndexMigration: 1 }).stack).findWarning(
+        '*',
+        Match.stringLikeRegexp(
+          'step 1 of 9 \\(creates by_source_v2\\).*searchIndexMigration=2 \\(creates by_user_v2\\)',
+        ),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(() => build({ searchIndexMigration: 10 })).toThrow(
+        /searchIndexMigration must be a whole number from 0 to 9/,
+      );
     });
 
     it('keeps reports in a private, KMS-encrypted, TLS-only bucket with a lifecycle (a stack prop)', () => {

@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TABLES } from '../../functions/shared/model/index.js';
+import { type SearchIndexName, type TableSpec, tablesFor } from '../../functions/shared/model/index.js';
 import { createTableInput } from '../../local/provision.js';
 
 const require = createRequire(import.meta.url);
@@ -56,16 +56,63 @@ export interface FakeDynamo {
   log: Array<{ op: DynamoOp; input: Record<string, unknown> }>;
   setFault(f: Fault | undefined): void;
   call(op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Create the tables of the shared spec under these names and wait until they are ACTIVE. */
-  createTables(tables: Record<string, string>): Promise<void>;
+  /**
+   * Create the tables of the shared spec under these names and wait until they are ACTIVE: with the fake's
+   * search indexes, or these (and the indexes of a migration step).
+   */
+  createTables(
+    tables: Record<string, string>,
+    layout?: { searchIndexes?: readonly SearchIndexName[]; migrationStep?: number },
+  ): Promise<void>;
   restore(): void;
+}
+
+/** A global secondary index as the store describes it. */
+interface IndexDescription {
+  IndexName: string;
+  KeySchema: Array<{ AttributeName: string }>;
+  Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+}
+
+/**
+ * What DynamoDB refuses of a Query on a global secondary index that dynalite lets through: asking for
+ * attributes the index does not project (`Select: ALL_ATTRIBUTES`, or a ProjectionExpression naming one). A
+ * GSI query cannot fetch anything from the table, so code that expects it to must fail here as on AWS.
+ */
+function indexProjectionProblem(
+  input: Record<string, unknown>,
+  table: { KeySchema: Array<{ AttributeName: string }>; GlobalSecondaryIndexes?: IndexDescription[] },
+): string | undefined {
+  const index = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === input.IndexName);
+  if (!index || index.Projection.ProjectionType === 'ALL') return undefined;
+  if (input.Select === 'ALL_ATTRIBUTES')
+    return `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${index.IndexName} because its projection type is not ALL`;
+  const projected = new Set([
+    ...table.KeySchema.map((k) => k.AttributeName),
+    ...index.KeySchema.map((k) => k.AttributeName),
+    ...(index.Projection.NonKeyAttributes ?? []),
+  ]);
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const asked = String(input.ProjectionExpression ?? '')
+    .split(',')
+    .map((p) => p.trim().split(/[.[]/)[0] ?? '')
+    .filter(Boolean)
+    .map((a) => names[a] ?? a);
+  const missing = asked.filter((a) => !projected.has(a));
+  return missing.length > 0
+    ? `One or more parameter values were invalid: Global secondary index ${index.IndexName} does not project [${missing.join(', ')}]`
+    : undefined;
 }
 
 /**
  * An in-memory DynamoDB behind aws-sdk-client-mock. Every DynamoDBClient instance (module-scope clients in
- * handlers included) is served by it until restore().
+ * handlers included) is served by it until restore(). The tables are the shared spec's with these search
+ * indexes (default: the default set); index queries get what the index projects, and no more.
  */
-export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDynamo> {
+export async function fakeDynamo(
+  tables: Record<string, string>,
+  opts: { searchIndexes?: readonly SearchIndexName[] } = {},
+): Promise<FakeDynamo> {
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const calls: Record<string, number> = {};
   const log: FakeDynamo['log'] = [];
@@ -75,6 +122,13 @@ export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDy
     calls[op] = (calls[op] ?? 0) + 1;
     log.push({ op, input });
     await fault?.(op, input);
+    if (op === 'Query' && input.IndexName !== undefined) {
+      const d = (await run('DescribeTable', { TableName: input.TableName })) as {
+        Table: Parameters<typeof indexProjectionProblem>[1];
+      };
+      const problem = indexProjectionProblem(input, d.Table);
+      if (problem) throw new DynamoServiceError('ValidationException', problem);
+    }
     return run(op, input);
   };
   const run = (op: DynamoOp, input: Record<string, unknown>): Promise<Record<string, unknown>> =>
@@ -116,8 +170,9 @@ export async function fakeDynamo(tables: Record<string, string>): Promise<FakeDy
     // biome-ignore lint/suspicious/noExplicitAny: the mock's input type differs per command
     mock.on(Cmd as any).callsFake((input: Record<string, unknown>) => call(op as DynamoOp, input));
   }
-  const createTables = async (names: Record<string, string>) => {
-    for (const spec of TABLES) {
+  const createTables: FakeDynamo['createTables'] = async (names, layout = {}) => {
+    const specs = tablesFor(layout.searchIndexes ?? opts.searchIndexes, layout.migrationStep) as TableSpec[];
+    for (const spec of specs) {
       const name = names[spec.resource];
       if (!name) continue;
       await run('CreateTable', createTableInput(name, spec) as unknown as Record<string, unknown>);

@@ -3,12 +3,16 @@ import { searchAttributes } from '../../functions/shared/log/index.js';
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
+  DEFAULT_SEARCH_INDEXES,
   fieldValue,
+  gsiName,
   SEARCH_FILTER_ROWS,
+  SEARCH_INDEX_NAMES,
   SEARCH_PROJECTION,
   SEARCH_SK,
   type SearchParam,
   TABLES,
+  tablesFor,
 } from '../../functions/shared/model/index.js';
 
 import { reportRequestSchema } from '../../functions/shared/reports/index.js';
@@ -64,23 +68,38 @@ const problems = (schema: typeof searchQuerySchema | typeof reportRequestSchema,
 };
 
 describe('the search-filter table', () => {
-  it('gives every filter row with an index an index on the events table, keyed by its pk and the event time, projecting the filter attributes', () => {
-    const events = TABLES.find((t) => t.resource === 'eventsTable');
+  it('gives every filter row with an index an index the events table can have, keyed by its pk and the event time, projecting the filter attributes and not the event', () => {
+    const events = tablesFor(SEARCH_INDEX_NAMES).find((t) => t.resource === 'eventsTable');
     const indexed = SEARCH_FILTER_ROWS.flatMap((r) => (r.index ? [r.index] : []));
     expect(indexed.length).toBeGreaterThan(0);
-    expect(events?.indexes.map((i) => i.name)).toEqual(indexed.map((i) => i.name));
+    expect(events?.indexes.map((i) => i.name)).toEqual(indexed.map((i) => `${i.name}_v2`));
     for (const spec of indexed) {
-      expect(events?.indexes.find((i) => i.name === spec.name)).toEqual({
-        name: spec.name,
+      expect(events?.indexes.find((i) => i.name === `${spec.name}_v2`)).toEqual({
+        name: `${spec.name}_v2`,
         pk: spec.pk,
         sk: SEARCH_SK,
         projection: SEARCH_PROJECTION,
       });
     }
     expect([...SEARCH_PROJECTION].sort()).toEqual(
-      ['e', 'expires_at', ...ATTRIBUTE_ROWS.map((r) => r.field)].sort(),
+      ['expires_at', ...ATTRIBUTE_ROWS.map((r) => r.field)].sort(),
     );
+    expect(SEARCH_PROJECTION).not.toContain('e');
     expect(TABLES.find((t) => t.resource === 'controlTable')?.indexes).toEqual([]);
+  });
+
+  it('names every index of the list on exactly one row, in the list order', () => {
+    expect(SEARCH_FILTER_ROWS.flatMap((r) => (r.index ? [r.index.name] : []))).toEqual([
+      ...SEARCH_INDEX_NAMES,
+    ]);
+  });
+
+  it('deploys the default set, by_source and by_user, unless configured otherwise', () => {
+    expect(DEFAULT_SEARCH_INDEXES).toEqual(['by_source', 'by_user']);
+    expect(TABLES.find((t) => t.resource === 'eventsTable')?.indexes.map((i) => i.name)).toEqual(
+      DEFAULT_SEARCH_INDEXES.map(gsiName),
+    );
+    expect(tablesFor([]).find((t) => t.resource === 'eventsTable')?.indexes).toEqual([]);
   });
 
   it.each(ATTRIBUTE_ROWS.map((r) => [r.param, r] as const))(
@@ -96,11 +115,27 @@ describe('the search-filter table', () => {
     SEARCH_FILTER_ROWS.flatMap((r) =>
       r.index && r.field ? [[r.index.name, r.index, r.field] as const] : [],
     ),
-  )('writes the %s key <value>#<shard> only for an event with every field of its key', (_n, index, field) => {
+  )(
+    'writes the %s key <value>#<shard>, when deployed, only for an event with every field of its key',
+    (_n, index, field) => {
+      const e = full();
+      const value = (index.key ?? [field]).map((f) => fieldValue(e, f)).join('#');
+      expect(searchAttributes(e, shard, SEARCH_INDEX_NAMES)[index.pk]).toEqual({ S: `${value}#${shard}` });
+      expect(searchAttributes(without(e, field), shard, SEARCH_INDEX_NAMES)).not.toHaveProperty(index.pk);
+    },
+  );
+
+  it('writes the keys of the deployed indexes only (the default set unless given), the filter attributes always', () => {
     const e = full();
-    const value = (index.key ?? [field]).map((f) => fieldValue(e, f)).join('#');
-    expect(searchAttributes(e, shard)[index.pk]).toEqual({ S: `${value}#${shard}` });
-    expect(searchAttributes(without(e, field), shard)).not.toHaveProperty(index.pk);
+    const keys = (indexes?: Parameters<typeof searchAttributes>[2]) =>
+      Object.keys(searchAttributes(e, shard, indexes)).filter((k) => /^g[a-z]$/.test(k));
+    expect(keys().sort()).toEqual(['gs', 'gu']);
+    expect(keys(['by_app', 'by_ip']).sort()).toEqual(['ga', 'gi']);
+    expect(keys([])).toEqual([]);
+    const none = searchAttributes(e, shard, []);
+    for (const row of ATTRIBUTE_ROWS)
+      expect(none[row.field], row.field).toEqual({ S: fieldValue(e, row.field) });
+    expect(none[SEARCH_SK]).toBeDefined();
   });
 
   it('keys the source index by tenant and source', () => {
@@ -130,12 +165,12 @@ describe('the search-filter table', () => {
     }
   });
 
-  it('serves a search on one indexed filter from that filter index, and no filter from the source index', () => {
+  it('serves a search on one indexed filter from that filter index when deployed, and no filter from the source index', () => {
     for (const row of SEARCH_FILTER_ROWS) {
       if (!row.index) continue;
       const { filters } = parseSearch({ [row.param]: SAMPLE[row.param as SearchParam] });
-      expect(planSearch(filters, ['acme']).index, row.param).toBe(row.index.name);
+      expect(planSearch(filters, ['acme'], SEARCH_INDEX_NAMES).index, row.param).toBe(row.index.name);
     }
-    expect(planSearch(parseSearch({}).filters, ['acme']).index).toBe('by_source');
+    expect(planSearch(parseSearch({}).filters, ['acme'], SEARCH_INDEX_NAMES).index).toBe('by_source');
   });
 });

@@ -1,6 +1,20 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEvent, SearchFilters } from '../../functions/shared/model/index.js';
+import {
+  ADMIN_ACTIVITY,
+  aggregateParams,
+  type FilterKey,
+  searchParams,
+  USER_ACTIVITY,
+} from '../../console/src/activity-view.js';
+import { userActivityHref } from '../../console/src/journey-model.js';
+import {
+  type ActivityEvent,
+  DomainError,
+  SEARCH_INDEX_NAMES,
+  type SearchFilters,
+  type SearchIndexName,
+} from '../../functions/shared/model/index.js';
 import {
   decodeSearchCursor,
   encodeSearchCursor,
@@ -183,9 +197,155 @@ describe('search parameters', () => {
       ['t#risk'],
       [],
     ],
-  ])('serves %j from a key-condition query on the right index', (query, index, keys, residual, code = []) => {
-    const plan = planSearch(parseSearch(query as Record<string, string>).filters, ['t1', 't2']);
+  ])(
+    'serves %j from a key-condition query on the right index, every index deployed',
+    (query, index, keys, residual, code = []) => {
+      const plan = planSearch(
+        parseSearch(query as Record<string, string>).filters,
+        ['t1', 't2'],
+        SEARCH_INDEX_NAMES,
+      );
+      expect(plan).toEqual({ index, keys, residual, code });
+    },
+  );
+});
+
+describe('planning over the deployed indexes', () => {
+  const ALL_SOURCES = (t: string) => [`${t}#cis`, `${t}#verify`, `${t}#risk`, `${t}#admin`];
+  it.each([
+    // The default set: by_source and by_user.
+    [['by_source', 'by_user'], { user_id: 'u', type: 'user_login' }, 'by_user', ['u'], ['types']],
+    [
+      ['by_source', 'by_user'],
+      { actor_id: 'a', source: 'admin' },
+      'by_source',
+      ['t1#admin', 't2#admin'],
+      ['actor_id'],
+    ],
+    [['by_source', 'by_user'], { ip: '10.0.0.1', tenant_id: 't' }, 'by_source', ALL_SOURCES('t'), ['ip']],
+    [
+      ['by_source', 'by_user'],
+      { app_id: 'web', source: 'cis' },
+      'by_source',
+      ['t1#cis', 't2#cis'],
+      ['app_id'],
+    ],
+    // Types name their sources: only those sources' partitions are read.
+    [
+      ['by_source', 'by_user'],
+      { type: 'user_login,user_logout' },
+      'by_source',
+      ['t1#cis', 't2#cis'],
+      ['types'],
+    ],
+    [
+      ['by_source', 'by_user'],
+      { type: 'user_login,risk_recommendation', tenant_id: 't' },
+      'by_source',
+      ['t#cis', 't#risk'],
+      ['types'],
+    ],
+    // A custom event names its own source: every source is read.
+    [['by_source', 'by_user'], { type: 'custom', tenant_id: 't' }, 'by_source', ALL_SOURCES('t'), ['types']],
+    // The session drill-down: by_source with the session tested on the events.
+    [
+      ['by_source', 'by_user'],
+      { session_id: 's-9' },
+      'by_source',
+      [...ALL_SOURCES('t1'), ...ALL_SOURCES('t2')],
+      [],
+      ['session_id'],
+    ],
+    [['by_source', 'by_user'], { session_id: 's-9', user_id: 'u' }, 'by_user', ['u'], [], ['session_id']],
+    [
+      ['by_source', 'by_user'],
+      { journey_id: 'kyc', step_id: 'email' },
+      'by_source',
+      [...ALL_SOURCES('t1'), ...ALL_SOURCES('t2')],
+      [],
+      ['journey_id', 'step_id'],
+    ],
+    // Other sets.
+    [['by_user'], { user_id: 'u', source: 'cis,verify,risk' }, 'by_user', ['u'], ['source']],
+    [['by_type'], { type: 'user_login', app_id: 'web' }, 'by_type', ['user_login'], ['app_id']],
+    [['by_session', 'by_source'], { session_id: 's-9' }, 'by_session', ['s-9'], []],
+    [['by_actor', 'by_source'], { actor_id: 'a', source: 'admin' }, 'by_actor', ['a'], ['source']],
+  ])('with %j deployed, serves %j from %s', (deployed, query, index, keys, residual, code = []) => {
+    const plan = planSearch(
+      parseSearch(query as Record<string, string>).filters,
+      ['t1', 't2'],
+      deployed as SearchIndexName[],
+    );
     expect(plan).toEqual({ index, keys, residual, code });
+  });
+
+  it.each([
+    [[], {}, 'source', 'deployed: none', 'including by_source', 'SEARCH_INDEXES=by_source)'],
+    [
+      ['by_user'],
+      { source: 'cis' },
+      'source',
+      'deployed: by_user',
+      'including by_source',
+      'SEARCH_INDEXES=by_source,by_user)',
+    ],
+    [
+      ['by_user'],
+      { actor_id: 'a' },
+      'actor_id',
+      'deployed: by_user',
+      'including by_actor or by_source',
+      'SEARCH_INDEXES=by_user,by_actor)',
+    ],
+    [
+      ['by_type'],
+      { tenant_id: 't' },
+      'tenant_id',
+      'deployed: by_type',
+      'including by_source',
+      'SEARCH_INDEXES=by_source,by_type)',
+    ],
+    [
+      [],
+      { user_id: 'u' },
+      'user_id',
+      'deployed: none',
+      'including by_user or by_source',
+      'SEARCH_INDEXES=by_user)',
+    ],
+  ])(
+    'with %j deployed, refuses %j with a 400 at %s naming the stack prop and the local setting',
+    (deployed, query, path, ...parts) => {
+      const plan = () =>
+        planSearch(
+          parseSearch(query as Record<string, string>).filters,
+          ['t1'],
+          deployed as SearchIndexName[],
+        );
+      expect(plan).toThrow(DomainError);
+      try {
+        plan();
+      } catch (err) {
+        const e = err as DomainError;
+        expect(e.kind).toBe('invalid');
+        expect(e.details).toHaveLength(1);
+        expect(e.details?.[0]?.path).toBe(path);
+        const message = e.details?.[0]?.message ?? '';
+        expect(message).toMatch(/^no search index serves these filters/);
+        for (const part of parts) expect(message).toContain(part);
+      }
+    },
+  );
+
+  it('serves every search from the default set: by_source applies to any filters', () => {
+    const queries = [
+      {},
+      { session_id: 's' },
+      { actor_id: 'a', ip: '10.0.0.1' },
+      { category: 'admin' },
+      { reason: 'x' },
+    ];
+    for (const q of queries) expect(() => planSearch(parseSearch(q).filters, ['t'])).not.toThrow();
   });
 });
 
@@ -408,5 +568,76 @@ describe('search: people by name, drill-downs and admin filters', () => {
     const res = await find({ category: 'admin', source: 'cis' });
     expect(res.status).toBe(400);
     expect(res.body.error?.details?.[0]).toMatchObject({ path: 'category' });
+  });
+});
+
+describe("the console's pages with the default indexes", () => {
+  const window = {
+    from: '2026-11-23T00:00:00.000Z',
+    to: '2026-11-24T00:00:00.000Z',
+    interval: '1h' as const,
+  };
+  const SAMPLES: Record<FilterKey, string> = {
+    type: 'user_login,user_logout',
+    user: 'ada@example.com',
+    app_id: 'web',
+    ip: '203.0.113.7',
+    tenant_id: 'acme',
+    session_id: 's-1',
+    journey_id: 'signup',
+    step_id: 'email',
+    reason: 'otp_expired',
+    actor_id: 'adm-1',
+    actor_type: 'admin',
+    target_resource_id: 'app-9',
+    target_resource_type: 'app',
+  };
+  /** Whether the default indexes serve a search (a `user` filter plans as the user ids it resolves to). */
+  const served = (query: Record<string, string>) => {
+    const { filters } = parseSearch(query);
+    const resolved = filters.user ? { ...filters, user_id: ['u-1'], user: undefined } : filters;
+    return planSearch(resolved as SearchFilters, ['acme']);
+  };
+
+  it.each([USER_ACTIVITY, ADMIN_ACTIVITY].map((v) => [v.title, v] as const))(
+    'serves %s with no filter, each filter, every filter at once, and its histogram and facets',
+    (_t, view) => {
+      const admin = view.id === 'admin';
+      const type = admin ? 'updateApp' : SAMPLES.type;
+      const states = [
+        {},
+        ...view.filters.map((f) => ({ [f.key]: f.key === 'type' ? type : SAMPLES[f.key] })),
+        Object.fromEntries(view.filters.map((f) => [f.key, f.key === 'type' ? type : SAMPLES[f.key]])),
+      ];
+      for (const state of states) {
+        expect(() => served(searchParams(view, state, window)), JSON.stringify(state)).not.toThrow();
+        for (const g of [...view.groups.map((x) => x.dimension), ...view.facets.map((f) => f.dimension)]) {
+          const { group_by, top, interval, ...filters } = aggregateParams(view, state, window, {
+            groupBy: g,
+            top: 5,
+            interval: '1h',
+          });
+          expect(() => served(filters), `${JSON.stringify(state)} by ${group_by}`).not.toThrow();
+        }
+      }
+    },
+  );
+
+  it('serves the journey drill-downs (a session alone included) and the facets’ name lookups', () => {
+    const drills = [
+      { journey_id: 'signup' },
+      { journey_id: 'signup', step_id: 'email', type: ['action_start', 'action_complete'] },
+      { journey_id: 'signup', session_id: 's-1' },
+      { journey_id: 'signup', reason: 'otp_expired', type: 'session_error' },
+    ];
+    for (const drill of drills) {
+      const href = userActivityHref(drill, { range: '24h' });
+      const state = Object.fromEntries(new URL(href, 'http://console').searchParams);
+      const plan = served(searchParams(USER_ACTIVITY, state, window));
+      expect(plan.index, href).toBe('by_source');
+    }
+    expect(served({ session_id: 's-1' }).index).toBe('by_source');
+    for (const param of ['user_id', 'app_id', 'actor_id'])
+      expect(() => served({ [param]: 'x', limit: '1', enrich: 'true' }), param).not.toThrow();
   });
 });

@@ -60,4 +60,27 @@ describe('the wiring table (functions/shared/handlers.ts)', () => {
       expect(key in ENV_DEFAULTS, key).toBe(origin !== 'resource');
     }
   });
+
+  it('reads the search indexes of SEARCH_INDEXES (default by_source and by_user, none, or a list in table order) and refuses an unknown one by name', () => {
+    const base = { EVENTS_TABLE: 'e-events', CONTROL_TABLE: 'e-control', RETENTION_DAYS: '90' };
+    const indexes = (value?: string) =>
+      readHandlerEnv('consume', { ...base, ...(value === undefined ? {} : { SEARCH_INDEXES: value }) })
+        .searchIndexes;
+    expect(indexes()).toEqual(['by_source', 'by_user']);
+    expect(indexes('')).toEqual(['by_source', 'by_user']);
+    expect(indexes('none')).toEqual([]);
+    expect(indexes(' by_session , by_source,by_session')).toEqual(['by_source', 'by_session']);
+    expect(() => indexes('by_source,by_colour')).toThrow(
+      /SEARCH_INDEXES: 'by_colour' is not a search index; the indexes are by_source, by_type, by_user, by_app, by_actor, by_ip, by_session/,
+    );
+    expect(() => indexes('by_source,,by_user')).toThrow(
+      /SEARCH_INDEXES: lists no index where it should name one/,
+    );
+    const step = (value: string) =>
+      readHandlerEnv('activities', { ...base, CURSOR_KEY_SECRET: 's', SEARCH_INDEX_MIGRATION: value })
+        .searchIndexMigration;
+    expect(step('')).toBeUndefined();
+    expect(step('3')).toBe(3);
+    expect(() => step('three')).toThrow(/SEARCH_INDEX_MIGRATION: must be a migration step number/);
+  });
 });

@@ -9,11 +9,13 @@ import {
   lookupType,
   parseWith,
   type SearchFilters,
+  type SearchIndexSet,
+  searchIndexSet,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { queryAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
-import { parseSearch, search } from '../search/index.js';
+import { assertSearchable, parseSearch, search } from '../search/index.js';
 import { AGGREGATE_PK, MINUTE_DAYS, parseTuple, TIERS, type Tier, type Tuple } from './counters.js';
 
 /**
@@ -106,6 +108,8 @@ export interface AggregateReadDeps {
   eventsTable: string;
   controlTable: string;
   cursorKey: Lazy<Uint8Array>;
+  /** The deployed search indexes (default: the default set): counting events one by one needs one that serves. */
+  searchIndexes?: SearchIndexSet;
   now?: () => number;
   /** The most events counted from the search indexes (MAX_INDEX_EVENTS). */
   maxIndexEvents?: number;
@@ -192,6 +196,8 @@ export async function aggregate(
   if (byCounters) {
     itemsRead = await countFromCounters(deps, filters, start, end, step, dims, add);
   } else {
+    // Counted one by one through a search: a 400 naming the setting when no deployed index serves it.
+    assertSearchable(filters, (deps.searchIndexes ?? searchIndexSet()).names);
     // Only the grouping needs the events one by one: the counters tell at once whether the window holds more
     // than can be counted that way, so a dashboard's facet over a busy day answers in milliseconds.
     const countedFilters = Object.entries(filters).every(

@@ -8,11 +8,18 @@ import {
   type Projection,
   type StoredEvent,
 } from '../log/index.js';
-import { invalid, JOURNEY_TYPES, parseWith, type Source } from '../model/index.js';
+import {
+  invalid,
+  JOURNEY_TYPES,
+  parseWith,
+  type SearchIndexSet,
+  type Source,
+  searchIndexSet,
+} from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
 import { queryAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
-import { search } from '../search/index.js';
+import { assertSearchable, parseSearch, search } from '../search/index.js';
 
 /**
  * Journey analytics counters, kept by the consumer (never computed by scanning events).
@@ -201,6 +208,12 @@ export async function journeyAnalytics(deps: JourneyReadDeps, query: unknown, jo
       series: Map<number, Counts>;
     }
   >();
+  // Session durations are a search: refused (400, naming the setting) before anything is read when no
+  // deployed index serves it.
+  assertSearchable(
+    parseSearch(sessionQuery(from, to, q.journey_id)).filters,
+    (deps.searchIndexes ?? searchIndexSet()).names,
+  );
   const durations = sessionDurations(deps, from, to, q.journey_id);
   const wms = await listWatermarks(deps.ddb, deps.eventsTable);
   await mapLimit(wms, 8, async (w) => {
@@ -302,6 +315,8 @@ export interface JourneyReadDeps {
   eventsTable: string;
   controlTable: string;
   cursorKey: Lazy<Uint8Array>;
+  /** The deployed search indexes (default: the default set): session durations are a search of the session types. */
+  searchIndexes?: SearchIndexSet;
   now?: () => number;
   /** The most session events read for durations (MAX_SESSION_EVENTS). */
   maxSessionEvents?: number;
@@ -312,18 +327,22 @@ export interface JourneyReadDeps {
  * the search indexes (by type), paired by `data.session_id`: from the first session_start to the first
  * session_end or session_error after it.
  */
+/** The search of a window's session events (of one journey). */
+const sessionQuery = (from: number, to: number, journeyId?: string) => ({
+  type: [JOURNEY_TYPES.started, JOURNEY_TYPES.succeeded, JOURNEY_TYPES.failed].join(','),
+  from: new Date(from).toISOString(),
+  to: new Date(to).toISOString(),
+  ...(journeyId ? { journey_id: journeyId } : {}),
+});
+
 async function sessionDurations(deps: JourneyReadDeps, from: number, to: number, journeyId?: string) {
   const max = deps.maxSessionEvents ?? MAX_SESSION_EVENTS;
-  const types = [JOURNEY_TYPES.started, JOURNEY_TYPES.succeeded, JOURNEY_TYPES.failed];
   const sessions = new Map<string, { journey: string; start?: number; ends: number[] }>();
   let read = 0;
   let cursor: string | undefined;
   do {
     const page = await search(deps, {
-      type: types.join(','),
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      ...(journeyId ? { journey_id: journeyId } : {}),
+      ...sessionQuery(from, to, journeyId),
       limit: '1000',
       ...(cursor ? { cursor } : {}),
     });

@@ -1,4 +1,5 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { SearchIndexName } from '../model/index.js';
 import { type ActivityEvent, isSource, MARKER_KEY, ORDER_KEY, type Source } from '../model/index.js';
 import { batchPut, isConditionFailed, type PutRequestItem } from '../platform/dynamo/index.js';
 import { logger, type MetricSink, mapLimit } from '../platform/index.js';
@@ -38,6 +39,8 @@ export interface ConsumeDeps {
   claimConcurrency?: number;
   /** Counts EventsStored and EventsDuplicate, once per batch. */
   metrics?: MetricSink;
+  /** The deployed search indexes, whose keys id items carry (default: the default set). */
+  searchIndexes?: readonly SearchIndexName[];
 }
 
 export interface ConsumeResult {
@@ -248,7 +251,7 @@ async function claimId(
     await deps.ddb.send(
       new PutItemCommand({
         TableName: deps.eventsTable,
-        Item: eventItem(event, shardId, seq, deps.retentionDays, json),
+        Item: eventItem(event, shardId, seq, deps.retentionDays, json, deps.searchIndexes),
         ConditionExpression: 'attribute_not_exists(#pk) OR (#shard = :shard AND #seq = :seq) OR #exp < :now',
         ExpressionAttributeNames: { '#pk': 'pk', '#shard': 'shard', '#seq': 'seq', '#exp': 'expires_at' },
         ExpressionAttributeValues: {

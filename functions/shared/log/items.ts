@@ -2,9 +2,11 @@ import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-s
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
+  DEFAULT_SEARCH_INDEXES,
   fieldValue,
   SEARCH_INDEXES,
   SEARCH_SK,
+  type SearchIndexName,
   type Source,
 } from '../model/index.js';
 
@@ -20,13 +22,13 @@ export interface LogPosition {
   n: number;
   /** Its place in its ingest request (0-based; readers merge shards by receipt time, then this). */
   order?: number;
-  /** The event as JSON, when the caller already has it (consume serialises each event once for both items). */
+  /** The event as JSON, when the caller already has it (consume serialises each event once). */
   json?: string;
 }
 
 /**
- * The id item: the event itself, keyed by id (de-duplication and GET by id), with its search index keys
- * and filter attributes (`source`, `type`, `tenant_id`, ...).
+ * The id item: the event itself, keyed by id (de-duplication and GET by id), with the keys of the deployed
+ * search indexes and the filter attributes (`source`, `type`, `tenant_id`, ...).
  */
 export function eventItem(
   e: ActivityEvent,
@@ -34,6 +36,7 @@ export function eventItem(
   seq: string,
   retentionDays: Record<Source, number>,
   json = JSON.stringify(e),
+  indexes: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
 ) {
   const received = Date.parse(e.received_at);
   return {
@@ -41,18 +44,22 @@ export function eventItem(
     sk: { S: EVENT_SK },
     shard: { S: shardId },
     seq: { S: seq },
-    t: { N: String(received) },
     e: { S: json },
     expires_at: { N: String(expiresAt(received, retentionDays[e.source])) },
-    ...searchAttributes(e, shardId),
+    ...searchAttributes(e, shardId, indexes),
   } satisfies Record<string, AttributeValue>;
 }
 
 /**
- * The search index keys of an event (sparse: an index holds only events with every field of its key) and
- * its filter attributes, both from the search-filter table (model/search-filters.ts).
+ * The search index keys of an event for the deployed indexes (sparse: an index holds only events with every
+ * field of its key; an index not deployed gets no key, so an id item carries no bytes nobody reads) and its
+ * filter attributes, both from the search-filter table (model/search-filters.ts).
  */
-export function searchAttributes(e: ActivityEvent, shardId: string): Record<string, AttributeValue> {
+export function searchAttributes(
+  e: ActivityEvent,
+  shardId: string,
+  indexes: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
+): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {
     [SEARCH_SK]: { S: searchSortKey(e.timestamp, e.id) },
   };
@@ -61,6 +68,7 @@ export function searchAttributes(e: ActivityEvent, shardId: string): Record<stri
     if (v) out[row.field] = { S: v };
   }
   for (const index of SEARCH_INDEXES) {
+    if (!indexes.includes(index.name)) continue;
     const parts = index.key.map((f) => fieldValue(e, f));
     if (parts.every((p) => p)) out[index.pk] = { S: `${parts.join('#')}#${shardId}` };
   }

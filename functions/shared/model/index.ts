@@ -75,18 +75,36 @@ export {
   SEARCH_FILTERS,
   type SearchFilterSpec,
   type SearchFilters,
-  type SearchIndexName,
   type SearchParam,
 } from './search-filters.js';
+export {
+  DEFAULT_SEARCH_INDEXES,
+  NO_SEARCH_INDEXES,
+  parseSearchIndexes,
+  SEARCH_INDEX_NAMES,
+  type SearchIndexName,
+  searchIndexesValue,
+} from './search-indexes.js';
 export { isSource, SOURCES, type Source } from './sources.js';
 export {
+  gsiName,
   type IndexSpec,
+  LEGACY_SEARCH_INDEXES,
+  LEGACY_SEARCH_PROJECTION,
+  type MigrationStep,
+  migrationSteps,
+  SEARCH_INDEX_SUFFIX,
   SEARCH_INDEXES,
   SEARCH_PROJECTION,
   SEARCH_SK,
   type SearchIndex,
+  type SearchIndexLayout,
+  type SearchIndexSet,
+  searchIndexLayout,
+  searchIndexSet,
   TABLES,
   type TableSpec,
+  tablesFor,
 } from './tables.js';
 export { anyEventSchema, eventTypeSchema, type JsonSchema } from './type-schema.js';
 export { parseJson, parseWith } from './validation.js';

@@ -52,6 +52,10 @@ export const ENV = {
   cursorKeySecret: 'CURSOR_KEY_SECRET',
   /** The OAuth 2.0 token endpoint clients get their tokens from (named in the served OpenAPI document). */
   tokenUrl: 'TOKEN_URL',
+  /** The search indexes deployed (comma-separated names, or `none`): what the consumer writes and search plans over. */
+  searchIndexes: 'SEARCH_INDEXES',
+  /** While a 1.x stack's indexes are migrated: the step deployed (docs/migration.md); empty otherwise. */
+  searchIndexMigration: 'SEARCH_INDEX_MIGRATION',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

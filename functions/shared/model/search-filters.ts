@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CATEGORIES } from './catalog.js';
 import type { ActivityEvent } from './event-schema.js';
 import { DATA_KEY_FIELDS } from './event-schema.js';
+import type { SearchIndexName } from './search-indexes.js';
 import { SOURCES } from './sources.js';
 
 /**
@@ -34,7 +35,8 @@ export function fieldValue(e: ActivityEvent, field: FilterField): string | undef
 
 /** A search index over id items, declared on the row of the filter it serves. */
 export interface FilterIndexSpec {
-  name: string;
+  /** One of SEARCH_INDEX_NAMES (search-indexes.ts). */
+  name: SearchIndexName;
   /** Its partition-key attribute on id items: `<key values joined by #>#<shard>`. */
   pk: string;
   /** The event fields of its partition value, in order (default: the row's field). */
@@ -268,7 +270,6 @@ export type SearchParam = Row['param'];
 export type ReportParam = Extract<Row, { report: true }>['param'];
 /** The filters stored on id items (and so testable by a FilterExpression), by their filter name. */
 export type AttributeFilter = NameOf<Extract<Row, { attribute: string }>>;
-export type SearchIndexName = Extract<Row, { index: object }>['index']['name'];
 
 /** Parsed search filters: every filter row's value (a list row's as an array), under its filter name. */
 export type SearchFilters = {

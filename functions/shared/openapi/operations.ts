@@ -167,7 +167,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /activities/v1/activities': {
     operationId: 'searchEvents',
     description:
-      'Every filter combination is a key-condition query on a search index (docs/search.md). A page holds at most `limit` events and 4 MiB of event JSON; `next_cursor` continues.',
+      'Every filter combination is a key-condition query on one of the deployed search indexes (docs/search.md; by default `by_source` and `by_user`): a filter without an index of its own narrows the reads of one that serves. A page holds at most `limit` events and 4 MiB of event JSON; `next_cursor` continues (a short page with a cursor: keep paging). When no deployed index serves the filters, 400 naming the `searchIndexes` setting.',
     query: searchQuerySchema,
     describe: {
       ...SEARCH_FILTERS_DESCRIBED,
@@ -182,7 +182,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /activities/v1/activities/aggregate': {
     operationId: 'aggregateEvents',
     description:
-      'Counts the events matching the search filters, grouped by one or two dimensions and over time. Over type, source, category, app and tenant it reads counters (`counted_from: counters`); anything else counts the events through the search indexes, up to 20,000 (400 beyond: narrow the window).',
+      'Counts the events matching the search filters, grouped by one or two dimensions and over time. Over type, source, category, app and tenant it reads counters (`counted_from: counters`); anything else counts the events through the search indexes, up to 20,000 (400 beyond: narrow the window; 400 naming the `searchIndexes` setting when no deployed index serves the filters).',
     query: searchQuerySchema.omit(searchOnly).extend(aggregateOptions.shape),
     describe: {
       ...SEARCH_FILTERS_DESCRIBED,
@@ -337,7 +337,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /activities/v1/analytics/journeys': {
     operationId: 'journeyAnalytics',
     description:
-      'Started, completed and failed journeys, their steps, funnel, failure reasons, session durations and a series, from counters the consumer keeps (never by scanning events).',
+      'Started, completed and failed journeys, their steps, funnel, failure reasons, session durations and a series, from counters the consumer keeps (never by scanning events). Session durations are a search of the session events: 400 naming the `searchIndexes` setting when no deployed index serves it.',
     query: analyticsQuery,
     describe: {
       from: 'Start (default: 7 days before `to`)',
@@ -364,7 +364,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'POST /activities/v1/reports': {
     operationId: 'requestReport',
     description:
-      'The search filters of GET /activities (validated exactly like a search; `source` and `type` also as lists), written to a file asynchronously. Recorded as the admin events `reportRequested` and `reportGenerated`.',
+      'The search filters of GET /activities (validated exactly like a search, a deployed search index serving them included; `source` and `type` also as lists), written to a file asynchronously. Recorded as the admin events `reportRequested` and `reportGenerated`.',
     body: {
       schema: reportRequestSchema,
       maxBytes: 64 * KiB,

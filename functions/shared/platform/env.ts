@@ -1,6 +1,15 @@
 import * as z from 'zod';
 import { HANDLERS, type HandlerName } from '../handlers.js';
-import { ENV, type EnvKey, SOURCES, type Source } from '../model/index.js';
+import {
+  DEFAULT_SEARCH_INDEXES,
+  ENV,
+  type EnvKey,
+  parseSearchIndexes,
+  type SearchIndexName,
+  SOURCES,
+  type Source,
+  searchIndexesValue,
+} from '../model/index.js';
 
 /**
  * Where each variable's value comes from:
@@ -26,6 +35,8 @@ export const ENV_ORIGIN = {
   reportUrlTtl: 'config',
   reportRetentionDays: 'config',
   tokenUrl: 'config',
+  searchIndexes: 'config',
+  searchIndexMigration: 'config',
   s3ForcePathStyle: 'local',
   gcsEndpoint: 'local',
 } as const satisfies Record<EnvKey, 'resource' | 'config' | 'local'>;
@@ -44,6 +55,10 @@ export const ENV_DEFAULTS = {
   reportRetentionDays: 7,
   // None: the request's own origin (the local runner serves its token endpoint beside the API).
   tokenUrl: '',
+  // by_source and by_user (model/tables.ts, docs/search.md).
+  searchIndexes: searchIndexesValue(DEFAULT_SEARCH_INDEXES),
+  // None: no migration in progress.
+  searchIndexMigration: '',
   s3ForcePathStyle: false,
   gcsEndpoint: 'https://storage.googleapis.com',
 } as const;
@@ -75,6 +90,19 @@ const retention = z.string().transform((raw, ctx): Record<Source, number> => {
   });
   return z.NEVER;
 });
+
+/** Search index names, comma-separated, or `none`; empty or unset: the default set. */
+const searchIndexes = z
+  .string()
+  .optional()
+  .transform((v, ctx): SearchIndexName[] => {
+    try {
+      return parseSearchIndexes(v?.trim() ? v : ENV_DEFAULTS.searchIndexes);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -142,6 +170,13 @@ const SCHEMA = {
     .string()
     .regex(/^(https?:\/\/[^\s/]+\S*)?$/)
     .default(ENV_DEFAULTS.tokenUrl),
+  searchIndexes,
+  // A step number, or empty (no migration); checked against the index set by searchIndexLayout.
+  searchIndexMigration: z
+    .string()
+    .regex(/^\d*$/, 'must be a migration step number (docs/migration.md), or empty')
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined)),
 } satisfies Record<EnvKey, z.ZodType>;
 
 type Schema = typeof SCHEMA;

@@ -26,6 +26,8 @@ import {
   type ReportParam,
   SEARCH_FILTER_ROWS,
   type SEARCH_FILTERS,
+  type SearchIndexSet,
+  searchIndexSet,
 } from '../model/index.js';
 
 import type { Lazy } from '../platform/clients/lazy.js';
@@ -35,7 +37,7 @@ import { sqsSdk } from '../platform/clients/sqs.js';
 import { batchGetAll } from '../platform/dynamo/index.js';
 import { logger, newId } from '../platform/index.js';
 
-import { parseSearch, search, searchQuerySchema } from '../search/index.js';
+import { assertSearchable, parseSearch, search, searchQuerySchema } from '../search/index.js';
 
 /**
  * Reports (seed 004's "generate and download report"): a search written to an S3 object, asynchronously.
@@ -87,6 +89,8 @@ export interface ReportDeps {
   bucket: string;
   kinesis: Lazy<KinesisClient>;
   streamName: string;
+  /** The deployed search indexes (default: the default set): a report is a search one of them must serve. */
+  searchIndexes?: SearchIndexSet;
   now?: () => number;
 }
 
@@ -174,8 +178,8 @@ export async function requestReport(
     const v = input[f];
     if (v !== undefined) filters[f] = Array.isArray(v) ? v.join(',') : String(v);
   }
-  // The same validation as GET /activities (unknown types, from after to, ...).
-  parseSearch(filters);
+  // The same validation as GET /activities (unknown types, from after to, ...), and a deployed index to serve it.
+  assertSearchable(parseSearch(filters).filters, (deps.searchIndexes ?? searchIndexSet()).names);
   const now = (deps.now ?? Date.now)();
   const report: Report = {
     report_id: newId(now),

@@ -5,6 +5,7 @@
 export { searchPageSchema } from './contract.js';
 export { detailsQuerySchema, eventDetails } from './details.js';
 export {
+  assertSearchable,
   decodeSearchCursor,
   encodeSearchCursor,
   parseSearch,

@@ -10,7 +10,9 @@ import {
   type AttributeRow,
   CODE_FILTER_ROWS,
   categoryTypes,
+  DEFAULT_SEARCH_INDEXES,
   DomainError,
+  ENV,
   type ErrorDetail,
   FILTER_ROWS,
   type FilterField,
@@ -27,13 +29,16 @@ import {
   type SearchFilters,
   type SearchIndex,
   type SearchIndexName,
+  type SearchIndexSet,
   seal,
+  searchIndexesValue,
+  searchIndexSet,
   unseal,
   withEquivalentTypes,
   zodMessages,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-
+import { batchGetAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
 import { listTenants } from './tenants.js';
 
@@ -75,28 +80,53 @@ function filterValues(f: SearchFilters, name: string): readonly string[] | undef
 }
 
 /**
- * The index for a filter combination, most selective first (the `priority` of the index rows: user, actor,
- * IP, app, type(s), then source keyed by tenant; without a tenant or source filter, every known tenant and
- * source). An index applies when each field of its key is filtered on or has a domain; its partition values
- * are the product of those values. Everything else is a filter on that index's query. Every combination is
- * a key-condition query; none scans the table.
+ * The index for a filter combination, among the deployed ones, most selective first (the `priority` of the
+ * index rows: session, user, actor, IP, app, type(s), then source keyed by tenant; without a tenant or source
+ * filter, every known tenant and source). An index applies when each field of its key is filtered on or has a
+ * domain; its partition values are the product of those values. Everything else is a filter on that index's
+ * query: a FilterExpression on the filter attributes, a test in code for the rest. So a filter whose own index
+ * is not deployed is served by one that is (by_source applies to every search). When no deployed index applies,
+ * a 400 names the setting that would deploy one. Every combination is a key-condition query; none scans the
+ * table.
  */
-export function planSearch(f: SearchFilters, tenants: readonly string[]): SearchPlan {
+export function planSearch(
+  f: SearchFilters,
+  tenants: readonly string[],
+  deployed: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
+): SearchPlan {
+  const plan = planOver(
+    f,
+    tenants,
+    SEARCH_INDEXES.filter((i) => deployed.includes(i.name)),
+  );
+  if (plan) return plan;
+  throw notServed(f, deployed);
+}
+
+function planOver(
+  f: SearchFilters,
+  tenants: readonly string[],
+  indexes: readonly SearchIndex[],
+): SearchPlan | undefined {
   // Residual filters are tested in table order, those of indexed rows first.
   const residualOrder = [
     ...ATTRIBUTE_ROWS.filter((r) => r.index),
     ...ATTRIBUTE_ROWS.filter((r) => !r.index),
   ].map(filterName);
-  for (const index of [...SEARCH_INDEXES].sort((a, b) => a.priority - b.priority)) {
+  const types = filterValues(f, 'types');
+  for (const index of [...indexes].sort((a, b) => a.priority - b.priority)) {
     const covered = new Set<string>(index.implies);
     // A custom event names its own source: a type list with `custom` implies none, so a source filter stays.
-    if (filterValues(f, 'types')?.includes(CUSTOM_TYPE)) covered.delete('source');
+    if (types?.includes(CUSTOM_TYPE)) covered.delete('source');
     // Every combination of the key fields' values: the filter's, or the field's domain.
     let combos: string[][] | undefined = [[]];
     for (const field of index.key) {
       const row = rowOf(field);
       covered.add(filterName(row));
-      const values = filterValues(f, filterName(row)) ?? (row.domain === 'tenants' ? tenants : row.domain);
+      const values =
+        filterValues(f, filterName(row)) ??
+        (field === 'source' ? sourcesOfTypes(types) : undefined) ??
+        (row.domain === 'tenants' ? tenants : row.domain);
       combos = values && combos?.flatMap((c) => values.map((v) => [...c, v]));
     }
     if (!combos) continue;
@@ -108,8 +138,56 @@ export function planSearch(f: SearchFilters, tenants: readonly string[]): Search
     );
     return { index: index.name, keys: combos.map((c) => c.join('#')), residual, code };
   }
-  throw new Error('no search index serves these filters');
+  return undefined;
 }
+
+/**
+ * The sources a type list's events can be of (each type is of its source), when the list names no `custom`
+ * type: the source index then reads only those sources' partitions, its `type` residual doing the rest.
+ */
+function sourcesOfTypes(types: readonly string[] | undefined): string[] | undefined {
+  if (!types || types.includes(CUSTOM_TYPE)) return undefined;
+  const sources = types.map((t) => lookupType(t)?.source);
+  return sources.every((s) => s !== undefined) ? [...new Set(sources)] : undefined;
+}
+
+/**
+ * The 400 of a search no deployed index serves: which index would (the most selective that applies, and
+ * by_source, which serves every search), and how to deploy it, on AWS and locally.
+ */
+function notServed(f: SearchFilters, deployed: readonly SearchIndexName[]): DomainError {
+  const best = planOver(asResolved(f), [], SEARCH_INDEXES)?.index ?? 'by_source';
+  const wanted = [...new Set<SearchIndexName>([best, 'by_source'])];
+  const row = FILTER_ROWS.find((r) => r.index?.name === best);
+  const keyed = (SEARCH_INDEXES.find((i) => i.name === best)?.key ?? []).map((field) => rowOf(field));
+  const given = keyed.find((r) => filterValues(asResolved(f), filterName(r)) !== undefined);
+  // The filter the index would be keyed by (the `user` filter resolves to user ids).
+  const path =
+    (f as { user?: string }).user !== undefined && best === 'by_user' ? 'user' : (given ?? row)?.param;
+  const local = (n: SearchIndexName) => searchIndexesValue([...deployed, n].sort(byTableOrder));
+  return invalid('invalid search parameters', [
+    {
+      path: path ?? 'source',
+      message: `no search index serves these filters (deployed: ${deployed.length ? deployed.join(', ') : 'none'}): deploy with searchIndexes including ${wanted.join(' or ')} (local: ${ENV.searchIndexes}=${local(best)})`,
+    },
+  ]);
+}
+
+const byTableOrder = (a: SearchIndexName, b: SearchIndexName) =>
+  SEARCH_INDEXES.findIndex((i) => i.name === a) - SEARCH_INDEXES.findIndex((i) => i.name === b);
+
+/**
+ * Refuse (400, naming the setting) a search no deployed index serves, before anything is read: POST /reports
+ * checks its filters with it, aggregates that count events too. A `user` filter counts as a user id filter.
+ */
+export function assertSearchable(f: SearchFilters, deployed: readonly SearchIndexName[]): void {
+  const indexes = SEARCH_INDEXES.filter((i) => deployed.includes(i.name));
+  if (!planOver(asResolved(f), [], indexes)) throw notServed(f, deployed);
+}
+
+/** Filters as planned once the `user` filter is resolved: a user id filter (its values are not needed to plan). */
+const asResolved = (f: SearchFilters): SearchFilters =>
+  (f as { user?: string }).user !== undefined ? ({ ...f, user_id: [''] } as unknown as SearchFilters) : f;
 
 /** Whether the plan's index reads every registered tenant (a key field over tenants with no filter on it). */
 function readsEveryTenant(f: SearchFilters, name: SearchIndexName): boolean {
@@ -258,6 +336,8 @@ export interface SearchDeps {
   controlTable: string;
   /** The key cursors are sealed with. */
   cursorKey: Lazy<Uint8Array>;
+  /** The deployed search indexes and the GSI each is read from (default: the default set). */
+  searchIndexes?: SearchIndexSet;
   now?: () => number;
 }
 
@@ -266,23 +346,41 @@ export interface SearchPage {
   next_cursor: string | null;
 }
 
+/** An index entry that matched: its sort key, its id item's key, and the event once it was read. */
+interface Match {
+  sk: string;
+  key: Record<string, AttributeValue>;
+  json?: string;
+}
+
 interface PartitionRead {
-  matches: Array<{ sk: string; json: string }>;
+  matches: Match[];
   exhausted: boolean;
   /** Sort key of the last item evaluated (everything above it in this partition was seen). */
   lowest?: string;
 }
 
+/** Index entries a call reads when filters narrow them (entries are small: 200 are about 30 KB). */
+const FILTERED_READ = 200;
+
+/** The key attributes of the id items (the table's), as the index entries carry them. */
+const ITEM_KEY = ['pk', 'sk'] as const;
+
 /**
  * One page of a search, newest first. The plan's partitions (index key × shard) are read in parallel,
  * each until it has `limit` matches, is exhausted, or has read its budget; the merge keeps only events at or
- * above the lowest point any unfinished partition reached, so no event is skipped between pages.
+ * above the lowest point any unfinished partition reached, so no event is skipped between pages. Index entries
+ * carry keys and filter attributes only: the page's events are then read from their id items in one batched
+ * read (the candidates' events during the partition reads when a filter is tested in code).
  */
 export async function search(
   deps: SearchDeps,
   query: Record<string, string | undefined>,
 ): Promise<SearchPage> {
   const { filters: parsed, limit, cursor, enrich } = parseSearch(query);
+  const indexes = deps.searchIndexes ?? searchIndexSet();
+  // Before anything is read: a search no deployed index serves is a 400 naming the setting.
+  assertSearchable(parsed, indexes.names);
   const key = await deps.cursorKey();
   const f = await resolveUser(parsed, deps);
   if (f.user_id !== undefined && f.user_id.length === 0) return { data: [], next_cursor: null };
@@ -292,20 +390,27 @@ export async function search(
     return { data: [], next_cursor: null };
   const codeTest = codeFilter(f);
   // Only a search over an index keyed by tenant, without a tenant filter, needs the list of tenants.
-  const needsTenants = readsEveryTenant(f, planSearch(f, []).index);
+  const needsTenants = readsEveryTenant(f, planSearch(f, [], indexes.names).index);
   const [wms, tenants] = await Promise.all([
     listWatermarks(deps.ddb, deps.eventsTable),
     needsTenants ? listTenants(deps.ddb, deps.eventsTable) : [],
   ]);
-  const plan = planSearch(f, tenants);
+  const plan = planSearch(f, tenants, indexes.names);
   const index = SEARCH_INDEXES.find((i) => i.name === plan.index) as SearchIndex;
   const partitions = plan.keys.flatMap((k) => wms.map((w) => `${k}#${w.shardId}`));
+  const now = (deps.now ?? Date.now)();
 
-  const names: Record<string, string> = { '#pk': index.pk, '#sk': SEARCH_SK, '#exp': 'expires_at' };
+  const names: Record<string, string> = {
+    '#pk': index.pk,
+    '#sk': SEARCH_SK,
+    '#exp': 'expires_at',
+    '#ipk': ITEM_KEY[0],
+    '#isk': ITEM_KEY[1],
+  };
   const values: Record<string, AttributeValue> = {
     ':lo': { S: f.from ?? '0' },
     ':hi': { S: boundary ?? (f.to ? `${f.to}#\uffff` : '\uffff') },
-    ':now': { N: String(Math.floor((deps.now ?? Date.now)() / 1000)) },
+    ':now': { N: String(Math.floor(now / 1000)) },
   };
   const conditions = ['#exp > :now'];
   for (const name of plan.residual) {
@@ -324,6 +429,11 @@ export async function search(
     }
   }
   const budget = Math.max(limit * 5, 500);
+  // Without filters every entry read matches: a page's worth is enough. A filter (a residual of an index that
+  // serves it, or a test on the events) may pass few of them, so each call reads more, up to the budget, rather
+  // than dozens of round trips of `limit + 1` entries (a facet's `limit=1` lookup of an app on by_source).
+  const filtered = conditions.length > 1 || codeTest !== undefined;
+  const perCall = filtered ? Math.min(budget, Math.max(limit + 1, FILTERED_READ)) : limit + 1;
   const reads = await mapLimit(partitions, 16, async (pk): Promise<PartitionRead> => {
     const out: PartitionRead = { matches: [], exhausted: false };
     let start: Record<string, AttributeValue> | undefined;
@@ -332,26 +442,32 @@ export async function search(
       const res = await deps.ddb.send(
         new QueryCommand({
           TableName: deps.eventsTable,
-          IndexName: index.name,
+          IndexName: indexes.gsi[index.name] ?? index.name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
           FilterExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':pk': { S: pk } },
-          ProjectionExpression: '#sk, e',
+          // Keys only: the events are read from the id items.
+          ProjectionExpression: '#sk, #ipk, #isk',
           ScanIndexForward: false,
-          Limit: limit + 1,
+          Limit: perCall,
           ExclusiveStartKey: start,
         }),
       );
       scanned += res.ScannedCount ?? 0;
+      const found: Match[] = [];
       for (const item of res.Items ?? []) {
         const sk = item[SEARCH_SK]?.S ?? '';
         // The boundary is inclusive in the key condition and exclusive for paging.
         if (boundary !== undefined && sk >= boundary) continue;
-        const json = item.e?.S ?? '{}';
-        if (codeTest && !codeTest(JSON.parse(json) as ActivityEvent)) continue;
-        out.matches.push({ sk, json });
+        found.push({ sk, key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue } });
       }
+      if (codeTest) {
+        // A filter no attribute carries is tested on the events themselves: read the candidates' now.
+        await readEvents(deps, found, now);
+        for (const m of found)
+          if (m.json !== undefined && codeTest(JSON.parse(m.json) as ActivityEvent)) out.matches.push(m);
+      } else out.matches.push(...found);
       start = res.LastEvaluatedKey;
       if (start) out.lowest = start[SEARCH_SK]?.S;
     } while (start && out.matches.length < limit && scanned < budget);
@@ -368,13 +484,24 @@ export async function search(
     .filter((m) => cutoff === undefined || m.sk >= cutoff)
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
   let page = safe.slice(0, limit);
+  // The page's events: one batched read of their id items (already read when a code filter needed them).
+  await readEvents(
+    deps,
+    page.filter((m) => m.json === undefined),
+    now,
+  );
+  // An entry whose event is gone (expired and deleted since the index was read) is passed over, not returned.
   let bytes = 0;
+  let kept = 0;
   for (let i = 0; i < page.length; i++) {
-    bytes += Buffer.byteLength((page[i] as { json: string }).json, 'utf8');
-    if (bytes > SEARCH_MAX_BYTES && i > 0) {
+    const json = (page[i] as Match).json;
+    if (json === undefined) continue;
+    bytes += Buffer.byteLength(json, 'utf8');
+    if (bytes > SEARCH_MAX_BYTES && kept > 0) {
       page = page.slice(0, i);
       break;
     }
+    kept++;
   }
   const more = safe.length > page.length || reads.some((r) => !r.exhausted);
   const last = page[page.length - 1];
@@ -384,7 +511,7 @@ export async function search(
     : (page.length === limit || page.length < safe.length) && last
       ? last.sk
       : cutoff;
-  const data = page.map((m) => JSON.parse(m.json) as ActivityEvent);
+  const data = page.flatMap((m) => (m.json === undefined ? [] : [JSON.parse(m.json) as ActivityEvent]));
   // The people and things by name: one batched directory lookup for the page.
   if (enrich) await enrichEvents(data, { ddb: deps.ddb, controlTable: deps.controlTable });
   return {
@@ -392,6 +519,41 @@ export async function search(
     // Bound to the filters as given (the user filter's resolution may change with the directory).
     next_cursor: nextBoundary ? encodeSearchCursor(key, parsed, nextBoundary) : null,
   };
+}
+
+/**
+ * Read the events of index entries from their id items, setting each entry's `json`: BatchGetItem (100 keys a
+ * call, the calls in parallel, unprocessed keys retried), eventually consistent like the index itself. A key
+ * it does not find is read once more, strongly consistent, so an id item the index already shows is never
+ * missed; one still absent, expired, or holding another event (an expired id reused) has no event to return.
+ */
+async function readEvents(deps: SearchDeps, matches: readonly Match[], now: number): Promise<void> {
+  if (matches.length === 0) return;
+  const byPk = new Map(matches.map((m) => [m.key.pk?.S ?? '', m]));
+  const read = async (keys: ReadonlyArray<Record<string, AttributeValue>>, consistent: boolean) => {
+    const chunks: Array<ReadonlyArray<Record<string, AttributeValue>>> = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    await mapLimit(chunks, 10, async (chunk) => {
+      const items = await batchGetAll(deps.ddb, deps.eventsTable, chunk, {
+        consistent,
+        projection: '#pk, #e, #ts, #exp',
+        names: { '#pk': ITEM_KEY[0], '#e': 'e', '#ts': SEARCH_SK, '#exp': 'expires_at' },
+      });
+      for (const item of items) {
+        const m = byPk.get(item.pk?.S ?? '');
+        if (!m || item.e?.S === undefined) continue;
+        if (Number(item.expires_at?.N ?? 0) <= Math.floor(now / 1000) || item[SEARCH_SK]?.S !== m.sk)
+          continue;
+        m.json = item.e.S;
+      }
+    });
+  };
+  await read(
+    matches.map((m) => m.key),
+    false,
+  );
+  const missing = matches.filter((m) => m.json === undefined).map((m) => m.key);
+  if (missing.length > 0) await read(missing, true);
 }
 
 /**

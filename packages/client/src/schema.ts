@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * Search events, newest first
-         * @description Every filter combination is a key-condition query on a search index (docs/search.md). A page holds at most `limit` events and 4 MiB of event JSON; `next_cursor` continues.
+         * @description Every filter combination is a key-condition query on one of the deployed search indexes (docs/search.md; by default `by_source` and `by_user`): a filter without an index of its own narrows the reads of one that serves. A page holds at most `limit` events and 4 MiB of event JSON; `next_cursor` continues (a short page with a cursor: keep paging). When no deployed index serves the filters, 400 naming the `searchIndexes` setting.
          */
         get: operations["searchEvents"];
         put?: never;
@@ -34,7 +34,7 @@ export interface paths {
         };
         /**
          * Count and group events over time (dashboards)
-         * @description Counts the events matching the search filters, grouped by one or two dimensions and over time. Over type, source, category, app and tenant it reads counters (`counted_from: counters`); anything else counts the events through the search indexes, up to 20,000 (400 beyond: narrow the window).
+         * @description Counts the events matching the search filters, grouped by one or two dimensions and over time. Over type, source, category, app and tenant it reads counters (`counted_from: counters`); anything else counts the events through the search indexes, up to 20,000 (400 beyond: narrow the window; 400 naming the `searchIndexes` setting when no deployed index serves the filters).
          */
         get: operations["aggregateEvents"];
         put?: never;
@@ -214,7 +214,7 @@ export interface paths {
         };
         /**
          * Journey analytics from counters
-         * @description Started, completed and failed journeys, their steps, funnel, failure reasons, session durations and a series, from counters the consumer keeps (never by scanning events).
+         * @description Started, completed and failed journeys, their steps, funnel, failure reasons, session durations and a series, from counters the consumer keeps (never by scanning events). Session durations are a search of the session events: 400 naming the `searchIndexes` setting when no deployed index serves it.
          */
         get: operations["journeyAnalytics"];
         put?: never;
@@ -257,7 +257,7 @@ export interface paths {
         put?: never;
         /**
          * Request a report
-         * @description The search filters of GET /activities (validated exactly like a search; `source` and `type` also as lists), written to a file asynchronously. Recorded as the admin events `reportRequested` and `reportGenerated`.
+         * @description The search filters of GET /activities (validated exactly like a search, a deployed search index serving them included; `source` and `type` also as lists), written to a file asynchronously. Recorded as the admin events `reportRequested` and `reportGenerated`.
          */
         post: operations["requestReport"];
         delete?: never;

@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AttributeValue,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAttributes } from '../../functions/shared/log/index.js';
+import {
+  type ActivityEvent,
+  SEARCH_INDEX_NAMES,
+  type TableSpec,
+} from '../../functions/shared/model/index.js';
+import { startEmulators } from '../../local/emulators.js';
+import { freePort } from '../../local/processes.js';
+import { rebuildTable } from '../../local/provision.js';
+import { startLocal } from '../../local/runner.js';
+import { eventually, startTestService } from '../support/local.js';
+
+/** The events table as 1.x created it: seven indexes, each projecting the event `e` and the filter attributes. */
+const LEGACY_EVENTS: TableSpec = {
+  resource: 'eventsTable',
+  pk: 'pk',
+  sk: 'sk',
+  ttl: 'expires_at',
+  indexes: [
+    ['by_source', 'gs'],
+    ['by_type', 'gt'],
+    ['by_user', 'gu'],
+    ['by_app', 'ga'],
+    ['by_actor', 'gc'],
+    ['by_ip', 'gi'],
+    ['by_session', 'gn'],
+  ].map(([name, pk]) => ({
+    name: name as string,
+    pk: pk as string,
+    sk: 'ts',
+    projection: ['e', 'expires_at', 'source', 'type', 'tenant_id', 'user_id', 'app_id', 'actor_id', 'ip'],
+  })),
+};
+
+const TABLE = 'local-events';
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/**
+ * The emulators' ports, the same for every start of this file: the handlers, loaded once per process, keep the
+ * endpoints of the first start.
+ */
+const ports = { dynamodb: 0, kinesis: 0, s3: 0 };
+
+/** With only the emulators running on the data directory: a DynamoDB client for `fn`. */
+async function withDynamo<T>(dataDir: string, fn: (ddb: DynamoDBClient) => Promise<T>): Promise<T> {
+  const emulators = await startEmulators(dataDir, ports);
+  const ddb = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: emulators.endpoints.dynamodb,
+    credentials: CREDENTIALS,
+  });
+  try {
+    return await fn(ddb);
+  } finally {
+    ddb.destroy();
+    await emulators.stop();
+  }
+}
+
+const idItems = async (ddb: DynamoDBClient) => {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await ddb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
+    items.push(...(res.Items ?? []).filter((i) => i.pk?.S?.startsWith('E#')));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+describe('the local runner brings stored data to the configured search indexes on start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-upgrade-'));
+  const ids: string[] = [];
+  const events = Array.from({ length: 40 }, (_, i) => ({
+    id: `old-${i}`,
+    type: i % 4 === 0 ? 'user_logout' : 'user_login',
+    user_id: `u-${i % 3}`,
+    app_id: 'web',
+    ...(i % 5 === 0 ? { data: { session_id: 's-upgrade' } } : {}),
+  }));
+
+  beforeAll(async () => {
+    for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
+    // Events stored by this version, then the table taken back to the 1.x layout: its seven indexes, and id items
+    // with every index's key, as 1.x wrote them.
+    const first = await startTestService({ dataDir, emulatorPorts: ports });
+    try {
+      ids.push(...(await first.ingest(events)));
+      await eventually(async () => {
+        const res = await first.api<{ data: unknown[] }>(
+          'GET',
+          '/activities/v1/activities?source=cis&limit=100',
+        );
+        return res.body.data.length === events.length ? true : undefined;
+      });
+    } finally {
+      await first.stop();
+    }
+    await withDynamo(dataDir, async (ddb) => {
+      const copied = await rebuildTable(ddb, TABLE, LEGACY_EVENTS, (item) =>
+        item.pk?.S?.startsWith('E#') && item.e?.S && item.shard?.S
+          ? {
+              ...item,
+              ...searchAttributes(JSON.parse(item.e.S) as ActivityEvent, item.shard.S, SEARCH_INDEX_NAMES),
+            }
+          : item,
+      );
+      expect(copied).toBeGreaterThan(events.length);
+      const d = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+      expect(d.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+        LEGACY_EVENTS.indexes.map((i) => i.name).sort(),
+      );
+      expect((await idItems(ddb)).every((i) => i.gt?.S && i.e?.S)).toBe(true);
+    });
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses an unknown index in SEARCH_INDEXES before starting anything, naming the setting', async () => {
+    const before = process.env.SEARCH_INDEXES;
+    process.env.SEARCH_INDEXES = 'by_source,by_colour';
+    try {
+      await expect(startLocal({ port: 0, dataDir })).rejects.toThrow(
+        /^SEARCH_INDEXES=by_source,by_colour: 'by_colour' is not a search index; the indexes are by_source, by_type/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.SEARCH_INDEXES;
+      else process.env.SEARCH_INDEXES = before;
+    }
+  });
+
+  it('replaces the 1.x indexes by the default set, keeps every item, and finds the old events', async () => {
+    const svc = await startTestService({ dataDir, emulatorPorts: ports });
+    try {
+      expect(svc.runner.searchIndexes).toEqual(['by_source', 'by_user']);
+      expect(svc.runner.upgrades).toHaveLength(1);
+      expect(svc.runner.upgrades[0]).toMatchObject({
+        table: TABLE,
+        removed: LEGACY_EVENTS.indexes.map((i) => i.name),
+        added: ['by_source_v2', 'by_user_v2'],
+      });
+      const ddb = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: svc.runner.credentials.aws_endpoints.dynamodb,
+        credentials: CREDENTIALS,
+      });
+      try {
+        const d = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+        const indexes = d.Table?.GlobalSecondaryIndexes ?? [];
+        expect(indexes.map((i) => i.IndexName).sort()).toEqual(['by_source_v2', 'by_user_v2']);
+        for (const i of indexes) expect(i.Projection?.NonKeyAttributes).not.toContain('e');
+        // The id items keep their event and carry the default set's keys only.
+        const items = await idItems(ddb);
+        expect(items).toHaveLength(events.length);
+        for (const item of items) {
+          expect(item.e?.S).toBeDefined();
+          expect(
+            Object.keys(item)
+              .filter((k) => /^g[a-z]$/.test(k))
+              .sort(),
+          ).toEqual(['gs', 'gu']);
+        }
+      } finally {
+        ddb.destroy();
+      }
+      const found = async (query: string) => {
+        const res = await svc.api<{ data: ActivityEvent[] }>(
+          'GET',
+          `/activities/v1/activities?${query}&limit=100`,
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body.data.map((e) => e.id).sort();
+      };
+      expect(await found('source=cis')).toEqual([...ids].sort());
+      expect(await found('user_id=u-1')).toEqual(
+        events
+          .filter((e) => e.user_id === 'u-1')
+          .map((e) => e.id)
+          .sort(),
+      );
+      // Filters whose index is gone: by_source with a residual filter, or a test on the events.
+      expect(await found('type=user_logout')).toEqual(
+        events
+          .filter((e) => e.type === 'user_logout')
+          .map((e) => e.id)
+          .sort(),
+      );
+      expect(await found('session_id=s-upgrade')).toEqual(
+        events
+          .filter((e) => e.data)
+          .map((e) => e.id)
+          .sort(),
+      );
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('changes nothing on the next start', async () => {
+    const svc = await startTestService({ dataDir, emulatorPorts: ports });
+    try {
+      expect(svc.runner.upgrades).toEqual([]);
+      const res = await svc.api<{ data: unknown[] }>('GET', '/activities/v1/activities/old-7');
+      expect(res.status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
