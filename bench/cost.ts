@@ -2,7 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { TABLES, type TableSpec } from '../functions/shared/model/index.js';
+import {
+  DEFAULT_SEARCH_INDEXES,
+  SEARCH_INDEX_NAMES,
+  type SearchIndexName,
+  searchIndexesValue,
+  type TableSpec,
+  tablesFor,
+} from '../functions/shared/model/index.js';
 import { fakeDynamo } from '../test/support/dynamo.js';
 import type { CpuPath, CpuResult } from './cpu.js';
 import { BENCH_NAMES } from './lib/env.js';
@@ -34,6 +41,11 @@ export interface Prices {
 
 export interface CostOptions {
   eventsPerRequest: readonly number[];
+  /**
+   * Other sets of search indexes priced at 100 events per request besides the default (whose set every
+   * `eventsPerRequest` scenario uses): each is another deployment's bill.
+   */
+  indexSets?: ReadonlyArray<readonly SearchIndexName[]>;
   /** Events per scenario. */
   events: number;
   /** The consumer's event source mapping BatchSize (from the synthesized template). */
@@ -59,6 +71,8 @@ export interface Component {
 
 export interface Scenario {
   events_per_request: number;
+  /** The deployment's search indexes (searchIndexes). */
+  search_indexes: string[];
   events: number;
   usd_per_million: number;
   floor_usd_per_million: number;
@@ -208,13 +222,18 @@ function priceStage(u: StageUsage, path: CpuPath, fn: string, opts: CostOptions)
   return { components: c };
 }
 
-async function scenario(k: number, opts: CostOptions): Promise<Scenario> {
-  const h = await loadHandlers();
+async function scenario(
+  k: number,
+  opts: CostOptions,
+  indexes: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
+): Promise<Scenario> {
+  const h = await loadHandlers(indexes);
   const names = { eventsTable: BENCH_NAMES.eventsTable, controlTable: BENCH_NAMES.controlTable };
-  const fake = await fakeDynamo(names);
+  const tables = tablesFor(indexes);
+  const fake = await fakeDynamo(names, { searchIndexes: indexes });
   fake.restore();
   const specs: Record<string, TableSpec> = {};
-  for (const spec of TABLES) specs[names[spec.resource]] = spec;
+  for (const spec of tables) specs[names[spec.resource]] = spec;
   const stream = new FakeStream(4, true);
   const meter = new CostMeter(fake, specs, stream);
   const undo = [
@@ -349,6 +368,7 @@ async function scenario(k: number, opts: CostOptions): Promise<Scenario> {
   }
   return {
     events_per_request: k,
+    search_indexes: [...indexes],
     events: n,
     usd_per_million: round(total, 4),
     floor_usd_per_million: round(floor, 4),
@@ -368,12 +388,49 @@ async function scenario(k: number, opts: CostOptions): Promise<Scenario> {
   };
 }
 
+/** A scenario's column name: `100/request`, `100/request, no search indexes`, `100/request, all 7 indexes`. */
+export function scenarioLabel(s: Pick<Scenario, 'events_per_request' | 'search_indexes'>): string {
+  const base = `${s.events_per_request}/request`;
+  const set = s.search_indexes;
+  if (set.length === DEFAULT_SEARCH_INDEXES.length && set.every((n, i) => n === DEFAULT_SEARCH_INDEXES[i]))
+    return base;
+  if (set.length === 0) return `${base}, no search indexes`;
+  if (set.length === SEARCH_INDEX_NAMES.length) return `${base}, all ${set.length} indexes`;
+  return `${base}, ${set.join(' + ')}`;
+}
+
+/** The scenario at `k` events per request with the default search indexes (or another set). */
+export function findScenario(
+  c: CostResult,
+  k: number,
+  set: readonly string[] = DEFAULT_SEARCH_INDEXES,
+): Scenario | undefined {
+  return c.scenarios.find(
+    (s) =>
+      s.events_per_request === k &&
+      s.search_indexes.length === set.length &&
+      s.search_indexes.every((n, i) => n === set[i]),
+  );
+}
+
+/** Write request units per event of a scenario (all of them, and those of the search indexes). */
+export function writeUnits(s: Scenario): { wru: number; index_wru: number } {
+  const w = s.components.find((c) => c.name === 'DynamoDB writes')?.per_event ?? {};
+  return { wru: w.wru ?? 0, index_wru: w.index_wru ?? 0 };
+}
+
 export async function runCost(opts: CostOptions): Promise<CostResult> {
   const log = opts.progress ?? (() => undefined);
   const scenarios: Scenario[] = [];
-  for (const k of opts.eventsPerRequest) {
-    const s = await scenario(k, opts);
-    log(`cost: ${k} events/request: $${s.usd_per_million} per 1M events (${s.ratio_to_floor}× the floor)`);
+  const runs: Array<[number, readonly SearchIndexName[]]> = [
+    ...opts.eventsPerRequest.map((k): [number, readonly SearchIndexName[]] => [k, DEFAULT_SEARCH_INDEXES]),
+    ...(opts.indexSets ?? []).map((set): [number, readonly SearchIndexName[]] => [100, set]),
+  ];
+  for (const [k, set] of runs) {
+    const s = await scenario(k, opts, set);
+    log(
+      `cost: ${k} events/request, search indexes ${searchIndexesValue(set)}: $${s.usd_per_million} per 1M events (${s.ratio_to_floor}× the floor)`,
+    );
     scenarios.push(s);
   }
   return {

@@ -1,4 +1,5 @@
-import type { Scenario } from './cost.js';
+import { SEARCH_INDEX_NAMES } from '../functions/shared/model/index.js';
+import { findScenario, type Scenario, scenarioLabel, writeUnits } from './cost.js';
 import { type BenchResults, coldStartColumns, cpuCells, fmt, sdkLabel } from './report.js';
 
 /**
@@ -28,9 +29,12 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       throw new Error(`the performance page needs CPU figures for ${path} at batch ${batch} (a full run)`);
     return c;
   };
-  const scenario = (k: number): Scenario => {
-    const s = cost.scenarios.find((x) => x.events_per_request === k);
-    if (!s) throw new Error(`the performance page needs the cost at ${k} events per request (a full run)`);
+  const scenario = (k: number, set?: readonly string[]): Scenario => {
+    const s = findScenario(cost, k, set);
+    if (!s)
+      throw new Error(
+        `the performance page needs the cost at ${k} events per request${set ? ` with search indexes [${set.join(', ')}]` : ''} (a full run)`,
+      );
     return s;
   };
   const comp = (s: Scenario, name: string) => s.components.find((c) => c.name === name)?.usd_per_million ?? 0;
@@ -125,8 +129,8 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
   V.COST_TABLE = `Dollars per million events:\n\n${mdTable(
     [
       'component',
-      ...cost.scenarios.map(
-        (s) => `${s.events_per_request} event${s.events_per_request > 1 ? 's' : ''} per request`,
+      ...cost.scenarios.map((s) =>
+        scenarioLabel(s).replace(/^(\d+)\/request/, (_m, k) => `${k} per request`),
       ),
     ],
     [
@@ -136,6 +140,9 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
         '× the floor (one write unit per event, $0.625)',
         ...cost.scenarios.map((s) => `**${s.ratio_to_floor}×**`),
       ],
+      ['write units per event', ...cost.scenarios.map((s) => fmt(writeUnits(s).wru))],
+      ['… of them search index entries', ...cost.scenarios.map((s) => fmt(writeUnits(s).index_wru))],
+      ['stored bytes per event', ...cost.scenarios.map((s) => fmt(s.stored_bytes_per_event))],
     ],
   )}`;
   const fixed = Object.entries(cost.fixed_usd_per_month)
@@ -161,15 +168,23 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
       ],
     ],
   )}\n\nFixed, whatever the volume, per month: ${fixed}. Requests per event at 100 events per request: ${calls}.`;
-  const wru = (s100.components.find((c) => c.name === 'DynamoDB writes')?.per_event.wru ?? 0) as number;
-  const indexWru = (s100.components.find((c) => c.name === 'DynamoDB writes')?.per_event.index_wru ??
-    0) as number;
+  const none = scenario(100, []);
+  const all = scenario(100, SEARCH_INDEX_NAMES);
+  const { wru, index_wru: indexWru } = writeUnits(s100);
   const wruUsd = comp(s100, 'DynamoDB writes') / wru;
-  V.WRU = wru.toFixed(2);
-  V.INDEX_WRU = indexWru.toFixed(2);
+  V.WRU = fmt(wru);
+  V.INDEX_WRU = fmt(indexWru);
   V.INDEX_USD = usd(indexWru * wruUsd, 2);
-  V.RATIO_NO_INDEX = fmt((s100.usd_per_million - indexWru * wruUsd) / s100.floor_usd_per_million);
-  V.WRU_EXTRA = (wru - indexWru - 2).toFixed(2);
+  V.USD_100 = usd(s100.usd_per_million, 2);
+  V.WRU_NONE = fmt(writeUnits(none).wru);
+  V.USD_NONE = usd(none.usd_per_million, 2);
+  V.RATIO_NONE = fmt(none.ratio_to_floor);
+  V.STORED_NONE = fmt(none.stored_bytes_per_event);
+  V.WRU_ALL = fmt(writeUnits(all).wru);
+  V.INDEX_WRU_ALL = fmt(writeUnits(all).index_wru);
+  V.USD_ALL = usd(all.usd_per_million, 2);
+  V.STORED_ALL = fmt(all.stored_bytes_per_event);
+  V.WRU_EXTRA = fmt(writeUnits(none).wru - 1);
   V.WRU_SHARE = `${((comp(s10, 'DynamoDB writes') / s10.usd_per_million) * 100).toFixed(0)}% of the total at 10 per request, ${((comp(s100, 'DynamoDB writes') / s100.usd_per_million) * 100).toFixed(0)}% at 100`;
   V.API_SHARE = `${((comp(s1, 'API Gateway') / s1.usd_per_million) * 100).toFixed(0)}%`;
   V.RATIO_100 = fmt(s100.ratio_to_floor);
@@ -197,6 +212,11 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
     'ingest CPU at batch 100, × floor':
       "the floor's own JSON work is two thirds of ingest; over the runs made for this page it measured 2.3–2.6× on a quiet machine, so a miss here is the machine's load (section 1).",
     'enrichment adds to collect (batch 100)': `lookups are kept across invocations while the directory's version stays (one consistent version read per call); what remains in steady operation is reading each event's ids and appending its fragment, ${V.ENRICH_US} µs per event against a plain collect that only splices stored text; right after the directory changed, a collect looks every id up again: ${V.ENRICH_COLD} (section 1).`,
+    'write units per event, default indexes, 100/request': `the id item (1), the two default indexes' entries (${V.INDEX_WRU}) and the projections' counters and directory updates; the floor of one unit cannot be reached without giving up de-duplication (section 4).`,
+    '$ per million events, default indexes, 100/request': `DynamoDB writes (${V.WRU} units an event, section 4).`,
+    'write units per event, no search indexes, 100/request': `the id item (1) and ${V.WRU_EXTRA} of log chunks, counters and directory updates (section 4).`,
+    '$ per million events, no search indexes': `DynamoDB writes (${V.WRU_NONE} units an event) and reads (collect reads each event from its id item), section 4.`,
+    'stored bytes per event, default indexes': `the id item holds the event's JSON (${V.BYTES} bytes on average), its keys and filter attributes; each index entry repeats the keys and filter attributes, and DynamoDB adds 100 bytes per item and entry (section 4).`,
     'slowest init, × baseline': `the handlers that need a second or third SDK package on every request (report worker, redrive, directory) load it at init: a client package alone costs ${V.PKG_RANGE}× the baseline to import (section 2).`,
   };
   V.AGG_EVENTS = fmt(agg.events_counted);

@@ -1,7 +1,7 @@
 import type { AggregateResult } from './aggregate.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { ConsoleResult } from './console.js';
-import type { CostResult } from './cost.js';
+import { type CostResult, findScenario, scenarioLabel, writeUnits } from './cost.js';
 import { CPU_PATHS, type CpuResult } from './cpu.js';
 import type { E2eResult } from './e2e.js';
 
@@ -53,6 +53,45 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   if (r.cold_start) {
     check('cold_start', 'largest bundle, KB minified', '≤ 250', r.cold_start.max_bundle_kb, (v) => v <= 250);
     check('cold_start', 'slowest init, × baseline', '≤ 1.5', r.cold_start.max_init_ratio, (v) => v <= 1.5);
+  }
+  if (r.cost) {
+    const def = findScenario(r.cost, 100);
+    const none = findScenario(r.cost, 100, []);
+    check(
+      'cost',
+      'write units per event, default indexes, 100/request',
+      '≤ 3.5',
+      def && writeUnits(def).wru,
+      (v) => v <= 3.5,
+    );
+    check(
+      'cost',
+      '$ per million events, default indexes, 100/request',
+      '≤ 2.50',
+      def?.usd_per_million,
+      (v) => v <= 2.5,
+    );
+    check(
+      'cost',
+      'write units per event, no search indexes, 100/request',
+      '≤ 1.6',
+      none && writeUnits(none).wru,
+      (v) => v <= 1.6,
+    );
+    check(
+      'cost',
+      '$ per million events, no search indexes',
+      '≤ 1.20',
+      none?.usd_per_million,
+      (v) => v <= 1.2,
+    );
+    check(
+      'cost',
+      'stored bytes per event, default indexes',
+      '≤ 1,600',
+      def?.stored_bytes_per_event,
+      (v) => v <= 1600,
+    );
   }
   if (r.console) {
     check(
@@ -224,7 +263,7 @@ export function renderReport(r: BenchResults): string {
     const names = c.scenarios[0]?.components.map((x) => x.name) ?? [];
     out.push(
       table(
-        ['component', ...c.scenarios.map((s) => `${s.events_per_request}/request`)],
+        ['component', ...c.scenarios.map(scenarioLabel)],
         [
           ...names.map((n) => [
             n,
@@ -232,6 +271,8 @@ export function renderReport(r: BenchResults): string {
           ]),
           ['total', ...c.scenarios.map((s) => usd(s.usd_per_million))],
           ['× floor (1 WRU/event, $0.625/M)', ...c.scenarios.map((s) => `${fmt(s.ratio_to_floor)}×`)],
+          ['write units per event', ...c.scenarios.map((s) => fmt(writeUnits(s).wru))],
+          ['stored bytes per event', ...c.scenarios.map((s) => fmt(s.stored_bytes_per_event))],
           ['+ enrichment on the stream', ...c.scenarios.map((s) => usd(s.enrichment_usd_per_million))],
           ['storage, per month retained', ...c.scenarios.map((s) => usd(s.storage_usd_per_million_month))],
           [

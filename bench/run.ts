@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SEARCH_INDEX_NAMES } from '../functions/shared/model/index.js';
 import { type AggregateOptions, runAggregate } from './aggregate.js';
 import { type ColdStartOptions, runColdStart } from './cold-start.js';
 import { type ConsoleOptions, runConsoleBench } from './console.js';
@@ -32,7 +33,7 @@ export interface Settings {
   cpu: Omit<CpuOptions, 'progress'>;
   cold: Omit<ColdStartOptions, 'progress'>;
   e2e: Omit<E2eOptions, 'progress'>;
-  cost: Pick<CostOptions, 'eventsPerRequest' | 'events' | 'collectBatchSize'>;
+  cost: Pick<CostOptions, 'eventsPerRequest' | 'indexSets' | 'events' | 'collectBatchSize'>;
   aggregate: Omit<AggregateOptions, 'progress'>;
   console: Omit<ConsoleOptions, 'progress'>;
 }
@@ -41,7 +42,13 @@ export const FULL: Settings = {
   cpu: { batchSizes: [1, 10, 100, 500], timing: { samples: 7, minSampleMs: 80, warmupMs: 150 } },
   cold: { runs: 12 },
   e2e: { seconds: 10, concurrency: 4, eventsPerRequest: 100, latencyRequestsPerSecond: 2 },
-  cost: { eventsPerRequest: [1, 10, 100], events: 5000, collectBatchSize: 100 },
+  // At 100 per request also without search indexes (collect and GET by id only) and with all seven.
+  cost: {
+    eventsPerRequest: [1, 10, 100],
+    indexSets: [[], SEARCH_INDEX_NAMES],
+    events: 5000,
+    collectBatchSize: 100,
+  },
   aggregate: { events: 1_000_000, stored: 10_000, runs: 7 },
   console: { events: 100_000, runs: 7 },
 };
@@ -50,7 +57,7 @@ export const SMOKE: Settings = {
   cpu: { batchSizes: [1, 10], timing: { samples: 1, minSampleMs: 1, warmupMs: 0 } },
   cold: { runs: 1 },
   e2e: { seconds: 1, concurrency: 2, eventsPerRequest: 10, latencyRequestsPerSecond: 4 },
-  cost: { eventsPerRequest: [1, 10], events: 20, collectBatchSize: 100 },
+  cost: { eventsPerRequest: [1, 10], indexSets: [[]], events: 20, collectBatchSize: 100 },
   aggregate: { events: 2_000, stored: 200, runs: 1 },
   console: { events: 300, runs: 1 },
 };

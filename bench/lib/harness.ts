@@ -1,5 +1,11 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { HandlerName } from '../../functions/shared/handlers.js';
+import {
+  DEFAULT_SEARCH_INDEXES,
+  ENV,
+  type SearchIndexName,
+  searchIndexesValue,
+} from '../../functions/shared/model/index.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/platform/index.js';
 import { API_PREFIX } from '../../functions/shared/routes.js';
 import { lambdaContext } from '../../local/gateway.js';
@@ -18,22 +24,39 @@ export interface Handlers {
   directory: Http;
 }
 
-let loaded: Promise<Handlers> | undefined;
+const loaded = new Map<string, Promise<Handlers>>();
 
 /**
- * The real Lambda handlers (functions/<name>/handler.ts), imported once after the environment they validate at
- * cold start is set. Their module-scope SDK clients are whatever the caller has stubbed at the time of a call.
+ * The real Lambda handlers (functions/<name>/handler.ts), imported once per set of search indexes after the
+ * environment they validate at cold start is set (the consumer writes the keys of the deployed indexes only, so
+ * another set is another import of its module). Their module-scope SDK clients are whatever the caller has
+ * stubbed at the time of a call.
  */
-export function loadHandlers(): Promise<Handlers> {
+export function loadHandlers(
+  searchIndexes: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
+): Promise<Handlers> {
   useBenchEnv();
-  loaded ??= (async () => ({
-    ingest: (await import('../../functions/ingest/handler.js')).handler as unknown as Http,
-    consume: (await import('../../functions/consume/handler.js')).handler as unknown as Consume,
-    collect: (await import('../../functions/collect/handler.js')).handler as unknown as Http,
-    streams: (await import('../../functions/streams/handler.js')).handler as unknown as Http,
-    directory: (await import('../../functions/directory/handler.js')).handler as unknown as Http,
-  }))();
-  return loaded;
+  const value = searchIndexesValue(searchIndexes);
+  const key = searchIndexesValue(DEFAULT_SEARCH_INDEXES) === value ? '' : `?searchIndexes=${value}`;
+  let handlers = loaded.get(key);
+  if (!handlers) {
+    handlers = (async () => {
+      process.env[ENV.searchIndexes] = value;
+      try {
+        return {
+          ingest: (await import('../../functions/ingest/handler.js')).handler as unknown as Http,
+          consume: (await import(`../../functions/consume/handler.js${key}`)).handler as unknown as Consume,
+          collect: (await import('../../functions/collect/handler.js')).handler as unknown as Http,
+          streams: (await import('../../functions/streams/handler.js')).handler as unknown as Http,
+          directory: (await import('../../functions/directory/handler.js')).handler as unknown as Http,
+        };
+      } finally {
+        delete process.env[ENV.searchIndexes];
+      }
+    })();
+    loaded.set(key, handlers);
+  }
+  return handlers;
 }
 
 const SCOPES = ['activities/write', 'activities/read', 'streams/manage'];
