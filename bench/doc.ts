@@ -179,11 +179,11 @@ export function renderPerformanceDoc(r: BenchResults, template: string): string 
   V.WRU_NONE = fmt(writeUnits(none).wru);
   V.USD_NONE = usd(none.usd_per_million, 2);
   V.RATIO_NONE = fmt(none.ratio_to_floor);
-  V.STORED_NONE = fmt(none.stored_bytes_per_event);
+  V.STORED_NONE = none.stored_bytes_per_event.toLocaleString('en-US');
   V.WRU_ALL = fmt(writeUnits(all).wru);
   V.INDEX_WRU_ALL = fmt(writeUnits(all).index_wru);
   V.USD_ALL = usd(all.usd_per_million, 2);
-  V.STORED_ALL = fmt(all.stored_bytes_per_event);
+  V.STORED_ALL = all.stored_bytes_per_event.toLocaleString('en-US');
   V.WRU_EXTRA = fmt(writeUnits(none).wru - 1);
   V.WRU_SHARE = `${((comp(s10, 'DynamoDB writes') / s10.usd_per_million) * 100).toFixed(0)}% of the total at 10 per request, ${((comp(s100, 'DynamoDB writes') / s100.usd_per_million) * 100).toFixed(0)}% at 100`;
   V.API_SHARE = `${((comp(s1, 'API Gateway') / s1.usd_per_million) * 100).toFixed(0)}%`;

@@ -5,10 +5,11 @@ import {
   type AttributeValue,
   DescribeTableCommand,
   DynamoDBClient,
+  PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchAttributes } from '../../functions/shared/log/index.js';
+import { chunkEntries, searchAttributes } from '../../functions/shared/log/index.js';
 import {
   type ActivityEvent,
   SEARCH_INDEX_NAMES,
@@ -18,6 +19,7 @@ import { startEmulators } from '../../local/emulators.js';
 import { freePort } from '../../local/processes.js';
 import { rebuildTable } from '../../local/provision.js';
 import { startLocal } from '../../local/runner.js';
+import { legacyLogItem } from '../support/legacy-log.js';
 import { eventually, startTestService } from '../support/local.js';
 
 /** The events table as 1.x created it: seven indexes, each projecting the event `e` and the filter attributes. */
@@ -67,6 +69,17 @@ async function withDynamo<T>(dataDir: string, fn: (ddb: DynamoDBClient) => Promi
   }
 }
 
+const scanAll = async (ddb: DynamoDBClient) => {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const res = await ddb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
 const idItems = async (ddb: DynamoDBClient) => {
   const items: Array<Record<string, AttributeValue>> = [];
   let start: Record<string, AttributeValue> | undefined;
@@ -81,6 +94,7 @@ const idItems = async (ddb: DynamoDBClient) => {
 describe('the local runner brings stored data to the configured search indexes on start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-upgrade-'));
   const ids: string[] = [];
+  let legacyLogItems = 0;
   const events = Array.from({ length: 40 }, (_, i) => ({
     id: `old-${i}`,
     type: i % 4 === 0 ? 'user_logout' : 'user_login',
@@ -121,6 +135,35 @@ describe('the local runner brings stored data to the configured search indexes o
         LEGACY_EVENTS.indexes.map((i) => i.name).sort(),
       );
       expect((await idItems(ddb)).every((i) => i.gt?.S && i.e?.S)).toBe(true);
+      // And the event log as 1.x wrote it: one item per event, with its JSON, in place of the chunks.
+      const all = await scanAll(ddb);
+      const byId = new Map(all.filter((i) => i.pk?.S?.startsWith('E#')).map((i) => [i.pk?.S?.slice(2), i]));
+      const retention = { cis: 90, verify: 90, risk: 90, admin: 90 };
+      for (const chunk of all.filter((i) => i.pk?.S?.startsWith('L#') && i.x?.S)) {
+        const shardId = (chunk.pk?.S ?? '').split('#')[2] ?? '';
+        for (const entry of chunkEntries(chunk)) {
+          const json = byId.get(entry.id)?.e?.S ?? '';
+          await ddb.send(
+            new PutItemCommand({
+              TableName: TABLE,
+              Item: legacyLogItem(
+                {
+                  event: JSON.parse(json) as ActivityEvent,
+                  json,
+                  shardId,
+                  seq: entry.seq,
+                  n: entry.n,
+                  order: entry.o,
+                },
+                retention,
+              ),
+            }),
+          );
+          legacyLogItems++;
+        }
+        if (chunkEntries(chunk)[0]?.seq !== chunk.sk?.S) throw new Error('a chunk starts at its first event');
+      }
+      expect(legacyLogItems).toBeGreaterThanOrEqual(events.length);
     });
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -200,6 +243,34 @@ describe('the local runner brings stored data to the configured search indexes o
           .map((e) => e.id)
           .sort(),
       );
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('hands the events of the 1.x log to a stream, each once, and the new events after them', async () => {
+    const svc = await startTestService({ dataDir, emulatorPorts: ports });
+    try {
+      const created = await svc.api<{ stream_id: string }>('POST', '/activities/v1/streams', {
+        name: 'after-upgrade',
+        type: 'cis',
+        start_from: 'earliest',
+      });
+      expect(created.status).toBe(201);
+      const fresh = await svc.ingest([{ type: 'user_login', user_id: 'u-new' }]);
+      const got: string[] = [];
+      await eventually(async () => {
+        const res = await svc.api<{ data: ActivityEvent[]; has_more: boolean }>(
+          'POST',
+          `/activities/v1/activities/collect?type=cis&stream_id=${created.body.stream_id}&batch_size=7`,
+        );
+        expect(res.status).toBe(200);
+        got.push(...res.body.data.map((e) => e.id));
+        return got.includes(fresh[0] ?? '') && !res.body.has_more ? true : undefined;
+      });
+      // The service's own audit events (the stream created above) are admin events, not collected here.
+      expect([...got].sort()).toEqual([...ids, ...fresh].sort());
+      expect(new Set(got).size).toBe(got.length);
     } finally {
       await svc.stop();
     }
