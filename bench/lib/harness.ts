@@ -26,6 +26,9 @@ export interface Handlers {
 
 const loaded = new Map<string, Promise<Handlers>>();
 
+/** The consumer's module, as a URL another set of search indexes imports again (with a query string). */
+const CONSUME_HANDLER = new URL('../../functions/consume/handler.ts', import.meta.url).href;
+
 /**
  * The real Lambda handlers (functions/<name>/handler.ts), imported once per set of search indexes after the
  * environment they validate at cold start is set (the consumer writes the keys of the deployed indexes only, so
@@ -45,7 +48,10 @@ export function loadHandlers(
       try {
         return {
           ingest: (await import('../../functions/ingest/handler.js')).handler as unknown as Http,
-          consume: (await import(`../../functions/consume/handler.js${key}`)).handler as unknown as Consume,
+          consume: (key
+            ? await import(/* @vite-ignore */ `${CONSUME_HANDLER}${key}`)
+            : await import('../../functions/consume/handler.js')
+          ).handler as unknown as Consume,
           collect: (await import('../../functions/collect/handler.js')).handler as unknown as Http,
           streams: (await import('../../functions/streams/handler.js')).handler as unknown as Http,
           directory: (await import('../../functions/directory/handler.js')).handler as unknown as Http,

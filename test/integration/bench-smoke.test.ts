@@ -54,19 +54,27 @@ describe('npm run bench -- --smoke', () => {
     // The consumer's batch size is read from its Kinesis event source mapping (not the reports queue's).
     expect(r.cost?.consumer_batch_size).toBe(100);
     const scenarios = r.cost?.scenarios ?? [];
-    expect(scenarios.map((s) => s.events_per_request)).toEqual([1, 10]);
+    // The default indexes at each batch size, then 100 per request without search indexes.
+    expect(scenarios.map((s) => [s.events_per_request, s.search_indexes])).toEqual([
+      [1, ['by_source', 'by_user']],
+      [10, ['by_source', 'by_user']],
+      [100, []],
+    ]);
     for (const s of scenarios) {
       const c = (name: string) => s.components.find((x) => x.name === name);
-      // Each event: one Kinesis record (under 1 KB, billed as 1 KB) in and out, an id item and a log item.
+      // Each event: one Kinesis record (under 1 KB, billed as 1 KB) in and out, an id item, its share of a log
+      // chunk, and an entry per deployed index it has the key of (each of these events has a user).
       expect(c('Kinesis data in')?.per_event).toMatchObject({ records: 1, billed_bytes: 1024 });
       expect(c('Kinesis data out')?.per_event).toMatchObject({ records: 1, billed_bytes: 1024 });
-      expect(c('DynamoDB writes')?.per_event.wru).toBeGreaterThanOrEqual(2);
+      expect(c('DynamoDB writes')?.per_event.wru).toBeGreaterThan(1);
+      expect(c('DynamoDB writes')?.per_event.index_wru).toBeCloseTo(s.search_indexes.length, 5);
       expect(c('DynamoDB reads')?.per_event.rru).toBeGreaterThan(0);
       expect(c('API Gateway')?.per_event.requests).toBeGreaterThanOrEqual(1 / s.events_per_request);
       expect(s.usd_per_million).toBeGreaterThan(s.floor_usd_per_million);
       expect(s.ratio_to_floor).toBeCloseTo(s.usd_per_million / s.floor_usd_per_million, 1);
     }
     expect(r.targets.map((t) => t.name)).toContain('slowest init, × baseline');
+    expect(r.targets.map((t) => t.name)).toContain('write units per event, no search indexes, 100/request');
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 
