@@ -66,12 +66,15 @@ describe('event log chunks', () => {
           expect(c.item.sk?.S).toBe(events[0]?.seq);
           const all = events.map(expected);
           expect(chunkEntries(c.item)).toEqual(all);
-          // A range (a reader's position and watermark) takes exactly the events inside it.
+          // A range (a reader's position, the watermark, the next chunk's key) takes exactly the events inside it.
           for (const after of ['', ...all.map((e) => e.seq)])
             for (const upTo of [all[0]?.seq ?? '', all.at(-1)?.seq ?? '', '9'.repeat(64), after])
-              expect(chunkEntries(c.item, { after, upTo })).toEqual(
-                all.filter((e) => e.seq > after && e.seq <= upTo),
-              );
+              for (const before of [undefined, all[1]?.seq, all.at(-1)?.seq])
+                expect(chunkEntries(c.item, { after, upTo, ...(before ? { before } : {}) })).toEqual(
+                  all.filter(
+                    (e) => e.seq > after && e.seq <= upTo && (before === undefined || e.seq < before),
+                  ),
+                );
           // Bounded, unless a single event is bigger than the bound.
           if (events.length > 1) expect(Buffer.byteLength(c.item.x?.S ?? '')).toBeLessThanOrEqual(maxBytes);
           const latest = Math.max(...events.map((s) => Date.parse(s.event.received_at)));

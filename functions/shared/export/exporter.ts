@@ -193,7 +193,9 @@ export async function exportStream(deps: ExportDeps, streamId: string): Promise<
           from: stored.state.positions,
           to: read.positions,
           filter,
-          count: entries.length,
+          // The log entries the batch took (an event whose id item expired meanwhile among them), so the
+          // batch read again comes to the same end.
+          count: read.taken,
           first: (entries[0] as LogEntry).id,
           last: (entries[entries.length - 1] as LogEntry).id,
           sent: 0,

@@ -147,21 +147,25 @@ function closeChunk(open: OpenChunk): ChunkWrite {
  */
 export function chunkEntries(
   item: Record<string, AttributeValue>,
-  range: { after?: string; upTo?: string } = {},
+  range: { after?: string; upTo?: string; before?: string } = {},
 ): ChunkEntry[] {
   return [...chunkIterator(item, range)];
 }
 
-/** chunkEntries, one event at a time: a reader decodes only as much of a chunk as it takes. */
+/**
+ * chunkEntries, one event at a time: a reader decodes only as much of a chunk as it takes. `before`: only
+ * events below this sequence number (the next chunk's key: from there on the next chunk holds the events).
+ */
 export function* chunkIterator(
   item: Record<string, AttributeValue>,
-  range: { after?: string; upTo?: string } = {},
+  range: { after?: string; upTo?: string; before?: string } = {},
 ): Generator<ChunkEntry, void, undefined> {
   const sk = item.sk?.S ?? '';
   const n = Number(item.n?.N ?? 0);
   const t = Number(item.t?.N ?? 0);
   const x = item.x?.S;
-  const { after = '', upTo } = range;
+  const { after = '', upTo, before } = range;
+  if (before !== undefined && before <= sk) return;
   if (x === undefined) {
     if (sk <= after || (upTo !== undefined && sk > upTo)) return;
     yield {
@@ -179,6 +183,7 @@ export function* chunkIterator(
   const base = BigInt(unpadSeq(sk));
   // The range as offsets from the first event's sequence number (null: unbounded).
   const lo = after > sk ? BigInt(unpadSeq(after)) - base : after === sk ? 0n : null;
+  const below = before === undefined ? null : BigInt(unpadSeq(before)) - base;
   const hi = upTo === undefined ? null : upTo < sk ? -1n : BigInt(unpadSeq(upTo)) - base;
   const packed = JSON.parse(x) as Packed[];
   for (let i = 0; i < packed.length; i++) {
@@ -186,6 +191,7 @@ export function* chunkIterator(
     const offset = d === '0' ? 0n : BigInt(`0x${d}`);
     if (lo !== null && offset <= lo) continue;
     if (hi !== null && offset > hi) return;
+    if (below !== null && offset >= below) return;
     const digits = (base + offset).toString();
     yield { seq: SEQ_PAD.slice(digits.length) + digits, id, type, t: t + dt, o, n: n + i };
   }

@@ -49,6 +49,11 @@ export interface ReadDeps {
 
 export interface ReadResult {
   entries: LogEntry[];
+  /**
+   * How many log entries the batch took, its events and those whose id item had gone (expired): a read of the
+   * same range again (`until` these positions) takes as many to come to the same end.
+   */
+  taken: number;
   /** Positions after the returned entries (and after any filtered-out records before them). */
   positions: Positions;
   /** More matching events may be waiting now. */
@@ -139,15 +144,21 @@ export async function readBatch(
   /** Decode read items until `want` more events matching the filter are buffered; returns how many were. */
   const drain = (s: ShardState, want: number): number => {
     let gained = 0;
-    while (gained < want) {
+    while (gained < want && scannedTotal < budget) {
       if (!s.current) {
-        const item = s.queue.shift();
-        if (!item) break;
+        // A chunk holds the events below the next chunk's key (a retried batch may have repeated its tail
+        // there, and the later chunk is the one its commit wrote): decoding one waits for the next one's key.
+        if (s.queue.length === 0 || (s.queue.length === 1 && !s.noMoreItems)) break;
+        const item = s.queue.shift() as Record<string, AttributeValue>;
         const expired = Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) <= nowSec;
-        s.current = chunkIterator(item, { after: s.scanned, upTo: s.wm });
+        const before = s.queue[0]?.sk?.S;
+        s.current = chunkIterator(item, { after: s.scanned, upTo: s.wm, ...(before ? { before } : {}) });
         if (expired) {
-          // An expired item's events are passed over (TTL will remove it).
-          for (const c of s.current) s.scanned = c.seq;
+          // An expired item's events are passed over (TTL will remove it); they count against the budget.
+          for (const c of s.current) {
+            s.scanned = c.seq;
+            scannedTotal++;
+          }
           s.current = undefined;
         }
         continue;
@@ -186,7 +197,7 @@ export async function readBatch(
   };
   /** Buffer more of a shard's events (those that match the filter), reading more of its log when needed. */
   const fetchMore = async (s: ShardState, want: number) => {
-    if (drain(s, want) > 0) return;
+    if (drain(s, want) > 0 || scannedTotal >= budget) return;
     if (!s.started) {
       // The item at or before the position may hold the events right after it.
       s.started = true;
@@ -300,7 +311,7 @@ export async function readBatch(
       if (!s.exhausted) hasMore = true;
     }
   });
-  return { entries, positions: next, hasMore };
+  return { entries, taken: taken.reduce((a, b) => a + b, 0), positions: next, hasMore };
 }
 
 /** Attributes of an id item a read needs: the JSON, whose record it is, its expiry, and enrichment's ids. */

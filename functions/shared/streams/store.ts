@@ -27,6 +27,7 @@ export interface PendingBatch {
   to: Positions;
   /** The filter the batch was read with (a PATCH of event_types must not change a batch in flight). */
   filter: StreamFilter;
+  /** Log entries the batch took (readBatch's `taken`): the limit that reads the range again. */
   count: number;
   first: string;
   last: string;
