@@ -4,6 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   DEFAULT_SEARCH_INDEXES,
+  describeStep,
   migrationSteps,
   parseSearchIndexes,
   type SearchIndexName,
@@ -130,9 +131,9 @@ export class ActivityEventsStack extends Stack {
       const next = steps[config.searchIndexMigration];
       Annotations.of(this).addWarningV2(
         'activity-events:search-index-migration',
-        `Search index migration step ${config.searchIndexMigration} of ${steps.length}${step ? ` (${step.action}s ${step.index})` : ''}: ${
+        `Search index migration step ${config.searchIndexMigration} of ${steps.length}${step ? ` (${describeStep(step)})` : ''}: ${
           next
-            ? `once every index of the events table is ACTIVE, deploy with -c searchIndexMigration=${config.searchIndexMigration + 1} (${next.action}s ${next.index})`
+            ? `once every index of the events table is ACTIVE, deploy with -c searchIndexMigration=${config.searchIndexMigration + 1} (${describeStep(next)})`
             : 'the last step; deploy without searchIndexMigration from now on'
         } (docs/migration.md).`,
       );

@@ -6,8 +6,12 @@ import { consumeRecords, getEvent } from '../../functions/shared/log/index.js';
 import {
   type ActivityEvent,
   DomainError,
+  type MigrationStep,
+  migrationSteps,
+  SEARCH_INDEX_NAMES,
   type SearchIndexName,
   searchIndexSet,
+  tablesFor,
 } from '../../functions/shared/model/index.js';
 import { tenantsProjection } from '../../functions/shared/search/index.js';
 import { SEARCH_MAX_BYTES, search } from '../../functions/shared/search/search.js';
@@ -267,14 +271,14 @@ describe('a page cut by size', () => {
 
 describe('search during a migration from the 1.x indexes', () => {
   const TABLE = 'm-events';
-  it('reads the 1.x index of an index of the set until the step that deletes it, with the same results', async () => {
-    // Step 3: the new indexes exist beside the 1.x ones (by_type deleted), and searches still read the 1.x
-    // by_source and by_user.
-    const set = searchIndexSet(['by_source', 'by_user'], 3);
+  it('reads the 1.x indexes until the new ones were created a deploy before, with the same results', async () => {
+    // Step 2: the new indexes exist beside the 1.x ones (the last one may still be backfilling), and searches
+    // still read the 1.x by_source and by_user.
+    const set = searchIndexSet(['by_source', 'by_user'], 2);
     expect(set.gsi).toEqual({ by_source: 'by_source', by_user: 'by_user' });
     await ddb.createTables(
       { eventsTable: TABLE },
-      { searchIndexes: ['by_source', 'by_user'], migrationStep: 3 },
+      { searchIndexes: ['by_source', 'by_user'], migrationStep: 2 },
     );
     const d = (await ddb.call('DescribeTable', { TableName: TABLE })) as {
       Table: { GlobalSecondaryIndexes: Array<{ IndexName: string }> };
@@ -282,6 +286,7 @@ describe('search during a migration from the 1.x indexes', () => {
     expect(d.Table.GlobalSecondaryIndexes.map((i) => i.IndexName).sort()).toEqual(
       [
         'by_source',
+        'by_type',
         'by_user',
         'by_app',
         'by_actor',
@@ -302,15 +307,37 @@ describe('search during a migration from the 1.x indexes', () => {
     expect(ddb.log.slice(from).find((c) => c.op === 'Query' && c.input.IndexName)?.input.IndexName).toBe(
       'by_user',
     );
-    // Once by_user's 1.x index is deleted (step 9), the same search reads by_user_v2.
+    // From step 3 on (before any 1.x index of the set is deleted), the same search reads by_user_v2.
     const after = await search(
-      { ...deps, searchIndexes: searchIndexSet(['by_source', 'by_user'], 9) },
+      { ...deps, searchIndexes: searchIndexSet(['by_source', 'by_user'], 3) },
       {
         ...window,
         user_id: 'm1',
       },
     );
     expect(after.data.map((e) => e.id)).toEqual(page.data.map((e) => e.id));
+  });
+});
+
+describe('the migration steps of any set', () => {
+  it('never delete a 1.x index in the update after the one whose functions read it (a switch step when nothing else lies between)', () => {
+    const sets: SearchIndexName[][] = [[], ['by_source'], ['by_source', 'by_user'], [...SEARCH_INDEX_NAMES]];
+    for (const names of sets) {
+      const steps = migrationSteps(names);
+      expect(steps.filter((s) => s.action === 'switch')).toHaveLength(names.length === 7 ? 1 : 0);
+      for (let k = 1; k <= steps.length; k++) {
+        const step = steps[k - 1] as MigrationStep;
+        if (step.action !== 'delete') continue;
+        expect(Object.values(searchIndexSet(names, k - 1).gsi), `${names.join(',')} step ${k}`).not.toContain(
+          step.index,
+        );
+      }
+      // Every index the search reads exists at its step.
+      for (let k = 0; k <= steps.length; k++) {
+        const declared = tablesFor(names, k)[0]?.indexes.map((i) => i.name) ?? [];
+        for (const gsi of Object.values(searchIndexSet(names, k).gsi)) expect(declared).toContain(gsi);
+      }
+    }
   });
 });
 

@@ -87,6 +87,7 @@ export {
 } from './search-indexes.js';
 export { isSource, SOURCES, type Source } from './sources.js';
 export {
+  describeStep,
   gsiName,
   type IndexSpec,
   LEGACY_SEARCH_INDEXES,

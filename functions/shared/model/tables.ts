@@ -107,30 +107,36 @@ export interface TableSpec {
 const indexOf = (name: SearchIndexName): SearchIndex =>
   SEARCH_INDEXES.find((i) => i.name === name) as SearchIndex;
 
-/** One step of the migration from the 1.x indexes: create one index, or delete one (one per stack update). */
-export interface MigrationStep {
-  action: 'create' | 'delete';
-  /** The GSI's name. */
-  index: string;
-}
+/**
+ * One step of the migration from the 1.x indexes (one stack update each): create one index, delete one, or
+ * (`switch`) change no index and move the search to the new ones.
+ */
+export type MigrationStep =
+  | { action: 'create' | 'delete' /** The GSI's name. */; index: string }
+  | { action: 'switch' };
+
+/** What a step's update does, for the deploy's message: `creates by_source_v2`. */
+export const describeStep = (step: MigrationStep): string =>
+  step.action === 'switch' ? 'moves the search to the new indexes' : `${step.action}s ${step.index}`;
 
 /**
  * The stack updates that move a 1.x table to `names`, one index created or deleted each (CloudFormation's limit
  * per update): first the new indexes (the search keeps reading the 1.x ones while they are backfilled), then
- * the 1.x indexes the set leaves out, then the 1.x ones the new indexes replace.
+ * the 1.x indexes the set leaves out, then the 1.x ones the new indexes replace. The search moves to the new
+ * indexes on the first step after the last creation (searchIndexLayout), and an update deletes an index while
+ * the functions of the step before still run: so at least one step lies between the last creation and the
+ * deletion of a 1.x index the search read, a `switch` when no other index is to be deleted there.
  */
 export function migrationSteps(names: readonly SearchIndexName[]): MigrationStep[] {
-  return [
-    ...names.map((n) => ({ action: 'create' as const, index: gsiName(n) })),
-    ...LEGACY_SEARCH_INDEXES.filter((n) => !names.includes(n)).map((n) => ({
-      action: 'delete' as const,
-      index: n,
-    })),
-    ...LEGACY_SEARCH_INDEXES.filter((n) => names.includes(n)).map((n) => ({
-      action: 'delete' as const,
-      index: n,
-    })),
-  ];
+  const creates = names.map((n): MigrationStep => ({ action: 'create', index: gsiName(n) }));
+  const unused = LEGACY_SEARCH_INDEXES.filter((n) => !names.includes(n)).map(
+    (n): MigrationStep => ({ action: 'delete', index: n }),
+  );
+  const replaced = LEGACY_SEARCH_INDEXES.filter((n) => names.includes(n)).map(
+    (n): MigrationStep => ({ action: 'delete', index: n }),
+  );
+  const between: MigrationStep[] = unused.length === 0 && replaced.length > 0 ? [{ action: 'switch' }] : [];
+  return [...creates, ...unused, ...between, ...replaced];
 }
 
 /** The search indexes a deployment queries: the set, and the GSI each is read from. */
@@ -147,7 +153,8 @@ export interface SearchIndexLayout extends SearchIndexSet {
 /**
  * The layout of a set of search indexes: each as its `_v2` GSI (keys and filter attributes). With a migration
  * step (1..migrationSteps(names).length), the 1.x indexes that step has not deleted yet are declared too, and
- * each index of the set is read from its 1.x GSI while that one exists (its `_v2` GSI may still be backfilling).
+ * the set is read from its 1.x GSIs until every `_v2` GSI has been created a deploy before (one may still be
+ * backfilling), from its `_v2` GSIs after that, a deploy before the first 1.x GSI they replace is deleted.
  */
 export function searchIndexLayout(
   names: readonly SearchIndexName[] = DEFAULT_SEARCH_INDEXES,
@@ -173,12 +180,17 @@ export function searchIndexLayout(
       `searchIndexMigration must be a whole number from 0 to ${steps.length} for the search indexes ${searchIndexesValue(set)} (docs/migration.md), got ${migrationStep}`,
     );
   const done = steps.slice(0, migrationStep);
-  const created = new Set(done.filter((s) => s.action === 'create').map((s) => s.index));
-  const deleted = new Set(done.filter((s) => s.action === 'delete').map((s) => s.index));
+  const indexOfStep = (action: 'create' | 'delete') =>
+    new Set(done.flatMap((s) => (s.action === action ? [s.index] : [])));
+  const created = indexOfStep('create');
+  const deleted = indexOfStep('delete');
   const legacy = LEGACY_SEARCH_INDEXES.filter((n) => !deleted.has(n));
+  // The new indexes are read from the step after the last creation (each was ACTIVE before the next deploy):
+  // until then the 1.x ones, which no step deletes before that.
+  const onNew = migrationStep > set.length;
   return {
     names: set,
-    gsi: Object.fromEntries(set.map((n) => [n, legacy.includes(n) ? n : gsiName(n)])),
+    gsi: Object.fromEntries(set.map((n) => [n, onNew ? gsiName(n) : n])),
     indexes: [
       ...legacy.map((n) => spec(n, indexOf(n), LEGACY_SEARCH_PROJECTION)),
       ...set
