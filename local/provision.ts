@@ -1,4 +1,15 @@
 import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import {
   type AttributeDefinition,
   type AttributeValue,
   CreateTableCommand,
@@ -30,6 +41,7 @@ import {
 } from '../functions/shared/model/index.js';
 
 import { batchPut } from '../functions/shared/platform/dynamo/index.js';
+import { logger } from '../functions/shared/platform/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,12 +93,28 @@ export interface TableUpgrade {
 export async function provisionTables(
   ddb: DynamoDBClient,
   names: Record<TableSpec['resource'], string>,
-  opts: { searchIndexes?: readonly SearchIndexName[] } = {},
+  opts: { searchIndexes?: readonly SearchIndexName[]; dumpDir?: string } = {},
 ): Promise<TableUpgrade[]> {
   const indexes = opts.searchIndexes ?? DEFAULT_SEARCH_INDEXES;
+  const rewrite = (item: Record<string, AttributeValue>) => withSearchAttributes(item, indexes);
   const upgrades: TableUpgrade[] = [];
   for (const spec of tablesFor(indexes)) {
     const name = names[spec.resource];
+    // A rebuild a stop interrupted (the table gone, or half written back): finish it from its dump.
+    const dump = opts.dumpDir && dumpFile(opts.dumpDir, name);
+    if (dump && existsSync(dump)) {
+      const items = readDump(dump);
+      await recreate(ddb, name, spec, items, rewrite);
+      rmSync(dump);
+      logger.warn('finished a table rebuild a stop had interrupted', { table: name, items: items.length });
+      upgrades.push({
+        table: name,
+        removed: [],
+        added: spec.indexes.map((i) => i.name),
+        items: items.length,
+      });
+      continue;
+    }
     const existing = await describe(ddb, name);
     if (!existing) {
       await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
@@ -99,7 +127,7 @@ export async function provisionTables(
       .map((h) => h.IndexName ?? '');
     const added = spec.indexes.filter((i) => !have.some((h) => sameIndex(h, i))).map((i) => i.name);
     if (removed.length === 0 && added.length === 0) continue;
-    const items = await rebuildTable(ddb, name, spec, (item) => withSearchAttributes(item, indexes));
+    const items = await rebuildTable(ddb, name, spec, rewrite, opts.dumpDir);
     upgrades.push({ table: name, removed, added, items });
   }
   return upgrades;
@@ -107,25 +135,71 @@ export async function provisionTables(
 
 /**
  * Rebuild a table with a spec's indexes: read every item, delete the table, create it again, write the items
- * back (each through `rewrite`). Returns the number of items copied.
+ * back (each through `rewrite`). With a `dumpDir`, the items are first written there (synced to disk) and the
+ * file removed only once every item is back, so a stop in between loses nothing: the next start finishes the
+ * rebuild from the file (provisionTables). Returns the number of items copied.
  */
 export async function rebuildTable(
   ddb: DynamoDBClient,
   name: string,
   spec: TableSpec,
   rewrite: (item: Record<string, AttributeValue>) => Record<string, AttributeValue> = (item) => item,
+  dumpDir?: string,
 ): Promise<number> {
   const items = await scanAll(ddb, name);
-  await ddb.send(new DeleteTableCommand({ TableName: name }));
-  await waitFor(ddb, name, (status) => status === undefined);
+  const dump = dumpDir && dumpFile(dumpDir, name);
+  if (dump) writeDump(dump, items);
+  await recreate(ddb, name, spec, items, rewrite);
+  if (dump) rmSync(dump);
+  return items.length;
+}
+
+/** Delete the table if it exists, create it with the spec, and write the items back; throws if any is not. */
+async function recreate(
+  ddb: DynamoDBClient,
+  name: string,
+  spec: TableSpec,
+  items: ReadonlyArray<Record<string, AttributeValue>>,
+  rewrite: (item: Record<string, AttributeValue>) => Record<string, AttributeValue>,
+): Promise<void> {
+  if (await describe(ddb, name)) {
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    await waitFor(ddb, name, (status) => status === undefined);
+  }
   await ddb.send(new CreateTableCommand(createTableInput(name, spec)));
   await waitFor(ddb, name, (status) => status === 'ACTIVE');
-  await batchPut(
+  const failed = await batchPut(
     ddb,
     name,
     items.map((item, tag) => ({ tag, item: rewrite(item) })),
   );
-  return items.length;
+  if (failed.size > 0)
+    throw new Error(
+      `rebuilding table ${name}: ${failed.size} of ${items.length} items could not be written back`,
+    );
+}
+
+/** Where a rebuild keeps a table's items until they are back (one JSON line per item). */
+const dumpFile = (dir: string, table: string) => join(dir, `rebuild-${table}.jsonl`);
+
+function writeDump(file: string, items: ReadonlyArray<Record<string, AttributeValue>>): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, items.map((i) => JSON.stringify(i)).join('\n'));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // Complete or absent: a stop while writing leaves only the .tmp file, and the table untouched.
+  renameSync(tmp, file);
+}
+
+function readDump(file: string): Array<Record<string, AttributeValue>> {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, AttributeValue>);
 }
 
 async function describe(ddb: DynamoDBClient, name: string): Promise<TableDescription | undefined> {

@@ -265,7 +265,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalRunner> 
     const upgrades = await provisionTables(
       ddb,
       { eventsTable: res.eventsTable, controlTable: res.controlTable },
-      { searchIndexes },
+      // A rebuild keeps the table's items in the data directory until they are back.
+      { searchIndexes, dumpDir: dataDir },
     );
     for (const u of upgrades)
       logger.info('table upgraded to the configured search indexes', {

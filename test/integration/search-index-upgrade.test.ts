@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../functions/shared/model/index.js';
 import { startEmulators } from '../../local/emulators.js';
 import { freePort } from '../../local/processes.js';
-import { rebuildTable } from '../../local/provision.js';
+import { provisionTables, rebuildTable } from '../../local/provision.js';
 import { startLocal } from '../../local/runner.js';
 import { legacyLogItem } from '../support/legacy-log.js';
 import { eventually, startTestService } from '../support/local.js';
@@ -284,6 +284,46 @@ describe('the local runner brings stored data to the configured search indexes o
       expect(res.status).toBe(200);
     } finally {
       await svc.stop();
+    }
+  });
+
+  it('finishes a rebuild a stop interrupted from the items it kept on disk, losing none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'activity-events-rebuild-'));
+    try {
+      await withDynamo(dir, async (ddb) => {
+        const names = { eventsTable: TABLE, controlTable: 'local-control' };
+        await provisionTables(ddb, names, { dumpDir: dir });
+        for (let i = 0; i < 30; i++)
+          await ddb.send(
+            new PutItemCommand({
+              TableName: TABLE,
+              Item: { pk: { S: `E#r-${i}` }, sk: { S: 'E' }, e: { S: `{"id":"r-${i}"}` } },
+            }),
+          );
+        // The rebuild stops after the table was deleted and made again, before any item is back.
+        let n = 0;
+        const stopping = (item: Record<string, AttributeValue>) => {
+          if (++n === 5) throw new Error('stopped');
+          return item;
+        };
+        await expect(rebuildTable(ddb, TABLE, LEGACY_EVENTS, stopping, dir)).rejects.toThrow('stopped');
+        expect(await scanAll(ddb)).toHaveLength(0);
+        expect(readdirSync(dir)).toContain(`rebuild-${TABLE}.jsonl`);
+        // The next start finishes it.
+        const upgrades = await provisionTables(ddb, names, { dumpDir: dir });
+        expect(upgrades.map((u) => [u.table, u.items])).toEqual([[TABLE, 30]]);
+        expect((await scanAll(ddb)).map((i) => i.pk?.S).sort()).toEqual(
+          Array.from({ length: 30 }, (_, i) => `E#r-${i}`).sort(),
+        );
+        expect(readdirSync(dir).some((f) => f.startsWith('rebuild-'))).toBe(false);
+        const d = await ddb.send(new DescribeTableCommand({ TableName: TABLE }));
+        expect(d.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
+          'by_source_v2',
+          'by_user_v2',
+        ]);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
