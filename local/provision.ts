@@ -237,7 +237,8 @@ async function waitFor(ddb: DynamoDBClient, name: string, done: (status: string 
   throw new Error(`table ${name} did not settle`);
 }
 
-async function scanAll(ddb: DynamoDBClient, name: string) {
+/** Every item of a table (a local one: all of it in memory). */
+export async function scanAll(ddb: DynamoDBClient, name: string) {
   const items: Array<Record<string, AttributeValue>> = [];
   let start: Record<string, AttributeValue> | undefined;
   do {

@@ -6,7 +6,6 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkEntries, searchAttributes } from '../../functions/shared/log/index.js';
@@ -17,7 +16,7 @@ import {
 } from '../../functions/shared/model/index.js';
 import { startEmulators } from '../../local/emulators.js';
 import { freePort } from '../../local/processes.js';
-import { provisionTables, rebuildTable } from '../../local/provision.js';
+import { provisionTables, rebuildTable, scanAll } from '../../local/provision.js';
 import { startLocal } from '../../local/runner.js';
 import { legacyLogItem } from '../support/legacy-log.js';
 import { eventually, startTestService } from '../support/local.js';
@@ -69,27 +68,8 @@ async function withDynamo<T>(dataDir: string, fn: (ddb: DynamoDBClient) => Promi
   }
 }
 
-const scanAll = async (ddb: DynamoDBClient) => {
-  const items: Array<Record<string, AttributeValue>> = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await ddb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-
-const idItems = async (ddb: DynamoDBClient) => {
-  const items: Array<Record<string, AttributeValue>> = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const res = await ddb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
-    items.push(...(res.Items ?? []).filter((i) => i.pk?.S?.startsWith('E#')));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+const idItems = async (ddb: DynamoDBClient) =>
+  (await scanAll(ddb, TABLE)).filter((i) => i.pk?.S?.startsWith('E#'));
 
 describe('the local runner brings stored data to the configured search indexes on start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'activity-events-upgrade-'));
@@ -136,7 +116,7 @@ describe('the local runner brings stored data to the configured search indexes o
       );
       expect((await idItems(ddb)).every((i) => i.gt?.S && i.e?.S)).toBe(true);
       // And the event log as 1.x wrote it: one item per event, with its JSON, in place of the chunks.
-      const all = await scanAll(ddb);
+      const all = await scanAll(ddb, TABLE);
       const byId = new Map(all.filter((i) => i.pk?.S?.startsWith('E#')).map((i) => [i.pk?.S?.slice(2), i]));
       const retention = { cis: 90, verify: 90, risk: 90, admin: 90 };
       for (const chunk of all.filter((i) => i.pk?.S?.startsWith('L#') && i.x?.S)) {
@@ -307,12 +287,12 @@ describe('the local runner brings stored data to the configured search indexes o
           return item;
         };
         await expect(rebuildTable(ddb, TABLE, LEGACY_EVENTS, stopping, dir)).rejects.toThrow('stopped');
-        expect(await scanAll(ddb)).toHaveLength(0);
+        expect(await scanAll(ddb, TABLE)).toHaveLength(0);
         expect(readdirSync(dir)).toContain(`rebuild-${TABLE}.jsonl`);
         // The next start finishes it.
         const upgrades = await provisionTables(ddb, names, { dumpDir: dir });
         expect(upgrades.map((u) => [u.table, u.items])).toEqual([[TABLE, 30]]);
-        expect((await scanAll(ddb)).map((i) => i.pk?.S).sort()).toEqual(
+        expect((await scanAll(ddb, TABLE)).map((i) => i.pk?.S).sort()).toEqual(
           Array.from({ length: 30 }, (_, i) => `E#r-${i}`).sort(),
         );
         expect(readdirSync(dir).some((f) => f.startsWith('rebuild-'))).toBe(false);
