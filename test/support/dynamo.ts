@@ -9,6 +9,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,6 +32,7 @@ const COMMANDS = {
   UpdateItem: UpdateItemCommand,
   DeleteItem: DeleteItemCommand,
   Query: QueryCommand,
+  Scan: ScanCommand,
   BatchWriteItem: BatchWriteItemCommand,
   BatchGetItem: BatchGetItemCommand,
   CreateTable: CreateTableCommand,

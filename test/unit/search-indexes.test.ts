@@ -15,6 +15,7 @@ import {
 } from '../../functions/shared/model/index.js';
 import { tenantsProjection } from '../../functions/shared/search/index.js';
 import { SEARCH_MAX_BYTES, search } from '../../functions/shared/search/search.js';
+import { main as backfillMain } from '../../scripts/backfill-search-index.js';
 import { mockCursorSecret, testCursorKey } from '../support/cursor-key.js';
 import { type FakeDynamo, fakeDynamo } from '../support/dynamo.js';
 import { apiEvent, ctx, invoke } from '../support/http.js';
@@ -338,6 +339,54 @@ describe('the migration steps of any set', () => {
         for (const gsi of Object.values(searchIndexSet(names, k).gsi)) expect(declared).toContain(gsi);
       }
     }
+  });
+});
+
+describe('an index added to the set later', () => {
+  const TABLE = 'l-events';
+  it('holds the events stored before it once npm run backfill-search-index has given them its key', async () => {
+    // Events stored while only the defaults were deployed; then by_ip is added.
+    await ddb.createTables({ eventsTable: TABLE }, { searchIndexes: ['by_source', 'by_user', 'by_ip'] });
+    const events = Array.from({ length: 40 }, (_, i) =>
+      makeEvent({ ip: `10.0.0.${i % 3}`, user_id: `b${i % 2}`, timestamp: at(i) }),
+    );
+    await store(TABLE, events, ['by_source', 'by_user']);
+    const deps = {
+      ddb: ddb.client,
+      eventsTable: TABLE,
+      controlTable: CONTROL,
+      cursorKey: testCursorKey,
+      searchIndexes: searchIndexSet(['by_source', 'by_user', 'by_ip']),
+    };
+    const byIp = async () =>
+      (await search(deps, { ...window, ip: '10.0.0.1', limit: '100' })).data.map((e) => e.id);
+    expect(await byIp()).toEqual([]);
+    const lines: string[] = [];
+    const done = await backfillMain(['--table', TABLE, '--indexes', 'by_ip', '--segments', '3'], (l) =>
+      lines.push(l),
+    );
+    expect(done).toEqual({ scanned: 40, updated: 40, skipped: 0 });
+    expect(lines.at(-1)).toMatch(/^done: 40 events scanned, 40 given the keys of by_ip, 0 passed/);
+    expect(await byIp()).toEqual(newestFirst(events.filter((e) => e.ip === '10.0.0.1')));
+    // Again: nothing left to do.
+    expect(await backfillMain(['--table', TABLE, '--indexes', 'by_ip'], () => undefined)).toEqual({
+      scanned: 40,
+      updated: 0,
+      skipped: 40,
+    });
+  });
+
+  it('refuses what it cannot do before reading anything, naming the option', async () => {
+    await expect(backfillMain(['--indexes', 'by_ip'], () => undefined)).rejects.toThrow(/^--table/);
+    await expect(backfillMain(['--table', 't', '--indexes', 'by_colour'], () => undefined)).rejects.toThrow(
+      /^--indexes by_colour: 'by_colour' is not a search index/,
+    );
+    await expect(backfillMain(['--table', 't', '--indexes', 'none'], () => undefined)).rejects.toThrow(
+      /name at least one/,
+    );
+    await expect(
+      backfillMain(['--table', 't', '--indexes', 'by_ip', '--segments', '0'], () => undefined),
+    ).rejects.toThrow(/^--segments 0/);
   });
 });
 

@@ -4,6 +4,7 @@
  * The one entry module of this folder: other folders import from here, never from its other modules.
  */
 
+export { type BackfillOptions, type BackfillProgress, backfillSearchKeys } from './backfill.js';
 export {
   CHUNK_MAX_BYTES,
   type ChunkEntry,
