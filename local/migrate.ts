@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
+  chunkAtOrBefore,
   chunkEntries,
   decodeRecord,
   EVENT_SK,
@@ -121,19 +122,7 @@ async function dropAbove(deps: { ddb: DynamoDBClient; eventsTable: string }, pk:
       }),
     );
   if (!wm) return;
-  const at = (
-    await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.eventsTable,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :wm',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-        ExpressionAttributeValues: { ':pk': { S: pk }, ':wm': { S: wm } },
-        ConsistentRead: true,
-        ScanIndexForward: false,
-        Limit: 1,
-      }),
-    )
-  ).Items?.[0];
+  const at = await chunkAtOrBefore(deps.ddb, deps.eventsTable, pk, wm);
   const x = at?.x?.S;
   if (!at || x === undefined) return;
   const keep = chunkEntries(at, { upTo: wm }).length;

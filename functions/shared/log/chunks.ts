@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Source } from '../model/index.js';
 import type { LogPosition } from './items.js';
 import { expiresAt, logPk, SEQ_WIDTH, unpadSeq } from './keys.js';
@@ -198,3 +198,27 @@ export function* chunkIterator(
 }
 
 const SEQ_PAD = '0'.repeat(SEQ_WIDTH);
+
+/**
+ * The log item of a partition that starts at or before a sequence number (strongly consistent): the one that
+ * may hold the events right after it (readers), and the ordinal there (lag).
+ */
+export async function chunkAtOrBefore(
+  ddb: DynamoDBClient,
+  table: string,
+  pk: string,
+  seq: string,
+): Promise<Record<string, AttributeValue> | undefined> {
+  const res = await ddb.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :seq',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':seq': { S: seq } },
+      ConsistentRead: true,
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  return res.Items?.[0];
+}

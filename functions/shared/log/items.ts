@@ -10,6 +10,7 @@ import {
   type Source,
 } from '../model/index.js';
 
+import { batchGetAll } from '../platform/dynamo/index.js';
 import { EVENT_SK, eventPk, expiresAt } from './keys.js';
 
 /** Where a committed event sits in the event log. */
@@ -134,4 +135,55 @@ export async function getEvent(
   if (!item?.e?.S) return undefined;
   if (Number(item.expires_at?.N ?? 0) <= Math.floor(now / 1000)) return undefined;
   return JSON.parse(item.e.S) as ActivityEvent;
+}
+
+/** An event a reader wants from its id item, and the test that the item holds the event it means. */
+export interface IdItemWanted {
+  id: string;
+  /** Whether the item holds this event (not a later record that claimed the id after it expired). */
+  holds: (item: Record<string, AttributeValue>) => boolean;
+}
+
+/**
+ * Read the id items of events (collect's and the search's batched read): one eventually consistent
+ * BatchGetItem per 100 (10 in flight), then a consistent one of those it missed or found holding another
+ * event, so an event already committed (or already in an index) is never passed over while its item exists.
+ * Returns, by event id, the items that hold the wanted event and have not expired; `attributes` are those read.
+ */
+export async function readIdItems(
+  ddb: DynamoDBClient,
+  table: string,
+  wanted: readonly IdItemWanted[],
+  opts: { attributes: readonly string[]; nowSec: number },
+): Promise<Map<string, Record<string, AttributeValue>>> {
+  const names = Object.fromEntries(
+    [...new Set(['pk', 'expires_at', ...opts.attributes])].map((a, i) => [`#a${i}`, a]),
+  );
+  const read = new Map<string, Record<string, AttributeValue>>();
+  let pending = wanted;
+  for (const consistent of [false, true]) {
+    if (pending.length === 0) break;
+    const keys = [...new Set(pending.map((w) => w.id))].map((id) => ({
+      pk: { S: eventPk(id) },
+      sk: { S: EVENT_SK },
+    }));
+    const items = await batchGetAll(ddb, table, keys, {
+      consistent,
+      projection: Object.keys(names).join(', '),
+      names,
+      concurrency: 10,
+    });
+    for (const item of items) read.set((item.pk?.S ?? '').slice(2), item);
+    pending = pending.filter((w) => {
+      const item = read.get(w.id);
+      return !item || !w.holds(item);
+    });
+  }
+  const out = new Map<string, Record<string, AttributeValue>>();
+  for (const w of wanted) {
+    const item = read.get(w.id);
+    if (item && w.holds(item) && Number(item.expires_at?.N ?? Number.POSITIVE_INFINITY) > opts.nowSec)
+      out.set(w.id, item);
+  }
+  return out;
 }

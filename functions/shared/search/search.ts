@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { enrichEvents, usersNamed } from '../directory/index.js';
-import { listWatermarks } from '../log/index.js';
+import { listWatermarks, readIdItems } from '../log/index.js';
 import {
   type ActivityEvent,
   ATTRIBUTE_ROWS,
@@ -38,7 +38,6 @@ import {
   zodMessages,
 } from '../model/index.js';
 import type { Lazy } from '../platform/clients/lazy.js';
-import { batchGetAll } from '../platform/dynamo/index.js';
 import { mapLimit } from '../platform/index.js';
 import { listTenants } from './tenants.js';
 
@@ -522,38 +521,24 @@ export async function search(
 }
 
 /**
- * Read the events of index entries from their id items, setting each entry's `json`: BatchGetItem (100 keys a
- * call, the calls in parallel, unprocessed keys retried), eventually consistent like the index itself. A key
- * it does not find is read once more, strongly consistent, so an id item the index already shows is never
- * missed; one still absent, expired, or holding another event (an expired id reused) has no event to return.
+ * Read the events of index entries from their id items, setting each entry's `json` (readIdItems: eventually
+ * consistent like the index itself, then a consistent read of what that missed, so an id item the index
+ * already shows is never missed); one absent, expired, or holding another event (an expired id reused) has no
+ * event to return.
  */
 async function readEvents(deps: SearchDeps, matches: readonly Match[], now: number): Promise<void> {
   if (matches.length === 0) return;
-  const byPk = new Map(matches.map((m) => [m.key.pk?.S ?? '', m]));
-  const read = async (keys: ReadonlyArray<Record<string, AttributeValue>>, consistent: boolean) => {
-    const chunks: Array<ReadonlyArray<Record<string, AttributeValue>>> = [];
-    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
-    await mapLimit(chunks, 10, async (chunk) => {
-      const items = await batchGetAll(deps.ddb, deps.eventsTable, chunk, {
-        consistent,
-        projection: '#pk, #e, #ts, #exp',
-        names: { '#pk': ITEM_KEY[0], '#e': 'e', '#ts': SEARCH_SK, '#exp': 'expires_at' },
-      });
-      for (const item of items) {
-        const m = byPk.get(item.pk?.S ?? '');
-        if (!m || item.e?.S === undefined) continue;
-        if (Number(item.expires_at?.N ?? 0) <= Math.floor(now / 1000) || item[SEARCH_SK]?.S !== m.sk)
-          continue;
-        m.json = item.e.S;
-      }
-    });
-  };
-  await read(
-    matches.map((m) => m.key),
-    false,
+  const idOf = (m: Match) => (m.key.pk?.S ?? '').slice(2);
+  const items = await readIdItems(
+    deps.ddb,
+    deps.eventsTable,
+    matches.map((m) => ({ id: idOf(m), holds: (it) => it[SEARCH_SK]?.S === m.sk && it.e?.S !== undefined })),
+    { attributes: ['e', SEARCH_SK], nowSec: Math.floor(now / 1000) },
   );
-  const missing = matches.filter((m) => m.json === undefined).map((m) => m.key);
-  if (missing.length > 0) await read(missing, true);
+  for (const m of matches) {
+    const json = items.get(idOf(m))?.e?.S;
+    if (json !== undefined) m.json = json;
+  }
 }
 
 /**

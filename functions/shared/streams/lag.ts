@@ -1,5 +1,4 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { chunkEntries, listWatermarks, logPk, type Watermark } from '../log/index.js';
+import { chunkAtOrBefore, chunkEntries, listWatermarks, logPk, type Watermark } from '../log/index.js';
 
 import type { Source } from '../model/index.js';
 import type { Positions, ReadDeps } from './read-batch.js';
@@ -22,20 +21,8 @@ export async function streamLag(
       const pos = positions[w.shardId];
       if (total === 0) return 0;
       if (!pos) return total;
-      const res = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.eventsTable,
-          KeyConditionExpression: '#pk = :pk AND #sk <= :pos',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#n': 'n', '#x': 'x' },
-          ExpressionAttributeValues: { ':pk': { S: logPk(source, w.shardId) }, ':pos': { S: pos } },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-          ProjectionExpression: '#sk, #n, #x',
-        }),
-      );
       // The log item starting at or before the position: the ordinal of its last event at or before it.
-      const item = res.Items?.[0];
+      const item = await chunkAtOrBefore(deps.ddb, deps.eventsTable, logPk(source, w.shardId), pos);
       const at = item ? chunkEntries(item, { upTo: pos }) : [];
       const passed = at.at(-1)?.n ?? 0;
       return Math.max(0, total - passed);

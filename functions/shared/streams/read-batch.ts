@@ -1,16 +1,15 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   type ChunkEntry,
+  chunkAtOrBefore,
   chunkIterator,
-  EVENT_SK,
-  eventPk,
   listWatermarks,
   logPk,
+  readIdItems,
   refsAttribute,
   type Watermark,
 } from '../log/index.js';
 import type { Source } from '../model/index.js';
-import { batchGetAll } from '../platform/dynamo/index.js';
 
 /** Per-shard read positions: the padded sequence number of the last record passed, per shard id. */
 export type Positions = Record<string, string>;
@@ -201,18 +200,7 @@ export async function readBatch(
     if (!s.started) {
       // The item at or before the position may hold the events right after it.
       s.started = true;
-      const res = await deps.ddb.send(
-        new QueryCommand({
-          TableName: deps.eventsTable,
-          KeyConditionExpression: '#pk = :pk AND #sk <= :pos',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-          ExpressionAttributeValues: { ':pk': pkOf(s), ':pos': { S: s.scanned } },
-          ConsistentRead: true,
-          ScanIndexForward: false,
-          Limit: 1,
-        }),
-      );
-      const item = res.Items?.[0];
+      const item = await chunkAtOrBefore(deps.ddb, deps.eventsTable, pkOf(s).S, s.scanned);
       if (item) queue(s, item);
       else s.lastSk = s.scanned;
       drain(s, want);
@@ -314,23 +302,9 @@ export async function readBatch(
   return { entries, taken: taken.reduce((a, b) => a + b, 0), positions: next, hasMore };
 }
 
-/** Attributes of an id item a read needs: the JSON, whose record it is, its expiry, and enrichment's ids. */
-const ID_ITEM_PROJECTION = '#pk, #e, #shard, #seq, #exp, #u, #a, #c';
-const ID_ITEM_NAMES = {
-  '#pk': 'pk',
-  '#e': 'e',
-  '#shard': 'shard',
-  '#seq': 'seq',
-  '#exp': 'expires_at',
-  '#u': 'user_id',
-  '#a': 'app_id',
-  '#c': 'actor_id',
-};
-
 /**
- * The JSON (and enrichment ids) of log entries, from their id items: one eventually consistent batched read,
- * then a consistent one for any item that read missed or found held by another record. An entry whose id
- * item is gone, expired, or held by a later record of the id (after this one expired) is left out.
+ * The JSON (and enrichment ids) of log entries, from their id items (readIdItems: one batched read). An entry
+ * whose id item is gone, expired, or held by a later record of the id (after this one expired) is left out.
  */
 async function eventTexts(
   deps: ReadDeps,
@@ -338,32 +312,27 @@ async function eventTexts(
   nowSec: number,
 ): Promise<Map<LogEntry, { json: string; r?: AttributeValue }>> {
   const out = new Map<LogEntry, { json: string; r?: AttributeValue }>();
-  let pending = entries.filter((e) => {
+  // Log items of the layout before chunks carry their event.
+  const wanted = entries.filter((e) => {
     if (e.json === '') return true;
     out.set(e, { json: e.json, ...(e.r ? { r: e.r } : {}) });
     return false;
   });
-  for (const consistent of [false, true]) {
-    if (pending.length === 0) break;
-    const keys = [...new Set(pending.map((e) => e.id))].map((id) => ({
-      pk: { S: eventPk(id) },
-      sk: { S: EVENT_SK },
-    }));
-    const items = await batchGetAll(deps.ddb, deps.eventsTable, keys, {
-      consistent,
-      projection: ID_ITEM_PROJECTION,
-      names: ID_ITEM_NAMES,
-    });
-    const byPk = new Map(items.map((it) => [it.pk?.S ?? '', it]));
-    pending = pending.filter((e) => {
-      const it = byPk.get(eventPk(e.id));
-      if (!it || it.shard?.S !== e.shardId || it.seq?.S !== e.seq || !it.e?.S) return true;
-      if (Number(it.expires_at?.N ?? Number.POSITIVE_INFINITY) > nowSec)
-        out.set(e, {
-          json: it.e.S,
-          r: refsAttribute({ user_id: it.user_id?.S, app_id: it.app_id?.S, actor_id: it.actor_id?.S }),
-        });
-      return false;
+  const items = await readIdItems(
+    deps.ddb,
+    deps.eventsTable,
+    wanted.map((e) => ({
+      id: e.id,
+      holds: (it) => it.shard?.S === e.shardId && it.seq?.S === e.seq && it.e?.S !== undefined,
+    })),
+    { attributes: ['e', 'shard', 'seq', 'user_id', 'app_id', 'actor_id'], nowSec },
+  );
+  for (const e of wanted) {
+    const it = items.get(e.id);
+    if (it?.e?.S === undefined) continue;
+    out.set(e, {
+      json: it.e.S,
+      r: refsAttribute({ user_id: it.user_id?.S, app_id: it.app_id?.S, actor_id: it.actor_id?.S }),
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import { type AttributeValue, BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { backoff, sleep } from '../index.js';
+import { backoff, mapLimit, sleep } from '../index.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -18,12 +18,16 @@ export async function batchGetAll(
     names?: Record<string, string>;
     attempts?: number;
     baseDelayMs?: number;
+    /** Calls of 100 keys in flight at once (default 1). */
+    concurrency?: number;
   } = {},
 ): Promise<Item[]> {
   const attempts = opts.attempts ?? 6;
   const items: Item[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending = keys.slice(i, i + 100);
+  const groups: Item[][] = [];
+  for (let i = 0; i < keys.length; i += 100) groups.push(keys.slice(i, i + 100));
+  await mapLimit(groups, opts.concurrency ?? 1, async (group) => {
+    let pending = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= attempts)
         throw new Error(
@@ -45,6 +49,6 @@ export async function batchGetAll(
       items.push(...(res.Responses?.[table] ?? []));
       pending = res.UnprocessedKeys?.[table]?.Keys ?? [];
     }
-  }
+  });
   return items;
 }
